@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages fxgraph needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so a second run does nothing.
+# Only Debian's own archive is used (no downloads from elsewhere).
+set -euo pipefail
+
+packages=(
+  # toolchain: a minimal Debian 12 has none of these
+  build-essential g++ cmake pkg-config clang-format
+  # libraries (see README "Dependencies")
+  libboost-graph-dev     # Boost.Graph: topological sort, cycles, Graphviz
+  libboost-dev           # Boost.Lockfree (header-only, part of libboost-dev)
+  libjack-jackd2-dev     # JACK client library
+  libsndfile1-dev        # audio files
+  libyaml-cpp-dev        # YAML graphs
+  libcli11-dev           # the fxgraph command line
+  libfftw3-dev           # FFTs for partitioned convolution
+  catch2                 # unit tests (v2)
+  libbenchmark-dev       # Google Benchmark
+  # test-time tools
+  jackd2                 # a real JACK server (dummy driver) for the JACK tests
+  python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+# jackd2 asks whether to enable realtime priority; answer without a prompt.
+echo "jackd2 jackd/tweak_rt_limits boolean false" | "${sudo_cmd[@]}" debconf-set-selections 2>/dev/null || true
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
