@@ -1,0 +1,43 @@
+#pragma once
+// Compiler: Graph → Plan.
+//
+// Validates the graph (unknown node ids or ports, cycles, channel mismatches — each
+// a GraphError naming the nodes involved; a cycle error lists it as `a -> b -> a`),
+// orders it topologically with Boost.Graph, resolves every port's channel count,
+// prepares the nodes, and assigns buffers by liveness. All allocation happens here.
+//
+// Channel rules
+//   - An input port with a fixed count takes sources of that count, or mono sources
+//     (upmixed: the one channel is copied to every channel).
+//   - An input port declared kAnyChannels takes the widest of its sources; the others
+//     must have that width or be mono.
+//   - Anything else is an error naming the edge and both channel counts.
+//   - An unconnected input reads silence (mono for kAnyChannels ports).
+
+#include <cstdint>
+#include <memory>
+#include <unordered_set>
+
+#include "engine/graph.h"
+#include "engine/plan.h"
+
+namespace fxgraph {
+
+struct CompileOptions {
+  double sample_rate = 48000.0;
+  std::uint32_t max_block = 512;
+  /// Channels of the external input (Graph::set_input), e.g. 2 for stereo buffers.
+  std::uint32_t input_channels = 2;
+};
+
+class Compiler {
+ public:
+  /// Compiles `graph`. `running` lists nodes that belong to a plan the audio thread is
+  /// running now: they must not be re-prepared (their state is in use), so a change
+  /// that would need it (a different channel count, say) is refused with a GraphError.
+  /// Throws GraphError.
+  static std::unique_ptr<Plan> compile(const Graph& graph, const CompileOptions& options,
+                                       const std::unordered_set<const Node*>* running = nullptr);
+};
+
+}  // namespace fxgraph

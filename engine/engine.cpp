@@ -1,0 +1,154 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/errors.h"
+
+namespace fxgraph {
+
+namespace {
+CompileOptions compile_options(const EngineConfig& c) {
+  return {c.sample_rate, c.max_block, c.input_channels};
+}
+}  // namespace
+
+Engine::Engine(Graph graph, EngineConfig config)
+    : config_(config),
+      graph_(std::move(graph)),
+      to_audio_(std::max<std::size_t>(config.queue_capacity, 16)),
+      to_control_(256) {
+  plans_.push_back(Compiler::compile(graph_, compile_options(config_)));
+  latest_ = current_ = plans_.back().get();
+}
+
+Engine::~Engine() = default;  // plans_ owns every plan, including the one in use
+
+std::pair<Node*, std::size_t> Engine::resolve(std::string_view path) const {
+  const ParameterPath p = ParameterPath::parse(path);
+  if (!graph_.contains(p.node))
+    throw ParameterError("unknown node '" + p.node + "' in parameter path '" + std::string(path) +
+                         "': nodes are " + join_names(graph_.ids()));
+  Node& node = graph_.node(p.node);
+  const int index = node.find_parameter(p.parameter);
+  if (index < 0) {
+    std::vector<std::string> names;
+    for (const auto& s : node.parameters()) names.push_back(s.name);
+    throw ParameterError("unknown parameter '" + p.parameter + "' on node '" + p.node + "' (" +
+                         node.type() + ") in path '" + std::string(path) +
+                         "': valid parameters are " + join_names(names));
+  }
+  return {&node, std::size_t(index)};
+}
+
+void Engine::set_parameter(std::string_view path, double value) {
+  std::lock_guard lock(control_mutex_);
+  collect_locked();
+  auto [node, index] = resolve(path);
+  node->request_parameter(index, value, path);
+  push({node, std::uint32_t(index), value, nullptr});
+}
+
+double Engine::get_parameter(std::string_view path) const {
+  std::lock_guard lock(control_mutex_);
+  auto [node, index] = resolve(path);
+  return node->requested_value(index);
+}
+
+std::vector<ParameterInfo> Engine::parameters() const {
+  std::lock_guard lock(control_mutex_);
+  std::vector<ParameterInfo> out;
+  for (const auto& id : graph_.ids()) {
+    const Node& node = graph_.node(id);
+    for (std::size_t i = 0; i < node.parameters().size(); ++i)
+      out.push_back({id + "." + node.parameters()[i].name, &node.parameters()[i],
+                     node.requested_value(i)});
+  }
+  return out;
+}
+
+void Engine::replace_graph(Graph graph) {
+  std::lock_guard lock(control_mutex_);
+  collect_locked();
+  // Nodes in any plan still alive may be in use by the audio thread right now.
+  std::unordered_set<const Node*> running;
+  for (const auto& plan : plans_)
+    for (const auto& node : plan->nodes()) running.insert(node.get());
+  auto plan = Compiler::compile(graph, compile_options(config_), &running);
+  Plan* raw = plan.get();
+  plans_.push_back(std::move(plan));
+  try {
+    push({nullptr, 0, 0.0, raw});
+  } catch (...) {
+    plans_.pop_back();
+    throw;
+  }
+  latest_ = raw;
+  graph_ = std::move(graph);
+}
+
+Graph Engine::graph() const {
+  std::lock_guard lock(control_mutex_);
+  return graph_;
+}
+
+std::string Engine::describe_plan() const {
+  std::lock_guard lock(control_mutex_);
+  return latest_->describe();
+}
+
+void Engine::collect_garbage() {
+  std::lock_guard lock(control_mutex_);
+  collect_locked();
+}
+
+void Engine::collect_locked() {
+  Plan* retired = nullptr;
+  while (to_control_.pop(retired))
+    std::erase_if(plans_, [&](const auto& p) { return p.get() == retired; });
+}
+
+void Engine::push(const Message& message) {
+  const auto deadline = std::chrono::steady_clock::now() + config_.queue_wait;
+  while (!to_audio_.push(message)) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw RealtimeError(
+          "parameter queue is full: the audio thread has not processed a block for " +
+          std::to_string(config_.queue_wait.count()) +
+          " ms (is it running?); raise EngineConfig::queue_capacity for bursts");
+    collect_locked();
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+void Engine::drain() noexcept {
+  Message m;
+  while (to_audio_.pop(m)) {
+    if (m.plan) {
+      Plan* old = current_;
+      current_ = m.plan;
+      // to_control_ has room: the control side collects before every push, and it
+      // never has more than a handful of plans in flight.
+      if (old && old != current_) to_control_.push(old);
+    } else {
+      m.node->apply_parameter(m.index, m.value);
+    }
+  }
+  if (reset_requested_.exchange(false, std::memory_order_acq_rel))
+    for (const auto& node : current_->nodes()) node->reset();
+}
+
+void Engine::run(const AudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
+  drain();
+  current_->run(in, out, frames, position_);
+  position_ += std::min(frames, current_->max_block());
+}
+
+void Engine::process(const AudioView& in, const AudioView& out) noexcept {
+  const std::uint32_t frames = out.channels ? out.num_frames : in.num_frames;
+  run(in, out, frames);
+}
+
+void Engine::process(std::uint32_t frames) noexcept { run(AudioView{}, AudioView{}, frames); }
+
+}  // namespace fxgraph

@@ -1,0 +1,132 @@
+#pragma once
+// Engine: runs a compiled graph block by block and takes changes while it runs.
+//
+// Threads
+//   The engine has one audio thread (whoever calls process()) and any number of
+//   control threads (set_parameter, get_parameter, replace_graph, parameters).
+//
+//   - Control → audio: every change (a parameter value or a new plan) is validated on
+//     the calling thread and pushed into one Boost.Lockfree SPSC queue. The queue has
+//     a single producer, so control threads take a mutex around the push: the mutex
+//     is only ever taken by control threads, never by the audio thread, which keeps
+//     the audio side lock-free while several control threads stay safe. Because one
+//     queue carries both kinds of message, values arrive in the order they were set,
+//     and a value set before a graph change is applied before the new plan.
+//   - Audio → control: a replaced plan goes back through a second SPSC queue and is
+//     deleted by the next control call (or the destructor), never on the audio thread.
+//   - The audio thread drains the queue at the start of each block, so a change takes
+//     effect at the next block boundary.
+//
+//   If the queue is full (the audio thread is not running or is far behind), a control
+//   call waits up to `queue_wait` for room, then throws RealtimeError rather than
+//   dropping a value.
+
+#include <atomic>
+#include <boost/lockfree/spsc_queue.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/compiler.h"
+#include "engine/graph.h"
+#include "engine/plan.h"
+
+namespace fxgraph {
+
+struct EngineConfig {
+  double sample_rate = 48000.0;
+  /// Largest block process() will be called with.
+  std::uint32_t max_block = 512;
+  /// Channels of the buffers given to process(in, out) as input.
+  std::uint32_t input_channels = 2;
+  /// Capacity of the control → audio queue (parameter changes between two blocks).
+  std::size_t queue_capacity = 4096;
+  /// How long a control call waits for room in a full queue before giving up.
+  std::chrono::milliseconds queue_wait{2000};
+};
+
+/// One addressable parameter of a running graph, for listings.
+struct ParameterInfo {
+  std::string path;  ///< "node.param"
+  const ParameterSpec* spec;
+  double value;  ///< the current (last requested) value
+};
+
+class Engine {
+ public:
+  /// Compiles `graph` (throws GraphError). The engine shares the graph's nodes.
+  Engine(Graph graph, EngineConfig config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // ---- control threads ----
+
+  /// Validates "node.param" and `value` (throws ParameterError listing valid names, or
+  /// naming the allowed range), then queues the change for the next block.
+  void set_parameter(std::string_view path, double value);
+  /// The last value set (or configured) for "node.param". Throws ParameterError.
+  double get_parameter(std::string_view path) const;
+  /// Every parameter of every node, in graph order.
+  std::vector<ParameterInfo> parameters() const;
+
+  /// Compiles `graph` and swaps it in at the next block boundary. Nodes shared with the
+  /// running graph keep their state. Throws GraphError (the running plan is untouched).
+  void replace_graph(Graph graph);
+  /// A copy of the running graph's structure (nodes are shared), to edit and pass back.
+  Graph graph() const;
+  /// The compiled order and buffers of the latest graph, for `fxgraph check`.
+  std::string describe_plan() const;
+  /// Deletes plans the audio thread has handed back. Control calls do this already.
+  void collect_garbage();
+
+  const EngineConfig& config() const noexcept { return config_; }
+
+  // ---- audio thread ----
+
+  /// Applies queued changes, then runs the plan for `frames` frames (<= max_block),
+  /// reading `in` (the graph input) and writing `out` (the graph output; mono results
+  /// fill every channel). Either view may be empty. Audio thread.
+  void process(const AudioView& in, const AudioView& out) noexcept;
+  /// Runs a graph without external input or output for `frames` frames. Audio thread.
+  void process(std::uint32_t frames) noexcept;
+  /// Frames processed so far. Audio thread (or after it stopped).
+  std::uint64_t position() const noexcept { return position_; }
+  /// Clears every node's state at the next block. Any thread.
+  void request_reset() noexcept { reset_requested_.store(true, std::memory_order_release); }
+
+ private:
+  struct Message {
+    Node* node = nullptr;  ///< parameter change: node and index
+    std::uint32_t index = 0;
+    double value = 0.0;
+    Plan* plan = nullptr;  ///< non-null: swap to this plan
+  };
+
+  void push(const Message& message);  // control side, mutex held
+  void drain() noexcept;              // audio side
+  void run(const AudioView& in, const AudioView& out, std::uint32_t frames) noexcept;
+  std::pair<Node*, std::size_t> resolve(std::string_view path) const;  // mutex held
+  void collect_locked();
+
+  EngineConfig config_;
+  mutable std::mutex control_mutex_;  // control threads only; never the audio thread
+  Graph graph_;                       // the latest graph (control side)
+  std::vector<std::unique_ptr<Plan>> plans_;  // every plan not yet deleted (control side)
+  Plan* latest_ = nullptr;                     // the newest of them
+
+  boost::lockfree::spsc_queue<Message> to_audio_;
+  boost::lockfree::spsc_queue<Plan*> to_control_;
+
+  Plan* current_ = nullptr;  // audio side
+  std::uint64_t position_ = 0;
+  std::atomic<bool> reset_requested_{false};
+};
+
+}  // namespace fxgraph

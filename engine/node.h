@@ -1,0 +1,168 @@
+#pragma once
+// Node: the unit of processing in an fxgraph graph.
+//
+// Aims
+//   A node declares input and output ports and a table of parameters, is prepared
+//   once for a sample rate, a maximum block size and its resolved channel counts,
+//   and is then called once per block on the audio thread.
+//
+// Channels
+//   A port declares a channel count, or kAnyChannels: "whatever my inputs carry".
+//   The compiler resolves the counts in topological order and asks each node for its
+//   output counts (output_channels), so a gain node works on mono, stereo or 6
+//   channels without being told.
+//
+// Threads
+//   - Construction, configure_parameter, prepare: a control thread, before the node
+//     runs (prepare may allocate).
+//   - process, apply_parameter, reset: the audio thread only. noexcept; they never
+//     allocate, lock, log or throw.
+//   - request_parameter / requested_value: control threads (the engine calls them);
+//     the requested value is an atomic, so any thread may read it.
+//
+// Public non-virtual methods call protected virtual hooks (as in tracktion_graph), so
+// bookkeeping lives here and every node gets it for free.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/audio_view.h"
+#include "engine/parameters.h"
+
+namespace fxgraph {
+
+/// A port's declared channel count meaning "follow the inputs".
+inline constexpr std::uint32_t kAnyChannels = 0;
+
+struct PortSpec {
+  std::string name;
+  std::uint32_t channels = kAnyChannels;
+};
+
+/// What prepare() knows: the stream format and the resolved channel counts.
+struct PrepareInfo {
+  double sample_rate = 48000.0;
+  std::uint32_t max_block = 512;
+  std::vector<std::uint32_t> input_channels;   ///< one per input port
+  std::vector<std::uint32_t> output_channels;  ///< one per output port
+
+  bool operator==(const PrepareInfo&) const = default;
+};
+
+/// What process() gets: frame count, stream position and views of the port buffers.
+/// Input views are read-only by contract; output views are written by the node.
+/// Inputs and outputs never alias each other.
+struct ProcessContext {
+  std::uint32_t frames = 0;
+  std::uint64_t position = 0;  ///< frames processed before this block
+  std::span<const AudioView> inputs;
+  std::span<const AudioView> outputs;
+};
+
+class Node {
+ public:
+  explicit Node(std::string type);
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// The registry type name, e.g. "gain".
+  const std::string& type() const noexcept { return type_; }
+  const std::vector<PortSpec>& input_ports() const noexcept { return inputs_; }
+  const std::vector<PortSpec>& output_ports() const noexcept { return outputs_; }
+  const std::vector<ParameterSpec>& parameters() const noexcept { return specs_; }
+
+  /// Index of a port by name or decimal index ("out", "1"); -1 when there is none.
+  int find_input(std::string_view name) const noexcept;
+  int find_output(std::string_view name) const noexcept;
+  /// Index of a parameter by name; -1 when there is none.
+  int find_parameter(std::string_view name) const noexcept;
+
+  // ---- compile time (control thread) ----
+
+  /// Output channel counts for the given resolved input counts. The default gives each
+  /// output its declared count, or (kAnyChannels) the widest input, or 1 without inputs.
+  /// Throws GraphError for combinations the node cannot take.
+  virtual std::vector<std::uint32_t> output_channels(
+      std::span<const std::uint32_t> input_channels) const;
+
+  /// Prepares for processing (may allocate). Skips the work when already prepared with
+  /// the same info, so a node shared by two plans keeps its state.
+  void prepare(const PrepareInfo& info);
+  bool is_prepared_for(const PrepareInfo& info) const noexcept {
+    return prepared_ && prepared_info_ == info;
+  }
+  bool is_prepared() const noexcept { return prepared_; }
+  const PrepareInfo& prepared_info() const noexcept { return prepared_info_; }
+
+  /// Sets a parameter's value before the node runs (construction from YAML or code).
+  /// Validates like set_parameter; `where` names the value in error messages.
+  void configure_parameter(std::string_view name, double value);
+
+  // ---- control threads ----
+
+  /// Validates `value` for parameter `index`, records it as the requested value and
+  /// returns it (possibly adjusted). Throws ParameterError. The engine then queues it.
+  void request_parameter(std::size_t index, double value, std::string_view where);
+  /// The last requested (or configured) value: what get_parameter returns.
+  double requested_value(std::size_t index) const noexcept {
+    return requested_[index].load(std::memory_order_relaxed);
+  }
+
+  // ---- audio thread ----
+
+  /// Runs the node for one block. Audio thread.
+  void process(const ProcessContext& ctx) noexcept { do_process(ctx); }
+  /// Applies a validated parameter value. Audio thread.
+  void apply_parameter(std::size_t index, double value) noexcept;
+  /// The value the audio thread currently uses (the target of a ramp). Audio thread.
+  double value(std::size_t index) const noexcept { return values_[index]; }
+  /// Clears internal state (delay lines, filter memories). Audio thread.
+  void reset() noexcept { on_reset(); }
+
+ protected:
+  std::size_t add_input(std::string name, std::uint32_t channels = kAnyChannels);
+  std::size_t add_output(std::string name, std::uint32_t channels = kAnyChannels);
+  std::size_t add_parameter(ParameterSpec spec);
+
+  /// Hook: allocate and size state for `info`. Control thread.
+  virtual void on_prepare(const PrepareInfo& info) { (void)info; }
+  /// Hook: the block's work. Audio thread; must not allocate, lock or throw.
+  virtual void do_process(const ProcessContext& ctx) noexcept = 0;
+  /// Hook: a parameter changed (value() already holds it). Audio thread.
+  virtual void on_parameter(std::size_t index, double value) noexcept {
+    (void)index;
+    (void)value;
+  }
+  /// Hook: a requested value was accepted; nodes whose parameters are views of one
+  /// another (gain and gain_db) keep the others' requested values in step. Control thread.
+  virtual void on_request(std::size_t index, double value) {
+    (void)index;
+    (void)value;
+  }
+  /// Hook: clear state. Audio thread.
+  virtual void on_reset() noexcept {}
+
+  /// Sets another parameter's requested value without validation (for on_request).
+  void set_requested(std::size_t index, double value) noexcept {
+    requested_[index].store(value, std::memory_order_relaxed);
+  }
+
+ private:
+  std::string type_;
+  std::vector<PortSpec> inputs_;
+  std::vector<PortSpec> outputs_;
+  std::vector<ParameterSpec> specs_;
+  std::vector<double> values_;                          // audio-thread view
+  std::unique_ptr<std::atomic<double>[]> requested_;    // control-side view
+  std::size_t requested_size_ = 0;
+  PrepareInfo prepared_info_;
+  bool prepared_ = false;
+};
+
+}  // namespace fxgraph

@@ -1,0 +1,85 @@
+#include "engine/plan.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace fxgraph {
+
+const AudioView& Plan::source_view(std::uint32_t source) const noexcept {
+  return source == kExternalInput ? external_input_ : output_views_[source];
+}
+
+void Plan::gather(const Gather& g) noexcept {
+  const AudioView& dst = input_views_[g.target];
+  const std::uint32_t frames = dst.num_frames;
+  if (g.kind == GatherKind::clear) {
+    for (std::uint32_t c = 0; c < dst.num_channels; ++c)
+      std::memset(dst.channels[c], 0, frames * sizeof(float));
+    return;
+  }
+  const AudioView& src = source_view(g.source);
+  const bool upmix = g.kind == GatherKind::upmix_copy || g.kind == GatherKind::upmix_add;
+  const bool add = g.kind == GatherKind::add || g.kind == GatherKind::upmix_add;
+  for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
+    // A source narrower than the port (external input with fewer channels) leaves
+    // silence in the rest; compile rules make this the external input's case only.
+    const float* s = upmix ? src.channels[0] : (c < src.num_channels ? src.channels[c] : nullptr);
+    float* d = dst.channels[c];
+    if (s == nullptr) {
+      if (!add) std::memset(d, 0, frames * sizeof(float));
+    } else if (add) {
+      for (std::uint32_t i = 0; i < frames; ++i) d[i] += s[i];
+    } else {
+      std::memcpy(d, s, frames * sizeof(float));
+    }
+  }
+}
+
+void Plan::run(const AudioView& in, const AudioView& out, std::uint32_t frames,
+               std::uint64_t position) noexcept {
+  frames = std::min(frames, max_block_);
+  external_input_ = in;
+  external_input_.num_frames = frames;
+  for (auto& v : input_views_) v.num_frames = frames;
+  for (auto& v : output_views_) v.num_frames = frames;
+
+  for (const Step& step : steps_) {
+    for (std::uint32_t i = 0; i < step.gather_count; ++i) gather(gathers_[step.gather_begin + i]);
+    ProcessContext ctx;
+    ctx.frames = frames;
+    ctx.position = position;
+    ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
+    ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
+    step.node->process(ctx);
+  }
+
+  if (out.channels == nullptr) return;
+  const std::uint32_t n = std::min(frames, out.num_frames);
+  if (output_view_ < 0) {
+    for (std::uint32_t c = 0; c < out.num_channels; ++c)
+      std::memset(out.channels[c], 0, n * sizeof(float));
+    return;
+  }
+  const AudioView& result = output_views_[std::size_t(output_view_)];
+  for (std::uint32_t c = 0; c < out.num_channels; ++c) {
+    // Mono results fill every channel of a wider destination; extra channels are silent.
+    const float* s = result.num_channels == 1          ? result.channels[0]
+                     : c < result.num_channels ? result.channels[c]
+                                               : nullptr;
+    if (s)
+      std::memcpy(out.channels[c], s, n * sizeof(float));
+    else
+      std::memset(out.channels[c], 0, n * sizeof(float));
+  }
+}
+
+std::string Plan::describe() const {
+  std::string text;
+  for (const auto& line : describe_lines_) text += line + "\n";
+  text += std::to_string(steps_.size()) + " steps, " + std::to_string(buffers_.size()) +
+          " buffers of up to " + std::to_string(max_block_) + " frames at " +
+          std::to_string(int(sample_rate_)) + " Hz\n";
+  return text;
+}
+
+}  // namespace fxgraph

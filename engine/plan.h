@@ -1,0 +1,93 @@
+#pragma once
+// Plan: a compiled graph, ready to run once per block.
+//
+// Aims
+//   The compiler turns a Graph into a Plan once; the audio thread then runs it for
+//   every block without deciding anything: steps in topological order, each with the
+//   views of its input and output buffers, and the few copy/sum operations ("gathers")
+//   that fan-in and upmixing need.
+//
+// Promises
+//   - Nothing in run() allocates, locks, logs or throws.
+//   - Buffers are shared by liveness: a buffer is reused once its last reader has run,
+//     so a 100-node chain holds two buffers, not 100.
+//   - An input fed by exactly one edge of the same width reads the producer's buffer
+//     directly (no copy); fan-in sums and mono→N upmixes go through a scratch buffer.
+//   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
+//
+// Does not
+//   - own the graph: it holds the nodes (shared) and their ids for printing only;
+//   - change after compile, except the per-block frame counts in its views.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/audio_view.h"
+#include "engine/node.h"
+
+namespace fxgraph {
+
+class Plan {
+ public:
+  /// Runs every step once. `in`/`out` are the external input and output (may be empty
+  /// views when the graph has none). Audio thread.
+  void run(const AudioView& in, const AudioView& out, std::uint32_t frames,
+           std::uint64_t position) noexcept;
+
+  std::uint32_t max_block() const noexcept { return max_block_; }
+  double sample_rate() const noexcept { return sample_rate_; }
+  /// Node ids in execution order.
+  const std::vector<std::string>& order() const noexcept { return order_ids_; }
+  /// Number of audio buffers the plan allocated (after reuse).
+  std::size_t buffer_count() const noexcept { return buffers_.size(); }
+  /// Channels at the external input and output (0 when absent).
+  std::uint32_t input_channels() const noexcept { return input_channels_; }
+  std::uint32_t output_channels() const noexcept { return output_channels_; }
+  /// Every node the plan runs (the engine keeps plans' nodes alive through this).
+  const std::vector<std::shared_ptr<Node>>& nodes() const noexcept { return nodes_; }
+  /// A human-readable listing: order, channels and buffer of every port.
+  std::string describe() const;
+
+ private:
+  friend class Compiler;
+
+  enum class GatherKind : std::uint8_t { clear, copy, add, upmix_copy, upmix_add };
+  struct Gather {
+    GatherKind kind;
+    std::uint32_t target;  ///< index into input_views_
+    std::uint32_t source;  ///< index into output_views_ (or kExternalInput)
+  };
+  struct Step {
+    Node* node;
+    std::uint32_t input_begin, input_count;    ///< into input_views_
+    std::uint32_t output_begin, output_count;  ///< into output_views_
+    std::uint32_t gather_begin, gather_count;  ///< into gathers_
+  };
+  /// Source index meaning "the external input".
+  static constexpr std::uint32_t kExternalInput = 0xffffffffu;
+
+  const AudioView& source_view(std::uint32_t source) const noexcept;
+  void gather(const Gather& g) noexcept;
+
+  double sample_rate_ = 0.0;
+  std::uint32_t max_block_ = 0;
+  std::uint32_t input_channels_ = 0;
+  std::uint32_t output_channels_ = 0;
+  std::int64_t output_view_ = -1;  ///< output_views_ index of the external output
+
+  std::vector<Step> steps_;
+  std::vector<Gather> gathers_;
+  std::vector<AudioView> input_views_;
+  std::vector<AudioView> output_views_;
+  std::vector<std::uint32_t> input_buffer_of_;   ///< buffer index per input view (-1: alias)
+  std::vector<std::uint32_t> output_buffer_of_;  ///< buffer index per output view
+  AudioView external_input_;                     ///< set by run()
+  std::vector<AudioBuffer> buffers_;
+  std::vector<std::shared_ptr<Node>> nodes_;
+  std::vector<std::string> order_ids_;
+  std::vector<std::string> describe_lines_;
+};
+
+}  // namespace fxgraph

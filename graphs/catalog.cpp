@@ -1,0 +1,17 @@
+#include "graphs/catalog.h"
+
+#include "io/io_nodes.h"
+
+namespace fxgraph {
+
+const NodeRegistry& builtin_registry() {
+  static const NodeRegistry registry = [] {
+    NodeRegistry r;
+    register_dsp_nodes(r);
+    register_io_nodes(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace fxgraph

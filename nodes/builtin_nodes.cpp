@@ -1,0 +1,69 @@
+// The node types of nodes/, registered in one place so `fxgraph nodes` lists them all.
+#include "nodes/effects/gain.h"
+#include "nodes/generators/noise.h"
+#include "nodes/generators/sine.h"
+#include "engine/errors.h"
+#include "nodes/registry.h"
+#include "nodes/routing/mix.h"
+#include "nodes/routing/split.h"
+
+namespace fxgraph {
+
+namespace {
+std::uint32_t channels_option(const NodeOptions& o, long fallback = 1) {
+  return std::uint32_t(o.integer("channels", fallback, 1, 64));
+}
+}  // namespace
+
+void register_dsp_nodes(NodeRegistry& r) {
+  r.add({.name = "gain",
+         .aliases = {"Gain", "Vol"},
+         .summary = "multiply by a ramped gain (linear or dB), optionally clamped",
+         .options = {},
+         .factory = [](const NodeOptions&) { return std::make_shared<GainNode>(); }});
+  r.add({.name = "sine",
+         .aliases = {"Sine", "SineWave"},
+         .summary = "sine tone generator",
+         .options = {{"channels", "output channels (copies of the tone)", "1"}},
+         .factory = [](const NodeOptions& o) {
+           return std::make_shared<SineNode>(channels_option(o));
+         }});
+  r.add({.name = "noise",
+         .aliases = {"Noise", "WhiteNoise"},
+         .summary = "seeded white noise (reproducible for a seed)",
+         .options = {{"channels", "output channels (independent noise)", "1"},
+                     {"seed", "generator seed", "0"}},
+         .factory = [](const NodeOptions& o) {
+           return std::make_shared<NoiseNode>(channels_option(o),
+                                              std::uint64_t(o.integer("seed", 0, 0, 1L << 62)));
+         }});
+  r.add({.name = "mix",
+         .aliases = {"Mix", "Sum"},
+         .summary = "sum N inputs with per-input ramped gains",
+         .options = {{"inputs", "number of inputs (ports 0 … N-1)", "2"}},
+         .factory = [](const NodeOptions& o) {
+           return std::make_shared<MixNode>(std::uint32_t(o.integer("inputs", 2, 1, 64)));
+         }});
+  r.add({.name = "split",
+         .aliases = {"Split"},
+         .summary = "copy the input to N outputs (ports 0 … N-1)",
+         .options = {{"outputs", "number of outputs", "2"}},
+         .factory = [](const NodeOptions& o) {
+           return std::make_shared<SplitNode>(std::uint32_t(o.integer("outputs", 2, 1, 64)));
+         }});
+  r.add({.name = "channel_select",
+         .aliases = {"ChannelSelect"},
+         .summary = "pick input channels by index, e.g. [1, 0] swaps left and right",
+         .options = {{"select", "list of input channel indices (from 0)", "[0]"}},
+         .factory = [](const NodeOptions& o) {
+           std::vector<std::uint32_t> select;
+           for (double v : o.has("select") ? o.numbers("select") : std::vector<double>{0.0}) {
+             if (v < 0 || v != double(std::uint32_t(v)) || v > 63)
+               throw ConfigError("channel_select: 'select' holds channel indices 0 … 63");
+             select.push_back(std::uint32_t(v));
+           }
+           return std::make_shared<ChannelSelectNode>(std::move(select));
+         }});
+}
+
+}  // namespace fxgraph

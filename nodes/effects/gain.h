@@ -1,0 +1,33 @@
+#pragma once
+// gain: multiplies every channel by a smoothly ramped factor.
+// Parameters `gain` (linear) and `gain_db` are two views of one value: setting either
+// moves both. `clamp` limits the output to [-1, 1] (torchfx's Gain(clamp=True)).
+
+#include <vector>
+
+#include "engine/node.h"
+#include "engine/smoothed_value.h"
+
+namespace fxgraph {
+
+class GainNode : public Node {
+ public:
+  enum Param : std::size_t { kGain, kGainDb, kClamp };
+  /// Ramp time for gain changes.
+  static constexpr double kRampSeconds = 0.010;
+
+  GainNode();
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+  void on_parameter(std::size_t index, double value) noexcept override;
+  void on_request(std::size_t index, double value) override;
+  void on_reset() noexcept override { gain_.jump_to(gain_.target()); }
+
+ private:
+  SmoothedValue gain_;
+  std::vector<float> ramp_;  // per-sample gains of a ramping block (sized in prepare)
+};
+
+}  // namespace fxgraph

@@ -1,0 +1,65 @@
+#include "nodes/generators/noise.h"
+
+namespace fxgraph {
+
+namespace {
+// splitmix64 spreads nearby seeds (0, 1, 2 …) into unrelated generator states.
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+NoiseNode::NoiseNode(std::uint32_t channels, std::uint64_t seed) : Node("noise"), seed_(seed) {
+  add_output("out", channels);
+  add_parameter({.name = "amplitude",
+                 .min = 0.0,
+                 .max = 10.0,
+                 .default_value = 0.5,
+                 .smoothing = Smoothing::ramped,
+                 .description = "peak amplitude"});
+  amplitude_.jump_to(0.5);
+}
+
+void NoiseNode::on_prepare(const PrepareInfo& info) {
+  state_.resize(info.output_channels[0]);
+  gains_.assign(info.max_block, 0.0f);
+  amplitude_.prepare(info.sample_rate, 0.010);
+  on_reset();
+}
+
+void NoiseNode::on_reset() noexcept {
+  for (std::size_t c = 0; c < state_.size(); ++c) {
+    state_[c] = splitmix64(seed_ * 1000003ull + c);
+    if (state_[c] == 0) state_[c] = 1;  // xorshift's one forbidden state
+  }
+}
+
+void NoiseNode::on_parameter(std::size_t, double value) noexcept {
+  if (is_prepared())
+    amplitude_.set_target(value);
+  else
+    amplitude_.jump_to(value);
+}
+
+void NoiseNode::do_process(const ProcessContext& ctx) noexcept {
+  const AudioView& out = ctx.outputs[0];
+  for (std::uint32_t i = 0; i < ctx.frames; ++i) gains_[i] = float(amplitude_.next());
+  for (std::uint32_t c = 0; c < out.num_channels; ++c) {
+    std::uint64_t s = state_[c];
+    float* y = out.channels[c];
+    for (std::uint32_t i = 0; i < ctx.frames; ++i) {
+      s ^= s >> 12;
+      s ^= s << 25;
+      s ^= s >> 27;
+      // Top 24 bits → [0, 1) exactly representable in float, then to [-1, 1).
+      const float unit = float((s * 0x2545f4914f6cdd1dull) >> 40) * (1.0f / 16777216.0f);
+      y[i] = (2.0f * unit - 1.0f) * gains_[i];
+    }
+    state_[c] = s;
+  }
+}
+
+}  // namespace fxgraph

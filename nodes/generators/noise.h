@@ -1,0 +1,32 @@
+#pragma once
+// noise: seeded white noise, uniform in [-amplitude, amplitude). Each channel has its
+// own generator (seeded from `seed` and the channel index), so the output is the
+// same for a given seed whatever the block sizes.
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/node.h"
+#include "engine/smoothed_value.h"
+
+namespace fxgraph {
+
+class NoiseNode : public Node {
+ public:
+  enum Param : std::size_t { kAmplitude };
+  explicit NoiseNode(std::uint32_t channels = 1, std::uint64_t seed = 0);
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+  void on_parameter(std::size_t index, double value) noexcept override;
+  void on_reset() noexcept override;
+
+ private:
+  std::uint64_t seed_;
+  std::vector<std::uint64_t> state_;  // one xorshift64* state per channel
+  std::vector<float> gains_;          // per-sample amplitude of the block
+  SmoothedValue amplitude_;
+};
+
+}  // namespace fxgraph

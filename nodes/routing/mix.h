@@ -1,0 +1,29 @@
+#pragma once
+// mix: sums N inputs ("0" … "N-1"), each with its own ramped gain (gain_0 …).
+// The output is as wide as the widest input; mono inputs are spread to every channel.
+
+#include <vector>
+
+#include "engine/node.h"
+#include "engine/smoothed_value.h"
+
+namespace fxgraph {
+
+class MixNode : public Node {
+ public:
+  explicit MixNode(std::uint32_t inputs = 2);
+
+  std::vector<std::uint32_t> output_channels(
+      std::span<const std::uint32_t> input_channels) const override;
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+  void on_parameter(std::size_t index, double value) noexcept override;
+
+ private:
+  std::vector<SmoothedValue> gains_;
+  std::vector<float> ramp_;
+};
+
+}  // namespace fxgraph
