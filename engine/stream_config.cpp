@@ -53,7 +53,9 @@ std::string format_number(double value) {
   throw ConfigError(message.str());
 }
 
-bool is_power_of_two(std::uint32_t n) noexcept { return n != 0 && (n & (n - 1)) == 0; }
+bool is_power_of_two(std::uint32_t n) noexcept {
+  return n != 0 && (n & (n - 1)) == 0;
+}
 
 }  // namespace
 
@@ -98,8 +100,7 @@ void StreamConfig::validate() const {
             "at least one input or output channel (each 0 to 64)");
   if (latency.kind == Latency::Kind::seconds &&
       !(latency.seconds > 0.0 && latency.seconds <= max_latency_seconds))
-    invalid("latency", format_number(latency.seconds),
-            "\"low\", \"high\" or seconds in (0, 10]");
+    invalid("latency", format_number(latency.seconds), "\"low\", \"high\" or seconds in (0, 10]");
 }
 
 StreamDirection StreamConfig::direction() const noexcept {
