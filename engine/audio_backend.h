@@ -61,12 +61,12 @@ struct BackendHooks {
   /// The period size is about to change; the next ProcessFn call has `frames` frames.
   /// Runs before that call, never concurrently with the ProcessFn, so the engine may
   /// re-prepare (and allocate) here.
-  std::function<void(std::uint32_t frames)> buffer_size_changed;
+  std::function<void(std::uint32_t frames)> buffer_size_changed = {};
   /// The device's sample rate changed to `hz`.
-  std::function<void(double hz)> sample_rate_changed;
+  std::function<void(double hz)> sample_rate_changed = {};
   /// The stream was lost (state() is already `error`); `reason` is the driver's text.
   /// Called at most once per open().
-  std::function<void(std::string_view reason)> shutdown;
+  std::function<void(std::string_view reason)> shutdown = {};
 };
 
 /// The interface every live audio backend implements. Not copyable.

@@ -1,0 +1,93 @@
+#pragma once
+// JackBackend: the engine as a JACK client.
+//
+// open() connects to a running JACK server (it never starts one: JackNoStartServer)
+// and registers one audio port per configured channel: inputs `in_1 .. in_N`,
+// outputs `out_1 .. out_M` unless named in JackOptions. start() activates the client
+// (JACK then calls the ProcessFn every period on its realtime thread) and, with
+// `auto_connect`, connects the ports to the physical capture/playback ports in order
+// (in_1 <- first capture port, out_1 -> first playback port, ...; extra channels stay
+// unconnected). stop() deactivates the client; JACK drops every connection of an
+// inactive client, so start() makes the auto connections again but connections made
+// by hand (qjackctl, jack_connect) must be remade.
+//
+// The server owns the clock: sample_rate() and buffer_size() report the server's
+// values (the config's sample_rate/buffer_size are not imposed on it), and the hooks
+// report changes.
+//
+// Threads
+//   - audio thread: JACK's process thread runs the ProcessFn with views over the
+//     port buffers, built from pointer tables preallocated in open(): no allocation,
+//     no lock.
+//   - notification thread: JACK's non-realtime thread runs the buffer-size and
+//     sample-rate notifications (before the next process call) and counts xruns.
+//     One exception, from JACK itself: when the client is activated, JACK reports the
+//     period size from its process thread before the first process call; a hook runs
+//     then only if the size changed since open().
+//   - shutdown: when the server goes away (stopped, crashed, killed), JACK calls the
+//     shutdown notification from one of its threads; the state becomes `error` and
+//     the shutdown hook runs. stop() and close() stay safe afterwards: the client
+//     handle is still released with jack_client_close(), as JACK requires.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/audio_backend.h"
+
+namespace fxgraph {
+
+struct JackOptions {
+  /// The JACK client name. If taken, JACK picks a unique variant (client_name()).
+  std::string client_name = "fxgraph";
+  /// The server to connect to; "" means the default ($JACK_DEFAULT_SERVER or "default").
+  std::string server_name;
+  /// Short port names; empty means in_1 .. in_N. Otherwise exactly channels_in names.
+  std::vector<std::string> input_port_names = {};
+  /// Short port names; empty means out_1 .. out_M. Otherwise exactly channels_out names.
+  std::vector<std::string> output_port_names = {};
+  /// On start(), connect to the physical capture/playback ports.
+  bool auto_connect = false;
+};
+
+class JackBackend final : public AudioBackend {
+ public:
+  explicit JackBackend(JackOptions options = {});
+  ~JackBackend() override;  // close()
+
+  /// Whether a JACK server named `server_name` ("" = default) accepts clients now.
+  /// Opens and closes a short-lived client (JACK prints to stderr when none runs).
+  static bool server_running(const std::string& server_name = "");
+
+  std::string name() const override { return "jack"; }
+  bool is_available() const override { return server_running(options_.server_name); }
+  /// The server's physical ports ("system:capture_1", ..., "system:playback_1", ...).
+  std::vector<std::string> devices() const override;
+
+  double sample_rate() const noexcept override;
+  std::uint32_t buffer_size() const noexcept override;
+  std::uint64_t xruns() const noexcept override;
+
+  const JackOptions& options() const noexcept { return options_; }
+  /// The client name the server gave us (after open()).
+  std::string client_name() const;
+  /// Full port names, "<client>:in_1" ... (after open()).
+  std::vector<std::string> input_ports() const;
+  /// Full port names, "<client>:out_1" ... (after open()).
+  std::vector<std::string> output_ports() const;
+
+ protected:
+  void do_open(const StreamConfig& config, ProcessFn process, void* user) override;
+  void do_start() override;
+  void do_stop() noexcept override;
+  void do_close() noexcept override;
+
+ private:
+  struct Impl;  // the JACK handles and callbacks; keeps <jack/jack.h> out of this header
+
+  JackOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fxgraph

@@ -1,0 +1,82 @@
+#pragma once
+// A private JACK server for tests: `jackd` with the dummy driver (no sound card),
+// under a name unique to this test run, so tests never touch a user's own server.
+//
+//   fxgraph::test::JackServer server;            // started and accepting clients
+//   JackBackend backend({.server_name = server.name()});
+//
+// The constructor returns once a client can connect (or throws with the server log);
+// the destructor stops the server and waits for it. The server is started with -R
+// (realtime); if that fails it is started again without, as the log notes. If this
+// test process dies, the kernel sends the server SIGTERM (PR_SET_PDEATHSIG).
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace fxgraph::test {
+
+/// Sets JACK_NO_START_SERVER=1 (no client of this process may start a server behind
+/// the tests' back) and routes libjack's messages through a filter that QuietJack can
+/// silence. Idempotent; JackServer calls it.
+void prepare_jack_test_environment();
+
+/// While one exists, libjack's error and info messages in this process are dropped
+/// (e.g. the "cannot connect to server socket" lines of an expected failure).
+class QuietJack {
+ public:
+  QuietJack();
+  ~QuietJack();
+  QuietJack(const QuietJack&) = delete;
+  QuietJack& operator=(const QuietJack&) = delete;
+};
+
+struct JackServerOptions {
+  std::uint32_t sample_rate = 48000;
+  std::uint32_t period = 64;  ///< frames per period (-p)
+  std::uint32_t capture_ports = 2;
+  std::uint32_t playback_ports = 2;
+  bool realtime = true;  ///< -R (falls back to no realtime if jackd refuses)
+  std::chrono::milliseconds ready_timeout{5000};
+};
+
+class JackServer {
+ public:
+  explicit JackServer(JackServerOptions options = {});
+  ~JackServer();  // kill()
+  JackServer(const JackServer&) = delete;
+  JackServer& operator=(const JackServer&) = delete;
+
+  /// "fxgraph-test-<pid>-<n>": unique per test process and server.
+  const std::string& name() const noexcept { return name_; }
+  /// The jackd process id (-1 once stopped).
+  pid_t pid() const noexcept { return pid_; }
+  /// Where jackd's stdout and stderr go (/tmp/fxgraph-jackd-<name>.log). Removed by
+  /// the destructor unless FXGRAPH_KEEP_JACK_LOGS is set.
+  const std::string& log_path() const noexcept { return log_path_; }
+  /// The log so far.
+  std::string log() const;
+  /// Whether jackd is still alive.
+  bool running();
+
+  /// Graceful stop: SIGTERM, then wait (SIGKILL only if it ignores SIGTERM for 5 s).
+  void kill();
+  /// Crash simulation: SIGKILL, wait, remove the server's stale socket and semaphore
+  /// files from /dev/shm (JACK reclaims its stale shared memory at the next start).
+  void kill_hard();
+
+ private:
+  pid_t spawn(bool realtime);
+  bool wait_until_ready(std::chrono::milliseconds timeout);
+  bool wait_for_exit(std::chrono::milliseconds timeout);
+  void remove_stale_files();
+
+  JackServerOptions options_;
+  std::string name_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace fxgraph::test
