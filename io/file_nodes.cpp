@@ -1,0 +1,69 @@
+#include "io/file_nodes.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/errors.h"
+
+namespace fxgraph {
+
+FileInNode::FileInNode(std::string path) : Node("file_in"), reader_(std::move(path)) {
+  add_output("out", reader_.channels());
+}
+
+void FileInNode::on_prepare(const PrepareInfo& info) {
+  staged_.resize(reader_.channels(), info.max_block);
+  reader_.reserve(info.max_block);
+}
+
+std::uint32_t FileInNode::stage(std::uint32_t frames) {
+  AudioView view = staged_.view(std::min(frames, staged_.capacity_frames()));
+  const std::uint32_t got = reader_.read(view);
+  for (std::uint32_t c = 0; c < view.num_channels; ++c)
+    std::memset(view.channels[c] + got, 0, (view.num_frames - got) * sizeof(float));
+  return got;
+}
+
+void FileInNode::do_process(const ProcessContext& ctx) noexcept {
+  const AudioView& out = ctx.outputs[0];
+  for (std::uint32_t c = 0; c < out.num_channels; ++c)
+    std::memcpy(out.channels[c], staged_.channel(c), ctx.frames * sizeof(float));
+}
+
+FileOutNode::FileOutNode(FileOutOptions options) : Node("file_out"), options_(std::move(options)) {
+  if (options_.path.empty()) throw ConfigError("file_out needs a 'path'");
+  // Validate the format now, so a bad extension or subtype fails at load time.
+  (void)make_file_format(options_.path, options_.sample_format, options_.flac_compression);
+  add_input("in");
+}
+
+void FileOutNode::on_prepare(const PrepareInfo& info) {
+  staged_.resize(info.input_channels[0], info.max_block);
+}
+
+void FileOutNode::open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample) {
+  const FileFormat format = make_file_format(options_.path, options_.sample_format,
+                                             options_.flac_compression, input_sample);
+  writer_ = std::make_unique<SndfileWriter>(options_.path, sample_rate, staged_.num_channels(),
+                                            format);
+  writer_->reserve(staged_.capacity_frames());
+}
+
+void FileOutNode::do_process(const ProcessContext& ctx) noexcept {
+  const AudioView& in = ctx.inputs[0];
+  for (std::uint32_t c = 0; c < staged_.num_channels(); ++c)
+    std::memcpy(staged_.channel(c), in.channels[c], ctx.frames * sizeof(float));
+}
+
+void FileOutNode::flush(std::uint32_t frames) {
+  if (!writer_) throw IoError("file_out '" + options_.path + "' was not opened");
+  writer_->write(staged_.view(frames));
+}
+
+void FileOutNode::commit() {
+  if (!writer_) throw IoError("file_out '" + options_.path + "' was not opened");
+  writer_->commit();
+  writer_.reset();
+}
+
+}  // namespace fxgraph

@@ -1,0 +1,78 @@
+#pragma once
+// file_in / file_out: audio files at the edges of a graph.
+//
+// The nodes themselves do no file I/O — their process() stays realtime-clean. A
+// driver (the offline renderer, or a file-playing backend) stages the next block of a
+// file_in from its reader before the block runs, and flushes each file_out's block to
+// its writer after it. The file is opened when the node is built, so a missing or
+// unreadable input is reported while loading the graph, not half-way through it.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/node.h"
+#include "io/file_format.h"
+#include "io/sndfile_reader.h"
+#include "io/sndfile_writer.h"
+
+namespace fxgraph {
+
+class FileInNode : public Node {
+ public:
+  /// Opens `path` (throws IoError). The output has the file's channel count.
+  explicit FileInNode(std::string path);
+
+  const std::string& path() const noexcept { return reader_.path(); }
+  double file_sample_rate() const noexcept { return reader_.sample_rate(); }
+  std::uint64_t file_frames() const noexcept { return reader_.frames(); }
+  const SndfileReader& reader() const noexcept { return reader_; }
+
+  /// Reads the next `frames` frames into the staging buffer (silence past the end).
+  /// Driver thread, before the block runs. Returns frames actually read.
+  std::uint32_t stage(std::uint32_t frames);
+  /// Back to the start of the file (a second pass, e.g. for normalize).
+  void rewind() { reader_.seek(0); }
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+
+ private:
+  SndfileReader reader_;
+  AudioBuffer staged_;
+};
+
+/// Where and how a file_out writes.
+struct FileOutOptions {
+  std::string path;
+  std::string sample_format;               ///< "pcm16", "float", …; empty: default
+  std::optional<int> flac_compression;     ///< 0 … 8, FLAC only
+};
+
+class FileOutNode : public Node {
+ public:
+  explicit FileOutNode(FileOutOptions options);
+
+  const std::string& path() const noexcept { return options_.path; }
+  /// Creates the writer (a temporary file next to the target). Call after prepare.
+  /// `input_sample` keeps the input's sample format when the options give none.
+  void open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample);
+  /// Writes the block the graph just produced. Driver thread, after the block.
+  void flush(std::uint32_t frames);
+  /// Renames the finished file onto its path.
+  void commit();
+  /// Drops the temporary (also what destruction without commit does).
+  void abandon() noexcept { writer_.reset(); }
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+
+ private:
+  FileOutOptions options_;
+  std::unique_ptr<SndfileWriter> writer_;
+  AudioBuffer staged_;
+};
+
+}  // namespace fxgraph

@@ -1,0 +1,84 @@
+#include "io/offline_render.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/engine.h"
+#include "engine/errors.h"
+#include "io/file_nodes.h"
+
+namespace fxgraph {
+
+RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
+  std::vector<FileInNode*> inputs;
+  std::vector<FileOutNode*> outputs;
+  for (const auto& id : graph.ids()) {
+    Node& node = graph.node(id);
+    if (auto* in = dynamic_cast<FileInNode*>(&node)) inputs.push_back(in);
+    if (auto* out = dynamic_cast<FileOutNode*>(&node)) outputs.push_back(out);
+  }
+  if (outputs.empty())
+    throw ConfigError("the graph has no file_out node: nothing would be written");
+
+  // One rate for the whole graph: resampling is never done silently.
+  double rate = options.sample_rate.value_or(0.0);
+  const FileInNode* rate_source = nullptr;
+  for (const FileInNode* in : inputs) {
+    if (rate_source && in->file_sample_rate() != rate)
+      throw IoError("input files have different sample rates: '" + rate_source->path() + "' is " +
+                    std::to_string(int(rate)) + " Hz, '" + in->path() + "' is " +
+                    std::to_string(int(in->file_sample_rate())) +
+                    " Hz (fxgraph does not resample; convert one first)");
+    if (!rate_source) {
+      rate = in->file_sample_rate();
+      rate_source = in;
+    }
+  }
+  if (rate <= 0.0) rate = 48000.0;
+  for (const FileInNode* in : inputs)
+    for (const FileOutNode* out : outputs) check_output_differs(in->path(), out->path());
+
+  std::uint64_t total = 0;
+  if (options.duration_seconds > 0.0) {
+    total = std::uint64_t(std::llround(options.duration_seconds * rate));
+  } else {
+    if (inputs.empty())
+      throw ConfigError("the graph has no file_in node: give a duration to render");
+    for (const FileInNode* in : inputs) total = std::max(total, in->file_frames());
+  }
+
+  const std::uint32_t block = std::max<std::uint32_t>(1, options.block_size);
+  Engine engine(graph, {.sample_rate = rate, .max_block = block, .input_channels = 1});
+  engine.request_reset();  // nodes may carry state from an earlier render
+  for (FileInNode* in : inputs) in->rewind();
+
+  const std::optional<SampleFormat> input_sample =
+      inputs.empty() ? std::nullopt : inputs.front()->reader().subtype();
+  for (FileOutNode* out : outputs) out->open(std::uint32_t(rate), input_sample);
+
+  try {
+    std::uint64_t done = 0;
+    std::uint64_t next_report = 0;
+    while (done < total) {
+      const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      for (FileInNode* in : inputs) in->stage(frames);
+      engine.process(frames);
+      for (FileOutNode* out : outputs) out->flush(frames);
+      done += frames;
+      if (options.progress && done >= next_report) {
+        options.progress(double(done) / double(total));
+        next_report = done + std::max<std::uint64_t>(total / 100, 1);
+      }
+    }
+    for (FileOutNode* out : outputs) out->commit();
+  } catch (...) {
+    for (FileOutNode* out : outputs) out->abandon();
+    throw;
+  }
+
+  RenderResult result{rate, total, {}};
+  for (const FileOutNode* out : outputs) result.outputs.push_back(out->path());
+  return result;
+}
+
+}  // namespace fxgraph

@@ -1,0 +1,39 @@
+#pragma once
+// Offline rendering of a graph whose edges are files: every file_in is read block by
+// block, every file_out written, until the inputs end (or for a set duration when the
+// graph only generates sound).
+//
+// Nothing lost: outputs go to temporary files committed only when the whole render
+// succeeded; an output path naming any input file is refused before anything is read.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/graph.h"
+
+namespace fxgraph {
+
+struct RenderOptions {
+  /// Rate for graphs without file inputs (file inputs set it; two different → error).
+  std::optional<double> sample_rate;
+  /// Frames per engine block.
+  std::uint32_t block_size = 4096;
+  /// Seconds to render; 0 means "until the longest input ends" (required without inputs).
+  double duration_seconds = 0.0;
+  /// Called now and then with the fraction done (0 … 1), for progress bars.
+  std::function<void(double)> progress;
+};
+
+struct RenderResult {
+  double sample_rate = 0.0;
+  std::uint64_t frames = 0;
+  std::vector<std::string> outputs;  ///< files written
+};
+
+/// Renders `graph` (throws IoError, GraphError, ConfigError).
+RenderResult render_graph(const Graph& graph, const RenderOptions& options);
+
+}  // namespace fxgraph

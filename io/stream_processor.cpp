@@ -1,0 +1,86 @@
+#include "io/stream_processor.h"
+
+#include <algorithm>
+
+#include "engine/errors.h"
+#include "io/sndfile_writer.h"
+
+namespace fxgraph {
+
+namespace {
+/// The engine's block: small enough for the cache, never larger than a chunk.
+constexpr std::uint32_t kMaxEngineBlock = 4096;
+
+/// A view of frames [offset, offset + frames) of `v`, without copying.
+struct SubView {
+  float* pointers[64];
+  AudioView view;
+  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) {
+    for (std::uint32_t c = 0; c < v.num_channels && c < 64; ++c)
+      pointers[c] = v.channels[c] + offset;
+    view = {pointers, std::min<std::uint32_t>(v.num_channels, 64), frames};
+  }
+};
+}  // namespace
+
+StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
+    : graph_(std::move(graph)), chunk_size_(chunk_size) {
+  if (chunk_size_ == 0) throw ConfigError("chunk_size must be at least 1 frame");
+  if (!graph_.input() || !graph_.output())
+    throw GraphError(
+        "StreamProcessor needs a graph with an input and an output (Graph::set_input and "
+        "set_output; chains have both)");
+}
+
+StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
+                                        const std::string& input)
+    : reader_(input), chunk_size_(chunk_size) {
+  if (reader_.channels() > 64) throw IoError("'" + input + "' has more than 64 channels");
+  engine_ = std::make_unique<Engine>(
+      graph, EngineConfig{.sample_rate = double(reader_.sample_rate()),
+                          .max_block = std::min(chunk_size, kMaxEngineBlock),
+                          .input_channels = reader_.channels()});
+  engine_->request_reset();
+  const std::uint32_t out_channels = std::max<std::uint32_t>(engine_->output_channels(), 1);
+  if (out_channels > 64) throw GraphError("the graph output has more than 64 channels");
+  input_.resize(reader_.channels(), chunk_size);
+  output_.resize(out_channels, chunk_size);
+  reader_.reserve(chunk_size);
+}
+
+bool StreamProcessor::ChunkRange::advance() {
+  const std::uint32_t got = reader_.read(input_.view(chunk_size_));
+  if (got == 0) return false;
+  const std::uint32_t block = engine_->config().max_block;
+  for (std::uint32_t offset = 0; offset < got; offset += block) {
+    const std::uint32_t n = std::min(block, got - offset);
+    SubView in(input_.view(got), offset, n), out(output_.view(got), offset, n);
+    engine_->process(in.view, out.view);
+  }
+  current_ = output_.view(got);
+  done_ += got;
+  return true;
+}
+
+StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& input) {
+  return ChunkRange(graph_, chunk_size_, input);
+}
+
+void StreamProcessor::process_file(const std::string& input, const std::string& output,
+                                   const OutputOptions& options) {
+  check_output_differs(input, output);
+  ChunkRange chunks(graph_, chunk_size_, input);
+  const SndfileReader& reader = chunks.reader();
+  const FileFormat format = make_file_format(output, options.sample_format,
+                                             options.flac_compression, reader.subtype());
+  SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
+  writer.reserve(chunk_size_);
+  const double total = double(std::max<std::uint64_t>(reader.frames(), 1));
+  for (const AudioView& chunk : chunks) {
+    writer.write(chunk);
+    if (progress_) progress_(std::min(1.0, double(chunks.frames_done()) / total));
+  }
+  writer.commit();
+}
+
+}  // namespace fxgraph

@@ -1,0 +1,112 @@
+#pragma once
+// StreamProcessor: torchfx's StreamProcessor in C++ — a graph or chain applied to a
+// large file in fixed-size chunks, with flat memory whatever the file's length.
+//
+//   StreamProcessor sp(Graph::chain({gain}), 65536);
+//   sp.process_file("in.wav", "out.wav");
+//   for (const AudioView& chunk : sp.process_chunks("in.wav")) { … }
+//
+// Promises
+//   - Output is bit-identical whatever the chunk size (1, 4096, 65536, whole file): the
+//     nodes keep their state across blocks and the engine runs blocks of at most
+//     min(chunk_size, 4096) frames.
+//   - process_file never loses anything: the output is written to a temporary file in
+//     the target folder and renamed on success; on any error the temporary is removed
+//     and a previous file at that path is untouched. Output == input is refused.
+//   - Each run starts from fresh node state (a second file is not coloured by the first).
+//
+// The graph needs an external input and output (Graph::set_input/set_output); a chain
+// has them. Its input takes the file's channels.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/audio_view.h"
+#include "engine/engine.h"
+#include "engine/graph.h"
+#include "io/file_format.h"
+#include "io/sndfile_reader.h"
+
+namespace fxgraph {
+
+/// How process_file writes its output.
+struct OutputOptions {
+  std::string sample_format;            ///< "pcm16", "pcm24", "float", …; empty: the input's
+  std::optional<int> flac_compression;  ///< 0 … 8 for FLAC
+};
+
+class StreamProcessor {
+ public:
+  static constexpr std::uint32_t kDefaultChunkSize = 65536;
+
+  explicit StreamProcessor(Graph graph, std::uint32_t chunk_size = kDefaultChunkSize);
+
+  std::uint32_t chunk_size() const noexcept { return chunk_size_; }
+  /// Called with the fraction done (0 … 1) as a file is processed.
+  void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
+
+  /// Processes `input` into `output` (format from the output's extension). Throws
+  /// IoError/GraphError; nothing is left behind on failure.
+  void process_file(const std::string& input, const std::string& output,
+                    const OutputOptions& options = {});
+
+  /// A single-pass range over the processed chunks of `input`; each chunk is a view of
+  /// chunk_size frames (the last may be shorter), valid until the next one.
+  class ChunkRange;
+  ChunkRange process_chunks(const std::string& input);
+
+ private:
+  friend class ChunkRange;
+  Graph graph_;
+  std::uint32_t chunk_size_;
+  std::function<void(double)> progress_;
+};
+
+/// The processing state of one pass over a file, exposed as an input range.
+class StreamProcessor::ChunkRange {
+ public:
+  ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input);
+
+  class iterator {
+   public:
+    using value_type = AudioView;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(ChunkRange* range) : range_(range) {}
+    const AudioView& operator*() const { return range_->current_; }
+    const AudioView* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    bool operator==(const iterator& other) const { return range_ == other.range_; }
+
+   private:
+    ChunkRange* range_ = nullptr;
+  };
+
+  iterator begin() { return advance() ? iterator(this) : iterator(); }
+  iterator end() { return iterator(); }
+
+  const SndfileReader& reader() const noexcept { return reader_; }
+  std::uint32_t output_channels() const noexcept { return output_.num_channels(); }
+  /// Frames delivered so far.
+  std::uint64_t frames_done() const noexcept { return done_; }
+
+ private:
+  bool advance();
+
+  SndfileReader reader_;
+  std::uint32_t chunk_size_;
+  std::unique_ptr<Engine> engine_;
+  AudioBuffer input_;
+  AudioBuffer output_;
+  AudioView current_{};
+  std::uint64_t done_ = 0;
+};
+
+}  // namespace fxgraph
