@@ -318,7 +318,7 @@ TEST_CASE("reads past the end return 0 frames and fill the view with silence", "
   SndfileReader reader(tmp.file("a.wav"));
   AudioBuffer out(1, 64);
   CHECK(reader.read(out.view()) == 64);
-  for (auto& s : std::vector<float*>{out.channel(0)}) s[63] = 5.0f;
+  out.channel(0)[63] = 5.0f;  // must become silence below
   CHECK(reader.read(out.view()) == 36);
   CHECK(out.channel(0)[35] == signal.channel(0)[99]);
   CHECK(out.channel(0)[36] == 0.0f);
