@@ -74,7 +74,10 @@ template <int W>
 // available and SSE2 code otherwise. Without it, a generic x86-64 build would leave a
 // machine's wider vector units idle. Each CPU always runs the same variant, so streaming
 // stays bit-exact; results may differ in the last bits between CPUs (FMA contraction).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Define FXGRAPH_NO_TARGET_CLONES to compile only for the build's own target flags (to
+// test one variant, or for toolchains without ifunc support).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(FXGRAPH_NO_TARGET_CLONES)
 #define FXGRAPH_SOS_TARGET_CLONES \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else

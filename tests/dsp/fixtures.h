@@ -3,6 +3,7 @@
 // docstring for the format), plus the comparison the DSP tests share.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -106,6 +107,17 @@ inline double relative_rms_error(const AudioBuffer& got, const AudioBuffer& want
     }
   return std::sqrt(err / ref);
 }
+
+/// Views of frames [start, start + count) of a buffer (up to 32 channels), for feeding
+/// a processor block by block. Holds the channel pointers the view points to.
+struct SubView {
+  std::array<float*, 32> pointers{};
+  AudioView view(AudioBuffer& buffer, std::uint32_t start, std::uint32_t count) {
+    for (std::uint32_t c = 0; c < buffer.num_channels() && c < pointers.size(); ++c)
+      pointers[c] = buffer.channel(c) + start;
+    return {pointers.data(), buffer.num_channels(), count};
+  }
+};
 
 /// True if both buffers hold the same bits (same shape, every sample ==).
 inline bool identical(const AudioBuffer& a, const AudioBuffer& b) {
