@@ -2,6 +2,7 @@
 
 #include "engine/errors.h"
 #include "io/file_nodes.h"
+#include "io/jack_nodes.h"
 #include "io/memory_nodes.h"
 
 namespace fxgraph {
@@ -20,6 +21,18 @@ void register_io_nodes(NodeRegistry& registry) {
                 .summary = "keeps the last block for an embedding program (MemorySinkNode)",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<MemorySinkNode>(); }});
+  for (const char* type : {"jack_in", "jack_out"}) {
+    const bool in = type[5] == 'i';
+    registry.add({.name = type,
+                  .aliases = {},
+                  .summary = in ? "JACK capture ports (ports named <id>_1, <id>_2, …)"
+                                : "JACK playback ports (ports named <id>_1, <id>_2, …)",
+                  .options = {{"channels", "number of ports", "1"}},
+                  .factory = [type](const NodeOptions& o) {
+                    return std::make_shared<JackPortNode>(
+                        type, std::uint32_t(o.integer("channels", 1, 1, 64)));
+                  }});
+  }
   registry.add({.name = "file_in",
                 .aliases = {"FileIn"},
                 .summary = "an audio file read through libsndfile (any format it reads)",

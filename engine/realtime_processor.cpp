@@ -1,0 +1,155 @@
+#include "engine/realtime_processor.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/errors.h"
+
+namespace fxgraph {
+
+namespace {
+/// Blocks the engine is prepared for: at least the period, and enough that a JACK
+/// buffer-size increase rarely needs splitting.
+constexpr std::uint32_t kMinEngineBlock = 1024;
+constexpr std::uint32_t kMaxChannels = 64;
+
+struct SubView {
+  float* pointers[kMaxChannels];
+  AudioView view;
+  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) noexcept {
+    const std::uint32_t n = std::min(v.num_channels, kMaxChannels);
+    for (std::uint32_t c = 0; c < n; ++c) pointers[c] = v.channels[c] + offset;
+    view = {pointers, n, frames};
+  }
+};
+}  // namespace
+
+RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend,
+                                     StreamConfig config)
+    : graph_(std::move(graph)), backend_(std::move(backend)), config_(config) {
+  if (!backend_) throw ConfigError("RealtimeProcessor needs a backend");
+  config_.validate();
+  if (config_.channels_in > kMaxChannels || config_.channels_out > kMaxChannels)
+    throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
+  rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));
+}
+
+RealtimeProcessor::~RealtimeProcessor() {
+  backend_->stop();
+  backend_->close();
+}
+
+void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_block) {
+  // Values set before the rebuild live on in the nodes' requested values: the new
+  // engine's nodes are the same objects, so re-apply them (no audio thread runs yet).
+  engine_ = std::make_unique<Engine>(
+      graph_, EngineConfig{.sample_rate = sample_rate,
+                           .max_block = max_block,
+                           .input_channels = std::max<std::uint32_t>(config_.channels_in, 1)});
+  for (const auto& id : graph_.ids()) {
+    Node& node = graph_.node(id);
+    for (std::size_t i = 0; i < node.parameters().size(); ++i)
+      node.apply_parameter(i, node.requested_value(i));
+  }
+  prepared_rate_ = sample_rate;
+}
+
+void RealtimeProcessor::throw_if_failed(const char* action) const {
+  if (state() == StreamState::error) {
+    const std::string reason = rate_changed_.load() ? "the sample rate changed while running"
+                                                    : backend_->error_message();
+    throw StreamError(std::string(action) + ": the stream failed (" + reason +
+                      "); create a new processor (or stop() and start() again) to recover");
+  }
+}
+
+void RealtimeProcessor::start() {
+  if (is_running())
+    throw RealtimeError("start(): the processor is already running; call stop() first");
+  throw_if_failed("start()");
+  if (backend_->state() == StreamState::closed) {
+    BackendHooks hooks;
+    // JACK calls this on its own (non-realtime) thread before the next period.
+    hooks.sample_rate_changed = [this](double hz) {
+      if (hz != prepared_rate_) rate_changed_.store(true);
+    };
+    backend_->set_hooks(std::move(hooks));
+    backend_->open(config_, &RealtimeProcessor::process, this);
+    const double rate = backend_->sample_rate();
+    const std::uint32_t period = backend_->buffer_size();
+    if (rate != prepared_rate_ || period > engine_->config().max_block)
+      rebuild_engine(rate, std::max(period, kMinEngineBlock));
+  }
+  backend_->start();
+}
+
+void RealtimeProcessor::stop() {
+  if (!is_running())
+    throw RealtimeError("stop(): the processor is not running (state: " +
+                        std::string(to_string(state())) + "); call start() first");
+  backend_->stop();
+}
+
+void RealtimeProcessor::set_parameter(std::string_view path, double value) {
+  throw_if_failed("set_parameter()");
+  engine_->set_parameter(path, value);
+}
+
+double RealtimeProcessor::get_parameter(std::string_view path) const {
+  throw_if_failed("get_parameter()");
+  return engine_->get_parameter(path);
+}
+
+void RealtimeProcessor::reset_state() {
+  throw_if_failed("reset_state()");
+  engine_->request_reset();
+}
+
+StreamState RealtimeProcessor::state() const noexcept {
+  return rate_changed_.load(std::memory_order_relaxed) ? StreamState::error : backend_->state();
+}
+
+double RealtimeProcessor::latency_ms() const noexcept {
+  if (backend_->state() == StreamState::closed) return config_.latency_ms();
+  const double rate = backend_->sample_rate();
+  return rate > 0 ? 1000.0 * backend_->buffer_size() / rate : config_.latency_ms();
+}
+
+RealtimeStats RealtimeProcessor::stats() const noexcept {
+  RealtimeStats s;
+  s.xruns = backend_->xruns();
+  s.blocks = blocks_.load(std::memory_order_relaxed);
+  s.dsp_load_mean = s.blocks ? load_sum_.load(std::memory_order_relaxed) / double(s.blocks) : 0.0;
+  s.dsp_load_max = load_max_.load(std::memory_order_relaxed);
+  return s;
+}
+
+void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView& out) noexcept {
+  auto* self = static_cast<RealtimeProcessor*>(user);
+  const auto started = std::chrono::steady_clock::now();
+  const std::uint32_t frames = out.channels ? out.num_frames : in.num_frames;
+  if (self->rate_changed_.load(std::memory_order_relaxed)) {
+    for (std::uint32_t c = 0; c < out.num_channels; ++c)
+      std::fill(out.channels[c], out.channels[c] + out.num_frames, 0.0f);
+    return;
+  }
+  Engine& engine = *self->engine_;
+  const std::uint32_t block = engine.config().max_block;
+  for (std::uint32_t offset = 0; offset < frames; offset += block) {
+    const std::uint32_t n = std::min(block, frames - offset);
+    SubView sub_in(in, offset, in.channels ? n : 0), sub_out(out, offset, n);
+    engine.process(in.channels ? sub_in.view : AudioView{}, out.channels ? sub_out.view : AudioView{});
+  }
+  // DSP load: the engine's own time over the period's length.
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double load = elapsed * self->prepared_rate_ / double(std::max<std::uint32_t>(frames, 1));
+  self->blocks_.fetch_add(1, std::memory_order_relaxed);
+  // Only the audio thread writes these: load-then-store is enough.
+  self->load_sum_.store(self->load_sum_.load(std::memory_order_relaxed) + load,
+                        std::memory_order_relaxed);
+  if (load > self->load_max_.load(std::memory_order_relaxed))
+    self->load_max_.store(load, std::memory_order_relaxed);
+}
+
+}  // namespace fxgraph

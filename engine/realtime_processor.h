@@ -1,0 +1,94 @@
+#pragma once
+// RealtimeProcessor: a graph played live through an AudioBackend (JACK, null, …) —
+// torchfx's RealtimeProcessor, without the lock in the audio callback.
+//
+//   RealtimeProcessor rt(Graph::chain({hp, lp, gain, reverb}), std::make_unique<JackBackend>(),
+//                        StreamConfig{.channels_in = 1, .channels_out = 1});
+//   rt.start();
+//   rt.set_parameter("2.gain", 2.0);   // any thread; validated here, applied next block
+//
+// Threads
+//   - The backend's audio thread runs the Engine once per period: a block of at most
+//     max_block frames at a time (a larger period, after a JACK buffer-size change, is
+//     run as several blocks, so nothing is re-prepared on the audio thread).
+//   - set_parameter / get_parameter / reset_state / stats: any thread. Parameter
+//     changes travel through the engine's lock-free queue (see engine.h).
+//   - A lost stream (the JACK server shut down) moves state() to `error`; the next
+//     call that needs the stream raises StreamError. A sample-rate change also stops
+//     processing (output silence) with state `error`: restart the processor to follow it.
+//
+// The graph's external input and output (Graph::set_input / set_output; a chain has
+// both) are the backend's capture and playback channels.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "engine/audio_backend.h"
+#include "engine/engine.h"
+#include "engine/graph.h"
+#include "engine/stream_config.h"
+
+namespace fxgraph {
+
+/// Counters of a running processor, for `stats` and soak tests.
+struct RealtimeStats {
+  std::uint64_t xruns = 0;             ///< as reported by the backend
+  std::uint64_t blocks = 0;            ///< periods processed
+  double dsp_load_mean = 0.0;          ///< engine time / period length, mean over blocks
+  double dsp_load_max = 0.0;           ///< … and the worst block
+};
+
+class RealtimeProcessor {
+ public:
+  /// Validates `config` (ConfigError) and compiles the graph (GraphError). Does not
+  /// open the backend yet: start() does.
+  RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend, StreamConfig config);
+  /// Stops and closes the stream (RAII).
+  ~RealtimeProcessor();
+  RealtimeProcessor(const RealtimeProcessor&) = delete;
+  RealtimeProcessor& operator=(const RealtimeProcessor&) = delete;
+
+  /// Opens the backend (if needed) and starts processing. Throws RealtimeError when
+  /// already running, BackendNotAvailableError when e.g. no JACK server runs,
+  /// StreamError after a lost stream.
+  void start();
+  /// Stops processing. Throws RealtimeError when not running.
+  void stop();
+
+  void set_parameter(std::string_view path, double value);
+  double get_parameter(std::string_view path) const;
+  /// Clears every node's state (delay lines, filter memories) at the next block.
+  void reset_state();
+
+  bool is_running() const noexcept { return backend_->state() == StreamState::running; }
+  StreamState state() const noexcept;
+  /// The latency of the stream as configured (StreamConfig::latency_ms), or of the
+  /// backend's actual period once open.
+  double latency_ms() const noexcept;
+  RealtimeStats stats() const noexcept;
+
+  Engine& engine() noexcept { return *engine_; }
+  AudioBackend& backend() noexcept { return *backend_; }
+  const StreamConfig& config() const noexcept { return config_; }
+
+ private:
+  static void process(void* user, const AudioView& in, const AudioView& out) noexcept;
+  void throw_if_failed(const char* action) const;
+  void rebuild_engine(double sample_rate, std::uint32_t max_block);
+
+  Graph graph_;
+  std::unique_ptr<AudioBackend> backend_;
+  StreamConfig config_;
+  std::unique_ptr<Engine> engine_;
+  double prepared_rate_ = 0.0;
+
+  // Written by the audio thread, read by anyone.
+  std::atomic<std::uint64_t> blocks_{0};
+  std::atomic<double> load_sum_{0.0};
+  std::atomic<double> load_max_{0.0};
+  std::atomic<bool> rate_changed_{false};
+};
+
+}  // namespace fxgraph

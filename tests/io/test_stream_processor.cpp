@@ -1,0 +1,137 @@
+// StreamProcessor: chunk-size invariance, the chunk range, and nothing lost on failure.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "engine/errors.h"
+#include "io/sndfile_reader.h"
+#include "io/sndfile_writer.h"
+#include "io/stream_processor.h"
+#include "nodes/generators/noise.h"
+#include "nodes/routing/mix.h"
+#include "support/graph_helpers.h"
+
+using namespace fxgraph;
+using fxgraph::test::make_gain;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temp_dir() {
+  static int counter = 0;
+  fs::path dir = fs::temp_directory_path() /
+                 ("fxgraph-sp-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  fs::create_directories(dir);
+  return dir;
+}
+
+/// Writes `frames` frames of seeded stereo noise as a float WAV.
+void write_noise(const fs::path& path, std::uint32_t frames, std::uint32_t channels = 2) {
+  std::vector<std::shared_ptr<Node>> nodes;
+  Graph g;
+  g.add("noise", std::make_shared<NoiseNode>(channels, 42));
+  g.set_output({"noise", ""});
+  Engine engine(g, {.max_block = 1024});
+  AudioBuffer block(channels, 1024);
+  SndfileWriter writer(path.string(), 48000, channels,
+                       make_file_format(path.string(), "float"));
+  for (std::uint32_t done = 0; done < frames; done += 1024) {
+    const std::uint32_t n = std::min(1024u, frames - done);
+    engine.process(AudioView{}, block.view(n));
+    writer.write(block.view(n));
+  }
+  writer.commit();
+}
+
+std::vector<float> read_all(const fs::path& path) {
+  SndfileReader reader(path.string());
+  AudioBuffer buffer(reader.channels(), std::uint32_t(reader.frames()));
+  const std::uint32_t got = reader.read(buffer.view());
+  std::vector<float> samples;
+  for (std::uint32_t c = 0; c < reader.channels(); ++c)
+    samples.insert(samples.end(), buffer.channel(c), buffer.channel(c) + got);
+  return samples;
+}
+
+/// A chain with state and ramps: a mixer whose gain ramps, and two gains.
+Graph test_chain() {
+  auto ramped = make_gain(1.0);
+  return Graph::chain({make_gain(0.8), ramped, make_gain(-0.5)});
+}
+}  // namespace
+
+TEST_CASE("chunked output equals whole-file output bit for bit", "[io][stream]") {
+  const fs::path dir = temp_dir();
+  const std::uint32_t frames = 20000;
+  write_noise(dir / "in.wav", frames);
+
+  std::vector<std::vector<float>> results;
+  for (std::uint32_t chunk : {1u, 4096u, 65536u, frames}) {
+    const fs::path out = dir / ("out_" + std::to_string(chunk) + ".wav");
+    StreamProcessor sp(test_chain(), chunk);
+    sp.process_file((dir / "in.wav").string(), out.string());
+    results.push_back(read_all(out));
+  }
+  REQUIRE(results[0].size() == 2 * frames);
+  for (std::size_t i = 1; i < results.size(); ++i) CHECK(results[i] == results[0]);
+  // And it really processed: 0.8 * 1 * -0.5 of the input.
+  const auto input = read_all(dir / "in.wav");
+  CHECK(results[0][100] == input[100] * 0.8f * 1.0f * -0.5f);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the chunk range yields every frame in chunks of chunk_size", "[io][stream]") {
+  const fs::path dir = temp_dir();
+  write_noise(dir / "in.wav", 10000, 1);
+  StreamProcessor sp(Graph::chain({make_gain(2.0)}), 4096);
+  const auto input = read_all(dir / "in.wav");
+  std::vector<std::uint32_t> sizes;
+  std::size_t at = 0;
+  bool doubled = true;
+  for (const AudioView& chunk : sp.process_chunks((dir / "in.wav").string())) {
+    sizes.push_back(chunk.num_frames);
+    for (std::uint32_t i = 0; i < chunk.num_frames; ++i)
+      doubled = doubled && chunk.channels[0][i] == 2.0f * input[at + i];
+    at += chunk.num_frames;
+  }
+  CHECK(sizes == std::vector<std::uint32_t>{4096, 4096, 1808});
+  CHECK(doubled);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("process_file refuses to overwrite its input", "[io][stream]") {
+  const fs::path dir = temp_dir();
+  write_noise(dir / "in.wav", 1000);
+  const auto before = read_all(dir / "in.wav");
+  StreamProcessor sp(Graph::chain({make_gain(0.5)}));
+  REQUIRE_THROWS_WITH(sp.process_file((dir / "in.wav").string(), (dir / "./in.wav").string()),
+                      Contains("is the input file"));
+  CHECK(read_all(dir / "in.wav") == before);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a failed process_file leaves the previous output untouched and no temporary",
+          "[io][stream]") {
+  const fs::path dir = temp_dir();
+  { std::ofstream(dir / "old.wav") << "previous contents"; }
+  { std::ofstream(dir / "not_audio.wav") << "this is text, not a WAV file\n"; }
+  StreamProcessor sp(Graph::chain({make_gain(0.5)}));
+  REQUIRE_THROWS_AS(sp.process_file((dir / "not_audio.wav").string(), (dir / "old.wav").string()),
+                    IoError);
+  std::ifstream old(dir / "old.wav");
+  std::string contents;
+  std::getline(old, contents);
+  CHECK(contents == "previous contents");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+  CHECK(entries == 2);  // old.wav and not_audio.wav, no temporary
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a graph without input or output is refused by StreamProcessor", "[io][stream]") {
+  Graph g;
+  g.add("g", make_gain(1.0));
+  REQUIRE_THROWS_WITH(StreamProcessor(g), Contains("needs a graph with an input and an output"));
+}
