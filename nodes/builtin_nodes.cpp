@@ -16,6 +16,8 @@ std::uint32_t channels_option(const NodeOptions& o, long fallback = 1) {
 }  // namespace
 
 void register_dsp_nodes(NodeRegistry& r) {
+  register_filter_nodes(r);
+  register_effect_nodes(r);
   r.add({.name = "gain",
          .aliases = {"Gain", "Vol"},
          .summary = "multiply by a ramped gain (linear or dB), optionally clamped",

@@ -93,5 +93,8 @@ class NodeRegistry {
 /// Registers the node types of nodes/ (effects, filters, generators, routing).
 /// graphs/catalog.h combines them with the io/ nodes into the full catalog.
 void register_dsp_nodes(NodeRegistry& registry);
+/// Parts of register_dsp_nodes, one per family (nodes/filters, nodes/effects).
+void register_filter_nodes(NodeRegistry& registry);
+void register_effect_nodes(NodeRegistry& registry);
 
 }  // namespace fxgraph
