@@ -1,0 +1,60 @@
+#include "nodes/filters/sos_filter_node.h"
+
+#include <algorithm>
+
+namespace fxgraph::filters {
+
+SosFilterNode::SosFilterNode(std::string type, std::uint32_t max_sections)
+    : Node(std::move(type)), max_sections_(max_sections) {
+  add_input("in");
+  add_output("out");
+}
+
+void SosFilterNode::on_prepare(const PrepareInfo& info) {
+  std::vector<double> values(parameters().size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = value(i);
+  check_design(values, info.sample_rate);
+  const std::uint32_t channels =
+      info.output_channels.empty() ? 1u : std::max(1u, info.output_channels[0]);
+  sos_.prepare(channels, max_sections_);
+  SectionArray sections;
+  if (design(values, info.sample_rate, sections))
+    sos_.set_sections(sections.sections.data(), sections.count);
+}
+
+void SosFilterNode::on_request(std::size_t index, double value) {
+  if (accepted_.size() != parameters().size()) {
+    accepted_.resize(parameters().size());
+    for (std::size_t i = 0; i < accepted_.size(); ++i) accepted_[i] = parameters()[i].default_value;
+  }
+  std::vector<double> candidate = accepted_;
+  candidate[index] = value;
+  try {
+    check_design(candidate, is_prepared() ? prepared_info().sample_rate : 0.0);
+  } catch (...) {
+    set_requested(index, accepted_[index]);
+    throw;
+  }
+  accepted_[index] = value;
+}
+
+void SosFilterNode::on_parameter(std::size_t index, double value) noexcept {
+  (void)index;
+  (void)value;
+  if (!is_prepared()) return;  // prepare() designs from the configured values
+  std::array<double, kMaxParameters> values{};
+  const std::size_t count = std::min(parameters().size(), kMaxParameters);
+  for (std::size_t i = 0; i < count; ++i) values[i] = this->value(i);
+  SectionArray sections;
+  if (design(std::span<const double>(values.data(), count), prepared_info().sample_rate, sections))
+    sos_.set_sections(sections.sections.data(), sections.count);
+}
+
+void SosFilterNode::do_process(const ProcessContext& ctx) noexcept {
+  const AudioView& in = ctx.inputs[0];
+  const AudioView& out = ctx.outputs[0];
+  sos_.process(AudioView{in.channels, in.num_channels, ctx.frames},
+               AudioView{out.channels, out.num_channels, ctx.frames});
+}
+
+}  // namespace fxgraph::filters

@@ -1,0 +1,60 @@
+#pragma once
+// SosFilterNode: the base of every IIR filter node (Butterworth, Chebyshev, elliptic,
+// Linkwitz-Riley, RBJ biquads). It owns a dsp::SosFilter with one state per channel
+// and turns parameter values into coefficients; a subclass only says how.
+//
+// Aims
+//   - Any channel count: the input port is kAnyChannels, the output as wide.
+//   - Live changes without clicks or allocation: on_parameter() (audio thread) designs
+//     into a fixed SectionArray (realtime_design.h or the RBJ formulas, which return a
+//     Biquad by value) and calls SosFilter::set_sections(), which keeps the state. When
+//     a change alters the section count (an order change), SosFilter keeps the state of
+//     the sections that remain and starts added ones from zero: a short transient, not
+//     a reset.
+//   - Errors at the edges: prepare() and set_parameter() (control threads) run the
+//     subclass's check_design(), which throws ParameterError (e.g. a cutoff at or above
+//     Nyquist, a message containing "Nyquist"). A rejected request restores the previous
+//     requested value, so get_parameter() still reports what is running. The audio
+//     thread never throws: should an invalid design reach it anyway, the previous
+//     coefficients stay.
+
+#include <array>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/node.h"
+#include "nodes/dsp/sos_filter.h"
+#include "nodes/filters/realtime_design.h"
+
+namespace fxgraph::filters {
+
+class SosFilterNode : public Node {
+ public:
+  /// Most parameters a filter node declares (sizes the audio thread's value array).
+  static constexpr std::size_t kMaxParameters = 8;
+
+ protected:
+  SosFilterNode(std::string type, std::uint32_t max_sections);
+
+  /// Control thread: throws ParameterError when `values` (one per parameter, in table
+  /// order) do not make a valid design at `sample_rate`. sample_rate is 0 before the
+  /// node is prepared: check only what does not depend on it.
+  virtual void check_design(std::span<const double> values, double sample_rate) const = 0;
+  /// Audio thread: the sections for `values`; false keeps the previous coefficients.
+  virtual bool design(std::span<const double> values, double sample_rate,
+                      SectionArray& out) const noexcept = 0;
+
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+  void on_parameter(std::size_t index, double value) noexcept override;
+  void on_request(std::size_t index, double value) override;
+  void on_reset() noexcept override { sos_.reset(); }
+
+ private:
+  std::uint32_t max_sections_;
+  dsp::SosFilter sos_;
+  std::vector<double> accepted_;  // control thread: last accepted requested values
+};
+
+}  // namespace fxgraph::filters

@@ -1,0 +1,37 @@
+#pragma once
+// Shared helpers of the filter node tests: build a node through the registry, run it
+// in an Engine, and map the scipy fixture cases of tests/dsp to node types and options.
+
+#include <memory>
+#include <string>
+
+#include "../dsp/fixtures.h"
+#include "engine/engine.h"
+#include "engine/graph.h"
+#include "nodes/registry.h"
+
+namespace fxgraph::test::filters {
+
+inline NodeRegistry filter_registry() {
+  NodeRegistry r;
+  register_filter_nodes(r);
+  return r;
+}
+
+/// Runs `input` through an engine holding only `node`, in blocks of `block` frames.
+inline AudioBuffer run_engine(std::shared_ptr<Node> node, double fs, AudioBuffer input,
+                              std::uint32_t block) {
+  const std::uint32_t channels = input.num_channels();
+  const std::uint32_t frames = input.capacity_frames();
+  Engine engine(Graph::chain({std::move(node)}),
+                {.sample_rate = fs, .max_block = block, .input_channels = channels});
+  AudioBuffer output(channels, frames);
+  dsp::SubView in_view, out_view;
+  for (std::uint32_t start = 0; start < frames; start += block) {
+    const std::uint32_t n = std::min(block, frames - start);
+    engine.process(in_view.view(input, start, n), out_view.view(output, start, n));
+  }
+  return output;
+}
+
+}  // namespace fxgraph::test::filters
