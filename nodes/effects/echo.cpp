@@ -1,0 +1,90 @@
+#include "nodes/effects/echo.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "nodes/dsp/denormals.h"
+
+namespace fxgraph {
+
+EchoNode::EchoNode() : Node("echo") {
+  add_input("in");
+  add_output("out");
+  add_parameter({.name = "delay",
+                 .unit = "samples",
+                 .min = 1,
+                 .max = kMaxDelay,
+                 .default_value = 4410,
+                 .kind = ParameterKind::integer,
+                 .description = "echo spacing in samples"});
+  add_parameter({.name = "decay",
+                 .min = 0.0,
+                 .max = 0.99,
+                 .default_value = 0.5,
+                 .description = "level of each echo relative to the one before"});
+  add_parameter({.name = "mix",
+                 .min = 0.0,
+                 .max = 1.0,
+                 .default_value = 0.5,
+                 .smoothing = Smoothing::ramped,
+                 .description = "dry/wet balance (0 dry only, 1 wet only)"});
+  mix_.jump_to(0.5);
+}
+
+void EchoNode::on_parameter(std::size_t index, double value) noexcept {
+  if (index != kMix) return;
+  if (is_prepared())
+    mix_.set_target(value);
+  else
+    mix_.jump_to(value);
+}
+
+void EchoNode::on_prepare(const PrepareInfo& info) {
+  channels_ = info.output_channels.empty() ? 1 : info.output_channels[0];
+  capacity_ = std::bit_ceil(kMaxDelay + 1);
+  mask_ = capacity_ - 1;
+  lines_.assign(std::size_t(channels_) * capacity_, 0.0f);
+  ramp_.assign(info.max_block, 0.0f);
+  write_ = 0;
+  mix_.prepare(info.sample_rate, kRampSeconds);
+  mix_.jump_to(value(kMix));
+}
+
+void EchoNode::on_reset() noexcept {
+  std::fill(lines_.begin(), lines_.end(), 0.0f);
+  write_ = 0;
+  mix_.jump_to(mix_.target());
+}
+
+void EchoNode::do_process(const ProcessContext& ctx) noexcept {
+  dsp::ScopedFlushDenormals no_denormals;
+  const AudioView& in = ctx.inputs[0];
+  const AudioView& out = ctx.outputs[0];
+  const std::uint32_t n = ctx.frames;
+  const std::uint32_t channels = std::min(out.num_channels, channels_);
+  if (channels == 0 || in.num_channels == 0) return;
+
+  const std::uint32_t delay = std::clamp<std::uint32_t>(std::uint32_t(value(kDelay)), 1, kMaxDelay);
+  const float decay = float(value(kDecay));
+  const bool ramping = mix_.is_ramping();
+  if (ramping)
+    for (std::uint32_t i = 0; i < n; ++i) ramp_[i] = float(mix_.next());
+  const float m = float(mix_.current());
+
+  for (std::uint32_t c = 0; c < channels; ++c) {
+    const float* x = in.channels[in.num_channels == 1 ? 0 : std::min(c, in.num_channels - 1)];
+    float* y = out.channels[c];
+    float* line = lines_.data() + std::size_t(c) * capacity_;
+    std::uint32_t w = write_;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const float wet = x[i] + decay * line[(w - delay) & mask_];
+      line[w] = wet;
+      w = (w + 1) & mask_;
+      const float mix = ramping ? ramp_[i] : m;
+      y[i] = x[i] * (1.0f - mix) + wet * mix;
+    }
+  }
+  write_ = (write_ + n) & mask_;
+}
+
+}  // namespace fxgraph

@@ -1,0 +1,43 @@
+#pragma once
+// echo: a feedback echo (a comb filter), torchfx's `Reverb` class.
+//
+//   w[n] = x[n] + decay · w[n - delay]        y[n] = (1 - mix) · x[n] + mix · w[n]
+//
+// The wet signal holds the direct sound and its echoes, as in torchfx, so an impulse
+// with mix 1 gives 1, decay, decay², … at multiples of `delay`. Unlike torchfx, which
+// filters each tensor on its own, the line carries over from block to block: output
+// does not depend on how the stream is cut. A `delay` change jumps (whole samples).
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/node.h"
+#include "engine/smoothed_value.h"
+
+namespace fxgraph {
+
+class EchoNode : public Node {
+ public:
+  enum Param : std::size_t { kDelay, kDecay, kMix };
+  static constexpr std::uint32_t kMaxDelay = 480000;
+  static constexpr double kRampSeconds = 0.020;
+
+  EchoNode();
+
+ protected:
+  void on_prepare(const PrepareInfo& info) override;
+  void do_process(const ProcessContext& ctx) noexcept override;
+  void on_parameter(std::size_t index, double value) noexcept override;
+  void on_reset() noexcept override;
+
+ private:
+  std::uint32_t channels_ = 0;
+  std::uint32_t capacity_ = 0;  // a power of two above kMaxDelay, per channel
+  std::uint32_t mask_ = 0;
+  std::uint32_t write_ = 0;
+  std::vector<float> lines_;  // channels × capacity (sized in prepare)
+  std::vector<float> ramp_;   // per-sample mix of a ramping block
+  SmoothedValue mix_;
+};
+
+}  // namespace fxgraph
