@@ -215,6 +215,7 @@ TEST_CASE("audio passes through JackBackend sample for sample, in the same perio
 
   // 150 periods of 64 frames: 0.2 s.
   REQUIRE(eventually([&] { return sink.good_blocks.load() >= 150; }));
+  INFO("xruns: " << backend.xruns() << ", good blocks: " << sink.good_blocks);
   CHECK(sink.bad_blocks == 0);
   // A period lost to an xrun would show as a gap; without xruns there is none.
   CHECK(sink.gaps <= backend.xruns());

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -91,6 +92,7 @@ JackServer::JackServer(JackServerOptions options) : options_(options) {
 
 JackServer::~JackServer() {
   kill();
+  if (killed_hard_) reclaim_shared_memory();
   if (std::getenv("FXGRAPH_KEEP_JACK_LOGS") == nullptr) ::unlink(log_path_.c_str());
 }
 
@@ -98,13 +100,16 @@ pid_t JackServer::spawn(bool realtime) {
   // Everything the child needs is built before fork(): between fork() and exec() a
   // child of a multithreaded process may only make async-signal-safe calls.
   const std::string jackd = find_jackd();
-  const std::vector<std::string> args = {jackd, "-n",
-                                         name_, realtime ? "-R" : "-r",
-                                         "-d",  "dummy",
-                                         "-r",  std::to_string(options_.sample_rate),
-                                         "-p",  std::to_string(options_.period),
-                                         "-C",  std::to_string(options_.capture_ports),
-                                         "-P",  std::to_string(options_.playback_ports)};
+  std::vector<std::string> args = {jackd, "-n", name_, realtime ? "-R" : "-r"};
+  if (options_.synchronous) args.push_back("-S");
+  args.insert(args.end(), {"-d", "dummy"});
+  for (auto [flag, value] : {std::pair{"-r", options_.sample_rate},
+                             {"-p", options_.period},
+                             {"-C", options_.capture_ports},
+                             {"-P", options_.playback_ports}}) {
+    args.push_back(flag);
+    args.push_back(std::to_string(value));
+  }
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -195,8 +200,21 @@ void JackServer::kill_hard() {
   if (running()) {
     ::kill(pid_, SIGKILL);
     wait_for_exit(std::chrono::seconds(5));
+    killed_hard_ = true;
   }
   remove_stale_files();
+}
+
+void JackServer::reclaim_shared_memory() {
+  append_to(log_path_, "\n[fxgraph test] starting a server once more to reclaim shared memory\n");
+  killed_hard_ = false;
+  try {
+    pid_ = spawn(false);
+  } catch (const std::exception&) {
+    return;  // best effort: the next jackd to start reclaims it anyway
+  }
+  wait_until_ready(options_.ready_timeout);
+  kill();
 }
 
 void JackServer::remove_stale_files() {

@@ -39,6 +39,10 @@ struct JackServerOptions {
   std::uint32_t capture_ports = 2;
   std::uint32_t playback_ports = 2;
   bool realtime = true;  ///< -R (falls back to no realtime if jackd refuses)
+  /// -S: each period the server waits for every client to finish, so a late client
+  /// (a slow machine, a sanitizer build) costs time, never data: what a client reads
+  /// is exactly what its upstream wrote that period.
+  bool synchronous = true;
   std::chrono::milliseconds ready_timeout{5000};
 };
 
@@ -64,7 +68,9 @@ class JackServer {
   /// Graceful stop: SIGTERM, then wait (SIGKILL only if it ignores SIGTERM for 5 s).
   void kill();
   /// Crash simulation: SIGKILL, wait, remove the server's stale socket and semaphore
-  /// files from /dev/shm (JACK reclaims its stale shared memory at the next start).
+  /// files from /dev/shm. Its shared memory (~100 MB in /dev/shm) outlives it; the
+  /// destructor starts and stops a server of the same name once, which reclaims it
+  /// (jackd frees the segments of dead servers when it starts).
   void kill_hard();
 
  private:
@@ -72,11 +78,13 @@ class JackServer {
   bool wait_until_ready(std::chrono::milliseconds timeout);
   bool wait_for_exit(std::chrono::milliseconds timeout);
   void remove_stale_files();
+  void reclaim_shared_memory();
 
   JackServerOptions options_;
   std::string name_;
   std::string log_path_;
   pid_t pid_ = -1;
+  bool killed_hard_ = false;
 };
 
 }  // namespace fxgraph::test
