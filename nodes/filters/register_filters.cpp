@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "nodes/filters/iir_filter.h"
+#include "nodes/filters/rbj_filter.h"
 #include "nodes/registry.h"
 
 namespace fxgraph {

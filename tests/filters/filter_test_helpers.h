@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "../dsp/fixtures.h"
+#include "dsp/fixtures.h"
 #include "engine/engine.h"
 #include "engine/graph.h"
 #include "nodes/registry.h"
