@@ -1,6 +1,7 @@
 // Registration of the filter node types (IIR designs, RBJ biquads, FIR).
 #include <memory>
 
+#include "nodes/filters/fir_filter.h"
 #include "nodes/filters/iir_filter.h"
 #include "nodes/filters/rbj_filter.h"
 #include "nodes/registry.h"
