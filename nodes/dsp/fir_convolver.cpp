@@ -221,8 +221,9 @@ void FirConvolver::run_tail(std::uint32_t c, std::uint32_t newest) noexcept {
 
 void FirConvolver::process(const AudioView& in, const AudioView& out) noexcept {
   const std::uint32_t frames = std::min(in.num_frames, out.num_frames);
-  const std::uint32_t channels = std::min({in.num_channels, out.num_channels, channels_});
-  if (frames == 0 || channels == 0) return;
+  if (frames == 0 || channels_ == 0 || in.num_channels < channels_ || out.num_channels < channels_)
+    return;
+  const std::uint32_t channels = channels_;
   const std::uint32_t P = partition_;
 
   // Every channel walks the same partition boundaries; the shared position advances

@@ -63,7 +63,9 @@ class FirConvolver {
   /// Filters in into out (audio thread); in and out may be the same memory. Any number
   /// of frames per call (max_block is the size the caller promised, not a limit of the
   /// algorithm). Precondition: in and out have num_channels() channels and the same
-  /// frame count; otherwise only the common channels and frames are processed.
+  /// frame count. (Defensively: extra channels are ignored, only the common frames are
+  /// processed, and with too few channels nothing is done, since all channels share
+  /// one partition clock.)
   void process(const AudioView& in, const AudioView& out) noexcept;
 
   std::uint32_t num_channels() const noexcept { return channels_; }

@@ -163,12 +163,10 @@ void SosFilter::reset() noexcept {
 
 void SosFilter::process(const AudioView& in, const AudioView& out) noexcept {
   const std::uint32_t frames = std::min(in.num_frames, out.num_frames);
-  const std::uint32_t channels = std::min({in.num_channels, out.num_channels, channels_});
-  if (frames == 0) return;
+  if (frames == 0 || in.num_channels < channels_ || out.num_channels < channels_) return;
 
   ScopedFlushDenormals flush_denormals;
   for (const Group& g : groups_) {
-    if (g.first_channel + g.lanes > channels) break;
     run_group_any(g.lanes, coefficients_.data(), num_sections_, state_.data() + g.state_offset,
                   scratch_.data(), in.channels + g.first_channel, out.channels + g.first_channel,
                   frames);

@@ -16,12 +16,17 @@
 //     point and needs two state values per section; double keeps low, narrow sections
 //     (poles within 1e-4 of z = 1) accurate, which float cannot.
 //   - Layout for the vectoriser (no intrinsics): channels are processed side by side
-//     in groups of up to 8 lanes; the state of a group is stored lane-minor
-//     ([section][s1|s2][lane]), so one arithmetic statement covers all lanes of the
-//     group and the compiler turns it into SIMD instructions. Inside a group each frame
-//     runs through (up to 4) sections held in locals, so the state lives in registers
-//     for a whole chunk of frames; longer cascades run in passes of 4 sections over a
-//     small double scratch chunk.
+//     in groups of 8, 4, 2 or 1 lanes (8 channels: one group; 6: 4 + 2). A block is
+//     walked in chunks of kChunkFrames: the group's samples are transposed into a small
+//     double scratch ([frame][lane]), every frame runs through all sections, and the
+//     result is transposed back. Coefficients are stored broadcast across lanes and the
+//     state lane-minor ([section][s1|s2][lane]), so the per-lane statements are plain
+//     array arithmetic the compiler turns into SIMD (8 channels = one AVX-512 or two AVX2
+//     registers). The hot loop is compiled for AVX-512, AVX2+FMA and baseline x86-64 and
+//     the variant for the running CPU is chosen at load time (see sos_filter.cpp).
+//   - Speed (60 s x 8 channels at 44.1 kHz through 4 sections, one core): about 27 ms
+//     measured on a 2.1 GHz AMD EPYC (Zen 4) VM with the AVX-512 variant; the section
+//     arithmetic (5 multiply-adds per section, lane and frame) is the limit there.
 //   - Denormals are flushed to zero during process() (see denormals.h for why).
 //
 // Threads
@@ -59,9 +64,9 @@ class SosFilter {
   void reset() noexcept;
 
   /// Filters in into out (audio thread). in and out may be the same memory (in place).
-  /// Precondition: in.num_channels == out.num_channels == num_channels() and
-  /// in.num_frames == out.num_frames; otherwise only the common channels and frames
-  /// are processed. Any number of frames per call.
+  /// Any number of frames per call. Precondition: in and out have num_channels()
+  /// channels and the same frame count. (Defensively: extra channels are ignored, only
+  /// the common frames are processed, and with too few channels nothing is done.)
   void process(const AudioView& in, const AudioView& out) noexcept;
 
   std::uint32_t num_channels() const noexcept { return channels_; }

@@ -173,3 +173,13 @@ TEST_CASE("fir convolver prepare rejects bad arguments with ParameterError", "[d
                     Catch::Contains("tap 1 is not a finite number"));
   CHECK_THROWS_AS(convolver.prepare(1, {1.0f}, 0), ParameterError);
 }
+
+TEST_CASE("fir convolver given fewer channels than prepared leaves the audio untouched",
+          "[dsp][fir]") {
+  FirConvolver convolver;
+  convolver.prepare(4, random_taps(100, 2), 256);
+  const AudioBuffer input = noise(3, 256, 1);
+  AudioBuffer buffer = input;
+  convolver.process(buffer.view(), buffer.view());
+  CHECK(identical(buffer, input));
+}
