@@ -3,11 +3,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -61,9 +63,10 @@ std::optional<double> parse_number(const std::string& text) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   if (first != last && *first == '+') ++first;
-  if (first == last ||
-      !(std::isdigit(static_cast<unsigned char>(*first)) || *first == '-' || *first == '.'))
-    return std::nullopt;  // from_chars would accept "inf" and "nan"; YAML spells them .inf
+  // from_chars would accept "inf" and "nan"; YAML spells them .inf and .nan.
+  const char* digits = first != last && *first == '-' ? first + 1 : first;
+  if (digits == last || !(std::isdigit(static_cast<unsigned char>(*digits)) || *digits == '.'))
+    return std::nullopt;
   double value = 0.0;
   const auto [end, error] = std::from_chars(first, last, value);
   if (error != std::errc() || end != last) return std::nullopt;
