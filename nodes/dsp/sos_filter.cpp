@@ -75,9 +75,11 @@ template <int W>
 // machine's wider vector units idle. Each CPU always runs the same variant, so streaming
 // stays bit-exact; results may differ in the last bits between CPUs (FMA contraction).
 // Define FXGRAPH_NO_TARGET_CLONES to compile only for the build's own target flags (to
-// test one variant, or for toolchains without ifunc support).
+// test one variant, or for toolchains without ifunc support). ThreadSanitizer builds
+// never use clones: the ifunc resolver runs before the TSan runtime is initialised and
+// the program crashes at start-up (GCC 12).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(FXGRAPH_NO_TARGET_CLONES)
+    !defined(__SANITIZE_THREAD__) && !defined(FXGRAPH_NO_TARGET_CLONES)
 #define FXGRAPH_SOS_TARGET_CLONES \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
