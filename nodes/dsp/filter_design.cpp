@@ -378,12 +378,14 @@ std::vector<Biquad> to_sections(const Prototype& proto, FilterKind kind, double 
 // ---------------------------------------------------------------------------------
 // RBJ cookbook helpers.
 
+// The cookbook's intermediate variables for f0 and Q, after validating both.
 struct RbjTerms {
-  double cosw, sinw, alpha;
+  double cosw;   // cos(w0), w0 = 2 pi f0 / fs
+  double sinw;   // sin(w0)
+  double alpha;  // sin(w0) / (2 Q)
 };
 
-RbjTerms rbj_terms(const char* design, double f0, double q, double fs) {
-  (void)design;
+RbjTerms rbj_terms(double f0, double q, double fs) {
   check_frequency("f0", f0, fs);
   check_positive("Q", q, "");
   const double w0 = 2.0 * kPi * f0 / fs;
@@ -496,52 +498,45 @@ std::vector<Biquad> linkwitz_riley(FilterKind kind, int order, double cutoff_hz,
 // RBJ cookbook.
 
 Biquad rbj_lowpass(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_lowpass", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise((1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_highpass(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_highpass", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_bandpass_skirt(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_bandpass_skirt", f0, q, fs);
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise(s / 2, 0, -s / 2, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_bandpass_peak(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_bandpass_peak", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise(alpha, 0, -alpha, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_notch(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_notch", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise(1, -2 * c, 1, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_allpass(double f0, double q, double fs) {
-  const auto [c, s, alpha] = rbj_terms("rbj_allpass", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   return normalise(1 - alpha, -2 * c, 1 + alpha, 1 + alpha, -2 * c, 1 - alpha);
 }
 
 Biquad rbj_peaking(double f0, double q, double gain_db, double fs) {
   check_finite("gain", gain_db, " dB");
-  const auto [c, s, alpha] = rbj_terms("rbj_peaking", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   const double a = std::pow(10.0, gain_db / 40.0);
   return normalise(1 + alpha * a, -2 * c, 1 - alpha * a, 1 + alpha / a, -2 * c, 1 - alpha / a);
 }
 
 Biquad rbj_low_shelf(double f0, double gain_db, double q, double fs) {
   check_finite("gain", gain_db, " dB");
-  const auto [c, s, alpha] = rbj_terms("rbj_low_shelf", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   const double a = std::pow(10.0, gain_db / 40.0);
   const double k = 2 * std::sqrt(a) * alpha;
   return normalise(a * ((a + 1) - (a - 1) * c + k), 2 * a * ((a - 1) - (a + 1) * c),
@@ -551,8 +546,7 @@ Biquad rbj_low_shelf(double f0, double gain_db, double q, double fs) {
 
 Biquad rbj_high_shelf(double f0, double gain_db, double q, double fs) {
   check_finite("gain", gain_db, " dB");
-  const auto [c, s, alpha] = rbj_terms("rbj_high_shelf", f0, q, fs);
-  (void)s;
+  const auto [c, s, alpha] = rbj_terms(f0, q, fs);
   const double a = std::pow(10.0, gain_db / 40.0);
   const double k = 2 * std::sqrt(a) * alpha;
   return normalise(a * ((a + 1) + (a - 1) * c + k), -2 * a * ((a - 1) + (a + 1) * c),
