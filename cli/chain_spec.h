@@ -1,0 +1,68 @@
+#pragma once
+// The `--chain` mini-language of `fxgraph process`:
+//
+//     highpass(80) | lowpass(8000, order=2) | gain(gain_db=-3)
+//
+//   chain    := element ( '|' element )*
+//   element  := TYPE [ '(' [ argument ( ',' argument )* ] ')' ]
+//   argument := [ NAME '=' ] value
+//   value    := number | word | "text" | 'text' | '[' number ( ',' number )* ']'
+//
+// TYPE is a registry name or alias. Positional values fill the type's parameters in
+// the order it publishes them (Node::parameters()); `name=value` sets a parameter or a
+// construction option by name. Words are for choice parameters (`window=hann`), quoted
+// text for options that take text. Every mistake is a ChainSpecError that points at the
+// column where it was found, so the message can show a caret under it.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/errors.h"
+#include "engine/graph.h"
+#include "nodes/registry.h"
+
+namespace fxgraph::cli {
+
+/// A mistake in a chain spec. what() reads "--chain: expected ')' at column 13: <spec>".
+class ChainSpecError : public ConfigError {
+ public:
+  ChainSpecError(const std::string& label, const std::string& problem, std::string spec,
+                 std::size_t column);
+  const std::string& spec() const noexcept { return spec_; }
+  /// 1-based column of the mistake within spec().
+  std::size_t column() const noexcept { return column_; }
+  /// A line with '^' under the mistake when what() is printed after `prefix_width`
+  /// characters (e.g. the width of "fxgraph: error: ").
+  std::string caret_line(std::size_t prefix_width) const;
+
+ private:
+  std::string spec_;
+  std::size_t column_;
+};
+
+struct ChainArgument {
+  std::string name;  ///< empty for a positional value
+  OptionValue value;
+  std::size_t column = 0;  ///< where the argument starts (1-based)
+};
+
+struct ChainElement {
+  std::string type;
+  std::vector<ChainArgument> arguments;
+  std::size_t column = 0;  ///< where the type name starts (1-based)
+};
+
+/// Parses the syntax of `spec` (nothing is looked up). Throws ChainSpecError whose
+/// message starts with `label` (e.g. "--chain").
+std::vector<ChainElement> parse_chain_spec(const std::string& spec,
+                                           const std::string& label = "--chain");
+
+/// Parses `spec` and builds its nodes through `registry`, connected with Graph::chain
+/// (nodes "0", "1", …). Unknown types, settings and bad values are ChainSpecErrors at
+/// the column of the element or argument at fault.
+Graph build_chain(const std::string& spec, const NodeRegistry& registry,
+                  const std::string& label = "--chain");
+
+}  // namespace fxgraph::cli

@@ -1,0 +1,166 @@
+#include "cli/cli_support.h"
+
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <system_error>
+
+#include "io/file_format.h"
+#include "io/sndfile_reader.h"
+
+namespace fxgraph::cli {
+
+namespace fs = std::filesystem;
+
+void run_output_phase(const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const IoError& e) {
+    throw RuntimeFailure(e.what());
+  }
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  // from_chars takes no leading '+', which people do write ("+3" dB).
+  std::string_view digits = text;
+  if (digits.front() == '+') {
+    digits.remove_prefix(1);
+    if (digits.empty() || digits.front() == '-' || digits.front() == '+') return std::nullopt;
+  }
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+std::string format_number(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+std::vector<std::string> close_type_names(const NodeRegistry& registry, const std::string& name) {
+  std::vector<std::string> names;
+  for (const std::string& match : registry.close_matches(name)) {
+    const NodeType* type = registry.find(match);
+    const std::string& type_name = type ? type->name : match;
+    if (std::find(names.begin(), names.end(), type_name) == names.end()) names.push_back(type_name);
+  }
+  return names;
+}
+
+std::optional<std::string> truncation_problem(const std::string& path) {
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (!file) throw IoError("cannot open audio file '" + path + "': " + sf_strerror(nullptr));
+  // libsndfile quietly shortens a file whose data chunk is cut off (a half-finished
+  // download or copy) and reads what is there; only its parse log tells. Fail instead
+  // of producing a shorter output that looks fine.
+  std::string log(16384, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), int(log.size()));
+  sf_close(file);
+  log.resize(log.find('\0'));
+
+  static const std::regex chunk(R"(^\s*(data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\))");
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, chunk)) continue;
+    const unsigned long long announced = std::stoull(m[2]);
+    const unsigned long long present = std::stoull(m[3]);
+    // Streaming writers put a placeholder size (0xFFFFFFFF, 0x7FFFF000 …) in the
+    // header when they cannot seek back: an unknown length, not a truncation.
+    if (announced >= 0x7ffff000ULL) continue;
+    if (announced > present)
+      return "its " + std::string(m[1]) + " chunk announces " + std::to_string(announced) +
+             " bytes of audio but the file holds only " + std::to_string(present) +
+             " (the file is truncated)";
+  }
+  return std::nullopt;
+}
+
+void check_input_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw UsageError("input file '" + path + "' does not exist");
+  if (fs::is_directory(path, ec)) throw UsageError("input '" + path + "' is a folder, not a file");
+  std::optional<std::string> problem;
+  try {
+    SndfileReader reader(path);  // the same open the processing will do, same message
+    problem = truncation_problem(path);
+  } catch (const IoError& e) {
+    throw UsageError(e.what());
+  }
+  if (problem) throw UsageError("input file '" + path + "' is damaged: " + *problem);
+}
+
+void check_sample_format(const std::string& sample_format) {
+  if (sample_format.empty()) return;
+  try {
+    (void)parse_sample_format(sample_format);
+  } catch (const IoError& e) {
+    throw UsageError(std::string("--format: ") + e.what());
+  }
+}
+
+void check_output_path(const std::string& path, const std::string& sample_format) {
+  if (path.empty()) throw UsageError("the output path is empty");
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw UsageError("output '" + path + "' is a folder; give a file name such as '" +
+                     (fs::path(path) / "out.wav").string() + "'");
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  if (!fs::exists(folder, ec))
+    throw UsageError("cannot write '" + path + "': folder '" + folder.string() +
+                     "' does not exist (create it first)");
+  if (!fs::is_directory(folder, ec))
+    throw UsageError("cannot write '" + path + "': '" + folder.string() + "' is not a folder");
+  try {
+    (void)make_file_format(path, sample_format);
+  } catch (const IoError& e) {
+    throw UsageError(e.what());
+  }
+}
+
+ProgressBar::ProgressBar(bool quiet) : enabled_(!quiet && isatty(STDERR_FILENO) == 1) {}
+
+ProgressBar::~ProgressBar() {
+  finish();
+}
+
+void ProgressBar::update(double fraction) {
+  if (!enabled_) return;
+  const double clamped = fraction < 0.0 ? 0.0 : fraction > 1.0 ? 1.0 : fraction;
+  const int percent = int(clamped * 100.0);
+  if (percent == shown_) return;
+  shown_ = percent;
+  constexpr int kWidth = 20;
+  const int filled = int(clamped * kWidth);
+  std::string bar = "\r[" + std::string(std::size_t(filled), '#') +
+                    std::string(std::size_t(kWidth - filled), ' ') + "] ";
+  char number[8];
+  std::snprintf(number, sizeof number, "%3d%%", percent);
+  bar += number;
+  std::fputs(bar.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+void ProgressBar::finish() {
+  if (enabled_ && shown_ >= 0) std::fputs("\n", stderr);
+  shown_ = -1;
+  enabled_ = false;
+}
+
+std::function<void(double)> ProgressBar::callback() {
+  return [this](double fraction) { update(fraction); };
+}
+
+}  // namespace fxgraph::cli

@@ -1,0 +1,123 @@
+// `fxgraph nodes [TYPE]`: the node catalog, or one type's options and parameters.
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "engine/parameters.h"
+#include "graphs/catalog.h"
+
+namespace fxgraph::cli {
+
+namespace {
+
+using Row = std::vector<std::string>;
+
+/// Prints rows as left-aligned columns two spaces apart; the last column is not padded.
+void print_table(std::ostream& out, const std::vector<Row>& rows, const std::string& indent) {
+  std::vector<std::size_t> widths;
+  for (const Row& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (widths.size() <= c) widths.push_back(0);
+      widths[c] = std::max(widths[c], row[c].size());
+    }
+  for (const Row& row : rows) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size()) line += std::string(widths[c] - row[c].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+std::string default_text(const ParameterSpec& spec) {
+  if (spec.kind == ParameterKind::choice) {
+    const auto index = std::size_t(spec.default_value);
+    if (index < spec.choices.size()) return spec.choices[index];
+  }
+  if (spec.kind == ParameterKind::toggle) return spec.default_value != 0.0 ? "1 (on)" : "0 (off)";
+  return format_number(spec.default_value);
+}
+
+void list_types(const NodeRegistry& registry) {
+  std::vector<Row> rows{{"TYPE", "ALIASES", "SUMMARY"}};
+  for (const std::string& name : registry.names()) {
+    const NodeType& type = *registry.find(name);
+    std::string aliases;
+    for (const auto& alias : type.aliases) aliases += (aliases.empty() ? "" : ", ") + alias;
+    rows.push_back({type.name, aliases.empty() ? "-" : aliases, type.summary});
+  }
+  print_table(std::cout, rows, "");
+  std::cout << "\n`fxgraph nodes TYPE` shows a type's options and parameters.\n";
+}
+
+void describe_type(const NodeRegistry& registry, const std::string& name) {
+  const NodeType* type = registry.find(name);
+  if (!type) {
+    const auto close = close_type_names(registry, name);
+    throw UsageError("unknown node type '" + name + "'" +
+                     (close.empty() ? "" : "; did you mean " + join_names(close) + "?") +
+                     " Run `fxgraph nodes` for the list");
+  }
+  std::cout << type->name;
+  if (!type->aliases.empty()) std::cout << " (aliases: " << join_names(type->aliases) << ")";
+  std::cout << "\n  " << type->summary << "\n\noptions (set when the node is built):\n";
+  if (type->options.empty()) {
+    std::cout << "  none\n";
+  } else {
+    std::vector<Row> rows{{"NAME", "DEFAULT", "DESCRIPTION"}};
+    for (const OptionSpec& option : type->options)
+      rows.push_back({option.name, option.default_text, option.description});
+    print_table(std::cout, rows, "  ");
+  }
+
+  std::cout << "\nparameters (settable in YAML, with --set and at run time):\n";
+  std::vector<ParameterSpec> parameters;
+  try {
+    parameters = registry.parameters_of(type->name);
+  } catch (const Error& e) {
+    // A type that cannot be built without its options (file_in needs a file).
+    std::cout << "  (listed once the node has its options: " << e.what() << ")\n";
+    return;
+  }
+  if (parameters.empty()) {
+    std::cout << "  none\n";
+    return;
+  }
+  std::vector<Row> rows{{"NAME", "UNIT", "RANGE", "DEFAULT", "SMOOTHING", "DESCRIPTION"}};
+  for (const ParameterSpec& spec : parameters)
+    rows.push_back(
+        {spec.name, spec.unit.empty() ? "-" : spec.unit, describe_range(spec), default_text(spec),
+         spec.smoothing == Smoothing::ramped ? "ramped" : "immediate", spec.description});
+  print_table(std::cout, rows, "  ");
+}
+
+}  // namespace
+
+Command add_nodes_command(CLI::App& app) {
+  auto type = std::make_shared<std::string>();
+  CLI::App* sub =
+      app.add_subcommand("nodes", "List the node types, or describe one (options and parameters)");
+  sub->add_option("type", *type, "a type name or alias (e.g. gain, Vol)");
+  sub->footer(
+      "A type's parameters are listed with unit, range, default and whether changes are\n"
+      "smoothed (ramped); its options are set once, when the node is built.\n"
+      "\n"
+      "Examples:\n"
+      "  fxgraph nodes\n"
+      "  fxgraph nodes gain");
+  return {sub, [type] {
+            const NodeRegistry& registry = builtin_registry();
+            if (type->empty())
+              list_types(registry);
+            else
+              describe_type(registry, *type);
+          }};
+}
+
+}  // namespace fxgraph::cli

@@ -1,0 +1,256 @@
+// `fxgraph run GRAPH.yaml`: renders a YAML graph whose edges are files (file_in,
+// file_out) or generators, offline, as fast as the machine goes.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "engine/parameters.h"
+#include "graphs/catalog.h"
+#include "graphs/yaml_loader.h"
+#include "io/file_nodes.h"
+#include "io/offline_render.h"
+#include "io/sndfile_writer.h"
+
+namespace fxgraph::cli {
+
+namespace {
+
+/// Seconds rendered when the graph has no file_in and no --duration is given.
+constexpr double kDefaultGeneratorSeconds = 5.0;
+
+struct RunOptions {
+  std::string graph;
+  std::vector<std::string> sets;
+  std::string input;
+  std::string output;
+  std::string format;
+  double duration = 0.0;
+  std::uint32_t block = 0;
+  bool quiet = false;
+  CLI::Option* duration_option = nullptr;
+  CLI::Option* block_option = nullptr;
+};
+
+/// The built-in registry, with file_in/file_out factories that take their path (and
+/// sample format) from the command line. Replacing the factories, rather than the
+/// nodes after loading, means the YAML's own input path is never opened: a template
+/// graph whose file_in names a file that does not exist still runs with --input.
+NodeRegistry registry_for(const RunOptions& options) {
+  const NodeRegistry& builtin = builtin_registry();
+  if (options.input.empty() && options.output.empty() && options.format.empty()) return builtin;
+  NodeRegistry registry;
+  for (const std::string& name : builtin.names()) {
+    NodeType type = *builtin.find(name);
+    if (name == "file_in" && !options.input.empty()) {
+      type.factory = [path = options.input](const NodeOptions& settings) {
+        (void)settings.text("path", "");  // replaced by --input
+        return std::make_shared<FileInNode>(path);
+      };
+    }
+    if (name == "file_out" && (!options.output.empty() || !options.format.empty())) {
+      type.factory = [original = type.factory, path = options.output,
+                      format = options.format](const NodeOptions& settings) {
+        NodeOptions replaced(settings.values(), settings.where());
+        if (!path.empty()) replaced.set("path", path);
+        if (!format.empty()) replaced.set("format", format);
+        auto node = original(replaced);
+        // The registry checks the caller's options for unread keys: pass the reads on.
+        const auto unused = replaced.unused();
+        for (const auto& [key, value] : settings.values())
+          if (std::find(unused.begin(), unused.end(), key) == unused.end()) settings.mark_used(key);
+        return node;
+      };
+    }
+    registry.add(std::move(type));
+  }
+  return registry;
+}
+
+template <class T>
+std::vector<std::pair<std::string, T*>> nodes_of(const Graph& graph) {
+  std::vector<std::pair<std::string, T*>> found;
+  for (const std::string& id : graph.ids())
+    if (auto* node = dynamic_cast<T*>(&graph.node(id))) found.emplace_back(id, node);
+  return found;
+}
+
+template <class T>
+std::string id_list(const std::vector<std::pair<std::string, T*>>& nodes) {
+  std::vector<std::string> ids;
+  for (const auto& [id, node] : nodes) ids.push_back("'" + id + "'");
+  return join_names(ids);
+}
+
+/// Applies one `--set node.param=value` to the graph's node, validated like
+/// Engine::set_parameter. Throws UsageError (syntax) or ParameterError.
+void apply_set(Graph& graph, const std::string& assignment) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos)
+    throw UsageError("--set '" + assignment +
+                     "': expected node.param=value, e.g. --set drive.gain_db=-6");
+  const std::string path_text = assignment.substr(0, equals);
+  const std::string value_text = assignment.substr(equals + 1);
+  const std::string context = "--set " + assignment + ": ";
+  try {
+    const ParameterPath path = ParameterPath::parse(path_text);
+    if (!graph.contains(path.node))
+      throw ParameterError("unknown node '" + path.node + "': the graph's nodes are " +
+                           join_names(graph.ids()));
+    Node& node = graph.node(path.node);
+    const int index = node.find_parameter(path.parameter);
+    if (index < 0) {
+      std::vector<std::string> names;
+      for (const auto& spec : node.parameters()) names.push_back(spec.name);
+      throw ParameterError("unknown parameter '" + path.parameter + "' on node '" + path.node +
+                           "' (" + node.type() + "): valid parameters are " + join_names(names));
+    }
+    const ParameterSpec& spec = node.parameters()[std::size_t(index)];
+    double value = 0.0;
+    if (const auto number = parse_number(value_text)) {
+      value = *number;
+    } else if (spec.kind == ParameterKind::choice) {
+      value = choice_index(spec, value_text, path_text);
+    } else {
+      throw ParameterError("'" + value_text + "' is not a number");
+    }
+    node.request_parameter(std::size_t(index), value, path_text);
+    node.apply_parameter(std::size_t(index), value);
+  } catch (const ParameterError& e) {
+    throw ParameterError(context + e.what());
+  }
+}
+
+void run(const RunOptions& options) {
+  check_sample_format(options.format);
+  if (options.duration_option->count() &&
+      !(std::isfinite(options.duration) && options.duration > 0.0))
+    throw UsageError("--duration must be a positive number of seconds, not " +
+                     format_number(options.duration));
+  if (!options.input.empty()) check_input_file(options.input);
+
+  const NodeRegistry registry = registry_for(options);
+  GraphDocument document = load_graph_file(options.graph, registry);
+  Graph& graph = document.graph;
+  const auto inputs = nodes_of<FileInNode>(graph);
+  const auto outputs = nodes_of<FileOutNode>(graph);
+
+  if (!options.input.empty() && inputs.size() != 1)
+    throw UsageError(
+        "--input replaces the graph's file_in node, but " + options.graph + " has " +
+        (inputs.empty() ? "none" : std::to_string(inputs.size()) + " (" + id_list(inputs) + ")"));
+  if (!options.output.empty() && outputs.size() != 1)
+    throw UsageError("--output replaces the graph's file_out node, but " + options.graph + " has " +
+                     (outputs.empty()
+                          ? "none"
+                          : std::to_string(outputs.size()) + " (" + id_list(outputs) + ")"));
+  if (outputs.empty())
+    throw UsageError(options.graph +
+                     " has no file_out node, so nothing would be written; add one "
+                     "(`fxgraph nodes file_out`)");
+
+  for (const std::string& assignment : options.sets) apply_set(graph, assignment);
+
+  // Inputs are checked before anything is written: readable, whole, one sample rate.
+  double rate = document.sample_rate.value_or(48000.0);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const FileInNode& in = *inputs[i].second;
+    check_input_file(in.path());
+    if (i == 0) rate = in.file_sample_rate();
+    if (in.file_sample_rate() != rate)
+      throw UsageError("input files have different sample rates: '" + inputs[0].second->path() +
+                       "' is " + format_number(rate) + " Hz, '" + in.path() + "' is " +
+                       format_number(in.file_sample_rate()) +
+                       " Hz (fxgraph does not resample; convert one first)");
+  }
+  if (!inputs.empty() && document.sample_rate && *document.sample_rate != rate && !options.quiet)
+    std::fprintf(stderr, "fxgraph: note: using the input's %s Hz, not the graph's sample_rate %s\n",
+                 format_number(rate).c_str(), format_number(*document.sample_rate).c_str());
+
+  std::set<std::string> written;
+  for (const auto& [id, out] : outputs) {
+    check_output_path(out->path());
+    if (!written.insert(out->path()).second)
+      throw UsageError("two file_out nodes write '" + out->path() + "'");
+    for (const auto& [in_id, in] : inputs) {
+      try {
+        check_output_differs(in->path(), out->path());
+      } catch (const IoError& e) {
+        throw UsageError(e.what());
+      }
+    }
+  }
+
+  RenderOptions render{.sample_rate = rate};
+  render.block_size = options.block_option->count() ? options.block
+                      : document.block_size         ? *document.block_size
+                                                    : render.block_size;
+  render.duration_seconds = options.duration_option->count() ? options.duration
+                            : inputs.empty()                 ? kDefaultGeneratorSeconds
+                                                             : 0.0;
+  // Compile once with the file's locations at hand, so a cycle or a channel mismatch
+  // is reported as file:line:col rather than by the renderer.
+  check_compiles(
+      document,
+      CompileOptions{.sample_rate = rate, .max_block = render.block_size, .input_channels = 1});
+
+  ProgressBar bar(options.quiet);
+  render.progress = bar.callback();
+  RenderResult result;
+  run_output_phase([&] { result = render_graph(graph, render); });
+  bar.finish();
+
+  if (!options.quiet) {
+    std::vector<std::string> paths;
+    for (const auto& path : result.outputs) paths.push_back("'" + path + "'");
+    std::fprintf(stderr, "fxgraph: rendered %llu frames (%.3f s at %s Hz) to %s\n",
+                 static_cast<unsigned long long>(result.frames),
+                 double(result.frames) / result.sample_rate,
+                 format_number(result.sample_rate).c_str(), join_names(paths).c_str());
+  }
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "run", "Render a YAML graph offline (file_in nodes read, file_out nodes written)");
+  sub->add_option("graph", options->graph, "the graph file (.yaml)")->required();
+  sub->add_option("--set", options->sets,
+                  "set a parameter before rendering, node.param=value (repeatable)")
+      ->type_name("NODE.PARAM=VALUE")
+      ->allow_extra_args(false);
+  sub->add_option("--input", options->input,
+                  "read this file instead of the path of the graph's single file_in node");
+  sub->add_option("--output", options->output,
+                  "write this file instead of the path of the graph's single file_out node");
+  options->duration_option = sub->add_option(
+      "--duration", options->duration,
+      "seconds to render (default: until the inputs end; 5 s for graphs without file_in)");
+  options->block_option =
+      sub->add_option("--block", options->block,
+                      "frames per processing block (default: the graph's block_size, else 4096)")
+          ->check(CLI::Range(1u, 1u << 20));
+  sub->add_option("--format", options->format,
+                  "sample format of the outputs: pcm16, pcm24, pcm32, float, double, vorbis "
+                  "(default: the input's, else pcm24)");
+  sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
+  sub->footer(
+      "The sample rate comes from the input files, else the graph's sample_rate, else\n"
+      "48000 Hz. Without --duration, a graph with file_in stops when its longest input\n"
+      "ends; a graph without file_in (generators only) renders 5 seconds.\n"
+      "\n"
+      "Examples:\n"
+      "  fxgraph run graphs/demo.yaml --output out/demo.wav\n"
+      "  fxgraph run guitar.yaml --input dry.wav --output wet.wav --set drive.gain_db=-6\n"
+      "  fxgraph run tone.yaml --duration 2.5 --format float");
+  return {sub, [options] { run(*options); }};
+}
+
+}  // namespace fxgraph::cli

@@ -1,0 +1,130 @@
+// fxgraph: the command line of the graph engine.
+//
+//   fxgraph run GRAPH.yaml [--set node.param=value]... [--input F] [--output F] …
+//   fxgraph process IN OUT --chain "highpass(80) | gain(1.5)"
+//   fxgraph nodes [TYPE]        fxgraph check GRAPH.yaml
+//   fxgraph dot GRAPH.yaml      fxgraph info FILE
+//   fxgraph jack GRAPH.yaml     (live, as a JACK client; cmd_jack.cpp)
+//
+// Output: results on stdout; every message about a problem on stderr, starting with
+// "fxgraph: error: "; the progress bar on stderr, and only on a terminal.
+//
+// Exit status
+//   0  success, and `--help` / `--version` (their text goes to stdout).
+//   2  bad usage or bad input — the request cannot be carried out as written, and
+//      nothing was written:
+//        - command-line errors (CLI11: unknown option, missing argument, bad number);
+//        - UsageError, the CLI's own checks: a missing, unreadable, non-audio or
+//          truncated input file, an output folder that does not exist, output equal to
+//          input, an unknown --format, --input/--output on a graph without exactly one
+//          file_in/file_out node, a malformed --set;
+//        - the library's ConfigError, GraphError and ParameterError (YAML syntax, unknown
+//          node types or settings, cycles, channel mismatches, duplicate ids, values out
+//          of range, --chain mistakes);
+//        - IoError raised before any output is written (opening inputs, validating
+//          output formats) — commands check all of these before they start writing.
+//   1  runtime failure — the request was sound but carrying it out failed: an IoError
+//      once writing has started (disk full, a write or rename failing, a read error in
+//      the middle of a file), a RealtimeError, running out of memory, anything
+//      unexpected. The output path is still untouched (outputs are written to a
+//      temporary file and renamed on success), but the cause is outside the request.
+// A command marks the part that writes with run_output_phase() (cli_support.h), which
+// turns IoError into RuntimeFailure; that is the whole of the 1-versus-2 decision.
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/chain_spec.h"
+#include "cli/cli_support.h"
+#include "cli/cmd_jack.h"
+#include "cli/commands.h"
+#include "engine/errors.h"
+
+namespace {
+
+// Keep in step with project(fxgraph VERSION …) in CMakeLists.txt.
+constexpr const char* kVersion = "0.1.0";
+constexpr const char* kErrorPrefix = "fxgraph: error: ";
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+void print_error(const std::string& message) {
+  std::cout.flush();  // results printed so far come before the error
+  std::fprintf(stderr, "%s%s\n", kErrorPrefix, message.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace fxgraph;
+
+  CLI::App app{"fxgraph: run audio through a compiled dataflow graph", "fxgraph"};
+  app.set_version_flag("--version", std::string("fxgraph ") + kVersion);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  fxgraph run graphs/demo.yaml --output out/demo.wav\n"
+      "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"
+      "  fxgraph nodes gain\n"
+      "Run `fxgraph COMMAND --help` for the options of a command.");
+
+  std::vector<cli::Command> commands{cli::add_run_command(app),   cli::add_process_command(app),
+                                     cli::add_nodes_command(app), cli::add_check_command(app),
+                                     cli::add_dot_command(app),   cli::add_info_command(app),
+                                     cli::add_jack_command(app)};
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+        return app.exit(e);  // --help, --version: stdout, exit 0
+      print_error(e.what());
+      std::string help = "fxgraph --help";
+      for (const auto& command : commands)
+        if (command.app->parsed()) help = "fxgraph " + command.app->get_name() + " --help";
+      std::fprintf(stderr, "Run `%s` for usage.\n", help.c_str());
+      return kExitUsage;
+    }
+    for (const auto& command : commands)
+      if (command.app->parsed()) command.run();
+    std::cout.flush();
+    return kExitOk;
+  } catch (const cli::ChainSpecError& e) {
+    print_error(e.what());
+    std::fprintf(stderr, "%s\n", e.caret_line(std::string_view(kErrorPrefix).size()).c_str());
+    return kExitUsage;
+  } catch (const cli::RuntimeFailure& e) {
+    print_error(e.what());
+    return kExitFailure;
+  } catch (const cli::UsageError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const ConfigError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const GraphError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const ParameterError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const IoError& e) {
+    // Outside run_output_phase: raised while opening or checking, before any writing.
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitFailure;
+  }
+}
