@@ -248,9 +248,10 @@ Graph build_chain(const std::string& spec, const NodeRegistry& registry, const s
     const NodeType* type = registry.find(element.type);
     if (!type) {
       const auto close = close_type_names(registry, element.type);
-      throw at("unknown node type '" + element.type + "'" +
-                   (close.empty() ? "" : " (did you mean " + join_names(close) + "?)") +
-                   "; `fxgraph nodes` lists them",
+      throw at("unknown node type '" + element.type + "' (" +
+                   (close.empty() ? "`fxgraph nodes` lists them"
+                                  : "did you mean " + join_names(close) + "?") +
+                   ")",
                element.column);
     }
     // The parameter table comes from a default node; a type that cannot be built

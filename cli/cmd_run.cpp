@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include "engine/parameters.h"
 #include "graphs/catalog.h"
 #include "graphs/yaml_loader.h"
+#include "io/file_format.h"
 #include "io/file_nodes.h"
 #include "io/offline_render.h"
 #include "io/sndfile_writer.h"
@@ -56,9 +58,17 @@ NodeRegistry registry_for(const RunOptions& options) {
     if (name == "file_out" && (!options.output.empty() || !options.format.empty())) {
       type.factory = [original = type.factory, path = options.output,
                       format = options.format](const NodeOptions& settings) {
-        NodeOptions replaced(settings.values(), settings.where());
-        if (!path.empty()) replaced.set("path", path);
-        if (!format.empty()) replaced.set("format", format);
+        std::map<std::string, OptionValue> values = settings.values();
+        if (!path.empty()) {
+          values["path"] = path;
+          // The graph's FLAC compression level means nothing for another container.
+          if (container_from_path(path) != ContainerFormat::flac) {
+            values.erase("compression");
+            settings.mark_used("compression");
+          }
+        }
+        if (!format.empty()) values["format"] = format;
+        NodeOptions replaced(std::move(values), settings.where());
         auto node = original(replaced);
         // The registry checks the caller's options for unread keys: pass the reads on.
         const auto unused = replaced.unused();
@@ -133,6 +143,7 @@ void run(const RunOptions& options) {
     throw UsageError("--duration must be a positive number of seconds, not " +
                      format_number(options.duration));
   if (!options.input.empty()) check_input_file(options.input);
+  if (!options.output.empty()) check_output_path(options.output, options.format);
 
   const NodeRegistry registry = registry_for(options);
   GraphDocument document = load_graph_file(options.graph, registry);

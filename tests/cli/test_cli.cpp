@@ -276,6 +276,14 @@ TEST_CASE("process runs a file through a --chain, sample for sample", "[cli]") {
     REQUIRE(result.status == 0);
     CHECK(read_wav(dir / "out.wav") == scaled(scaled(input, 0.5f), 0.5f));
   }
+  SECTION("the chain of the documentation runs: filters with positional and named values") {
+    const CliResult result = run_cli(
+        dir,
+        "process in.wav out.wav --chain \"highpass(80) | lowpass(8000, order=2) | gain(1.5)\"");
+    INFO("stderr: " << result.err);
+    REQUIRE(result.status == 0);
+    CHECK(read_wav(dir / "out.wav").front().size() == 10000);
+  }
   SECTION("--format sets the output's sample format") {
     const CliResult result =
         run_cli(dir, "process in.wav out.wav --chain gain --format pcm16 --quiet");
@@ -341,10 +349,15 @@ TEST_CASE("run renders a file_in -> gain -> file_out graph", "[cli]") {
     CHECK(read_wav(dir / "out.wav") == scaled(input, 0.5f));
   }
   SECTION("--input, --output and --format replace the file nodes' settings") {
+    // A template: its own input does not exist and its output is a FLAC setting.
+    std::string yaml = kGainGraph;
+    yaml.replace(yaml.find("in.wav"), 6, "placeholder.wav");
+    yaml.replace(yaml.find("out.wav, format: float"), 22, "out.flac, compression: 8");
+    write_text(dir / "template.yaml", yaml);
     const auto other = test_signal(2, 3000);
     write_wav(dir / "other.wav", other);
     const CliResult result = run_cli(
-        dir, "run graph.yaml --input other.wav --output other-out.wav --format float --quiet");
+        dir, "run template.yaml --input other.wav --output other-out.wav --format float --quiet");
     INFO("stderr: " << result.err);
     REQUIRE(result.status == 0);
     CHECK(read_wav(dir / "other-out.wav") == scaled(other, 0.25f));
