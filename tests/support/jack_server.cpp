@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -70,8 +72,18 @@ QuietJack::~QuietJack() {
 
 JackServer::JackServer(JackServerOptions options) : options_(options) {
   prepare_jack_test_environment();
+  reclaim_stale_test_servers();
   static std::atomic<int> counter{0};
-  name_ = "fxgraph-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  start("fxgraph-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+}
+
+JackServer::JackServer(JackServerOptions options, std::string name) : options_(options) {
+  prepare_jack_test_environment();
+  start(std::move(name));
+}
+
+void JackServer::start(std::string name) {
+  name_ = std::move(name);
   log_path_ = "/tmp/fxgraph-jackd-" + name_ + ".log";
   std::ofstream(log_path_, std::ios::trunc).close();
 
@@ -88,6 +100,41 @@ JackServer::JackServer(JackServerOptions options) : options_(options) {
   throw std::runtime_error("jackd server '" + name_ + "' did not accept clients within " +
                            std::to_string(options_.ready_timeout.count()) + " ms. Log (" +
                            log_path_ + "):\n" + log());
+}
+
+void JackServer::reclaim_stale_test_servers() {
+  // JACK's shared-memory registry has room for 8 servers per machine. An entry is
+  // freed when its server exits cleanly, or when a server of the same name starts
+  // after it died. A test server killed with SIGKILL whose test process died before
+  // the destructor could reclaim it (see kill_hard) would hold its slot forever; a
+  // few of those and no JACK server starts at all. So, once per test process: find
+  // entries "jack-<uid>:fxgraph-test-<test pid>-<n>:" whose server and test process
+  // are both gone, and start and stop a server of that name to free them.
+  static bool done = false;
+  if (done) return;
+  done = true;
+  std::ifstream file("/dev/shm/jack-shm-registry", std::ios::binary);
+  const std::string registry{std::istreambuf_iterator<char>(file), {}};
+  const std::string server_prefix = "jack-" + std::to_string(::getuid()) + ":";
+  const std::string test_prefix = "fxgraph-test-";
+  const auto alive = [](long pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); };
+  for (auto at = registry.find(server_prefix + test_prefix); at != std::string::npos;
+       at = registry.find(server_prefix + test_prefix, at + 1)) {
+    const auto name_at = at + server_prefix.size();
+    const auto name_end = registry.find(':', name_at);
+    if (at < sizeof(std::int32_t) || name_end == std::string::npos) continue;
+    // The registry slot is {pid_t pid; char name[]}: the server's pid precedes the name.
+    std::int32_t server_pid = 0;
+    std::memcpy(&server_pid, registry.data() + at - sizeof server_pid, sizeof server_pid);
+    const std::string name = registry.substr(name_at, name_end - name_at);
+    const long test_pid = std::atol(name.c_str() + test_prefix.size());
+    if (alive(server_pid) || alive(test_pid)) continue;
+    try {
+      JackServer janitor({.realtime = false, .synchronous = false}, name);
+    } catch (const std::exception&) {
+      // Best effort.
+    }
+  }
 }
 
 JackServer::~JackServer() {

@@ -8,7 +8,9 @@
 // The constructor returns once a client can connect (or throws with the server log);
 // the destructor stops the server and waits for it. The server is started with -R
 // (realtime); if that fails it is started again without, as the log notes. If this
-// test process dies, the kernel sends the server SIGTERM (PR_SET_PDEATHSIG).
+// test process dies, the kernel sends the server SIGTERM (PR_SET_PDEATHSIG). The first
+// JackServer of a process also frees JACK registry slots that earlier crashed test
+// runs left behind (see reclaim_stale_test_servers in the .cpp).
 
 #include <sys/types.h>
 
@@ -43,7 +45,9 @@ struct JackServerOptions {
   /// (a slow machine, a sanitizer build) costs time, never data: what a client reads
   /// is exactly what its upstream wrote that period.
   bool synchronous = true;
-  std::chrono::milliseconds ready_timeout{5000};
+  /// How long jackd may take to accept a first client. Usually well under a second,
+  /// but a machine busy compiling (ctest -j, parallel builds) can take several.
+  std::chrono::milliseconds ready_timeout{15000};
 };
 
 class JackServer {
@@ -74,6 +78,9 @@ class JackServer {
   void kill_hard();
 
  private:
+  JackServer(JackServerOptions options, std::string name);  // a given name
+  void start(std::string name);
+  static void reclaim_stale_test_servers();
   pid_t spawn(bool realtime);
   bool wait_until_ready(std::chrono::milliseconds timeout);
   bool wait_for_exit(std::chrono::milliseconds timeout);
