@@ -52,11 +52,12 @@ namespace fxgraph {
 using ProcessFn = void (*)(void* user, const AudioView& in, const AudioView& out) noexcept;
 
 /// Notifications the engine registers before open(). Each may be empty. They run on
-/// the backend's notification thread, never concurrently with each other for one
-/// backend. They must not call open/start/stop/close on the same backend (for JACK
-/// that deadlocks: the client cannot be closed from its own notification thread);
-/// set a flag or signal another thread instead. An exception thrown by a hook moves
-/// the stream to the error state.
+/// a thread of the backend's (its notification thread; see each backend for
+/// exceptions), never on the control thread, so they must be thread-safe with respect
+/// to it. They must not call open/start/stop/close on the same backend (for JACK that
+/// deadlocks: the client cannot be closed from its own threads); set a flag or signal
+/// another thread instead. An exception thrown by a hook moves the stream to the
+/// error state.
 struct BackendHooks {
   /// The period size is about to change; the next ProcessFn call has `frames` frames.
   /// Runs before that call, never concurrently with the ProcessFn, so the engine may

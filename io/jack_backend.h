@@ -12,8 +12,9 @@
 // by hand (qjackctl, jack_connect) must be remade.
 //
 // The server owns the clock: sample_rate() and buffer_size() report the server's
-// values (the config's sample_rate/buffer_size are not imposed on it), and the hooks
-// report changes.
+// values, and the hooks report changes. The config's sample_rate, buffer_size and
+// latency are not imposed on it: JACK's latency is chosen where the server is
+// started (`jackd -d alsa -p <period> -n <periods>`).
 //
 // Threads
 //   - audio thread: JACK's process thread runs the ProcessFn with views over the
@@ -25,9 +26,10 @@
 //     period size from its process thread before the first process call; a hook runs
 //     then only if the size changed since open().
 //   - shutdown: when the server goes away (stopped, crashed, killed), JACK calls the
-//     shutdown notification from one of its threads; the state becomes `error` and
-//     the shutdown hook runs. stop() and close() stay safe afterwards: the client
-//     handle is still released with jack_client_close(), as JACK requires.
+//     shutdown notification from one of its threads (notification or process
+//     thread), also before start(); the state becomes `error` and the shutdown hook
+//     runs, once. stop() and close() stay safe afterwards: the client handle is still
+//     released with jack_client_close(), as JACK requires.
 
 #include <cstdint>
 #include <memory>
