@@ -97,6 +97,11 @@ std::string Engine::describe_plan() const {
   return latest_->describe();
 }
 
+std::vector<std::string> Engine::order() const {
+  std::lock_guard lock(control_mutex_);
+  return latest_->order();
+}
+
 std::uint32_t Engine::output_channels() const {
   std::lock_guard lock(control_mutex_);
   return latest_->output_channels();

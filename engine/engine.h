@@ -83,6 +83,8 @@ class Engine {
   Graph graph() const;
   /// The compiled order and buffers of the latest graph, for `fxgraph check`.
   std::string describe_plan() const;
+  /// Node ids of the latest plan in execution order.
+  std::vector<std::string> order() const;
   /// Channels the graph output gives (0 when the graph has no output).
   std::uint32_t output_channels() const;
   /// Deletes plans the audio thread has handed back. Control calls do this already.

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "engine/errors.h"
+#include "engine/multipass.h"
 
 namespace fxgraph {
 
@@ -29,6 +30,12 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
     : graph_(std::move(graph)), backend_(std::move(backend)), config_(config) {
   if (!backend_) throw ConfigError("RealtimeProcessor needs a backend");
   config_.validate();
+  for (const auto& id : graph_.ids())
+    if (dynamic_cast<MultiPassNode*>(&graph_.node(id)))
+      throw GraphError("node '" + id + "' (" + graph_.node(id).type() +
+                       ") needs the whole signal before it can start (two passes), which a "
+                       "live stream cannot give; use it on files (fxgraph run/process), or a "
+                       "gain or limiter live");
   if (config_.channels_in > kMaxChannels || config_.channels_out > kMaxChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
   rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));

@@ -5,6 +5,7 @@
 
 #include "engine/engine.h"
 #include "engine/errors.h"
+#include "engine/multipass_driver.h"
 #include "io/file_nodes.h"
 
 namespace fxgraph {
@@ -50,6 +51,16 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   const std::uint32_t block = std::max<std::uint32_t>(1, options.block_size);
   Engine engine(graph, {.sample_rate = rate, .max_block = block, .input_channels = 1});
   engine.request_reset();  // nodes may carry state from an earlier render
+  // Exact normalize: measuring passes over the whole signal, writing nothing.
+  run_measurement_passes(engine, graph, [&] {
+    for (FileInNode* in : inputs) in->rewind();
+    for (std::uint64_t done = 0; done < total;) {
+      const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      for (FileInNode* in : inputs) in->stage(frames);
+      engine.process(frames);
+      done += frames;
+    }
+  });
   for (FileInNode* in : inputs) in->rewind();
 
   const std::optional<SampleFormat> input_sample =

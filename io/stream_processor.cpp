@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/errors.h"
+#include "engine/multipass_driver.h"
 #include "io/sndfile_writer.h"
 
 namespace fxgraph {
@@ -46,20 +47,32 @@ StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_
   input_.resize(reader_.channels(), chunk_size);
   output_.resize(out_channels, chunk_size);
   reader_.reserve(chunk_size);
+  run_measurement_passes(*engine_, graph, [this] {
+    reader_.seek(0);
+    while (process_chunk() != 0) {
+    }
+  });
+  reader_.seek(0);
 }
 
 bool StreamProcessor::ChunkRange::advance() {
-  const std::uint32_t got = reader_.read(input_.view(chunk_size_));
+  const std::uint32_t got = process_chunk();
   if (got == 0) return false;
+  current_ = output_.view(got);
+  done_ += got;
+  return true;
+}
+
+std::uint32_t StreamProcessor::ChunkRange::process_chunk() {
+  const std::uint32_t got = reader_.read(input_.view(chunk_size_));
+  if (got == 0) return 0;
   const std::uint32_t block = engine_->config().max_block;
   for (std::uint32_t offset = 0; offset < got; offset += block) {
     const std::uint32_t n = std::min(block, got - offset);
     SubView in(input_.view(got), offset, n), out(output_.view(got), offset, n);
     engine_->process(in.view, out.view);
   }
-  current_ = output_.view(got);
-  done_ += got;
-  return true;
+  return got;
 }
 
 StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& input) {

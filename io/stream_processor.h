@@ -55,6 +55,9 @@ class StreamProcessor {
 
   /// A single-pass range over the processed chunks of `input`; each chunk is a view of
   /// chunk_size frames (the last may be shorter), valid until the next one.
+  /// With multi-pass nodes (normalize) in the graph, building the range first reads the
+  /// whole file once per such node to measure it; the chunks then come from the final,
+  /// exact pass. Memory stays flat either way.
   class ChunkRange;
   ChunkRange process_chunks(const std::string& input);
 
@@ -99,6 +102,8 @@ class StreamProcessor::ChunkRange {
 
  private:
   bool advance();
+  /// Reads and processes the next chunk into output_; returns frames (0 at the end).
+  std::uint32_t process_chunk();
 
   SndfileReader reader_;
   std::uint32_t chunk_size_;

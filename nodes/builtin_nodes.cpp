@@ -1,5 +1,6 @@
 // The node types of nodes/, registered in one place so `fxgraph nodes` lists them all.
 #include "nodes/effects/gain.h"
+#include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
 #include "nodes/generators/sine.h"
 #include "engine/errors.h"
@@ -23,6 +24,11 @@ void register_dsp_nodes(NodeRegistry& r) {
          .summary = "multiply by a ramped gain (linear or dB), optionally clamped",
          .options = {},
          .factory = [](const NodeOptions&) { return std::make_shared<GainNode>(); }});
+  r.add({.name = "normalize",
+         .aliases = {"Normalize"},
+         .summary = "scale to a target peak/RMS/percentile, exactly (two passes; files only)",
+         .options = {},
+         .factory = [](const NodeOptions&) { return std::make_shared<NormalizeNode>(); }});
   r.add({.name = "sine",
          .aliases = {"Sine", "SineWave"},
          .summary = "sine tone generator",

@@ -9,6 +9,7 @@
 #include "engine/errors.h"
 #include "engine/realtime_processor.h"
 #include "io/null_backend.h"
+#include "nodes/effects/normalize.h"
 #include "nodes/generators/sine.h"
 #include "support/graph_helpers.h"
 
@@ -73,4 +74,11 @@ TEST_CASE("parameters set while running reach the output within a few periods",
   CHECK(stats.dsp_load_mean > 0.0);
   CHECK(stats.dsp_load_max >= stats.dsp_load_mean);
   CHECK(rt.latency_ms() == Approx(1000.0 * 256 / 48000));
+}
+
+TEST_CASE("a live graph refuses normalize, which needs the whole signal", "[realtime]") {
+  REQUIRE_THROWS_WITH(
+      RealtimeProcessor(Graph::chain({std::make_shared<NormalizeNode>()}),
+                        std::make_unique<NullBackend>(), StreamConfig{}),
+      Contains("needs the whole signal") && Contains("fxgraph run/process"));
 }

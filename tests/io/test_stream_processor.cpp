@@ -1,6 +1,7 @@
 // StreamProcessor: chunk-size invariance, the chunk range, and nothing lost on failure.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include "io/sndfile_reader.h"
 #include "io/sndfile_writer.h"
 #include "io/stream_processor.h"
+#include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
 #include "nodes/routing/mix.h"
 #include "support/graph_helpers.h"
@@ -134,4 +136,51 @@ TEST_CASE("a graph without input or output is refused by StreamProcessor", "[io]
   Graph g;
   g.add("g", make_gain(1.0));
   REQUIRE_THROWS_WITH(StreamProcessor(g), Contains("needs a graph with an input and an output"));
+}
+
+TEST_CASE("normalize in a file chain is exact: the output peak is the target", "[io][stream]") {
+  const fs::path dir = temp_dir();
+  write_noise(dir / "in.wav", 30000);
+  std::vector<std::vector<float>> results;
+  for (std::uint32_t chunk : {1000u, 65536u}) {
+    auto normalize = std::make_shared<NormalizeNode>();
+    normalize->configure_parameter("peak", 0.95);
+    StreamProcessor sp(Graph::chain({make_gain(0.8), normalize}), chunk);
+    const fs::path out = dir / ("norm_" + std::to_string(chunk) + ".wav");
+    sp.process_file((dir / "in.wav").string(), out.string());
+    results.push_back(read_all(out));
+  }
+  float peak = 0.0f;
+  for (float v : results[0]) peak = std::max(peak, std::abs(v));
+  CHECK(peak == Approx(0.95f).epsilon(1e-6));
+  CHECK(results[0] == results[1]);  // chunk size does not matter, even with two passes
+  fs::remove_all(dir);
+}
+
+TEST_CASE("normalize strategies: rms and per_channel reach their targets", "[io][stream]") {
+  const fs::path dir = temp_dir();
+  write_noise(dir / "in.wav", 20000);
+  auto rms = std::make_shared<NormalizeNode>();
+  rms->configure_parameter("peak", 0.1);
+  rms->configure_parameter("strategy", NormalizeNode::rms);
+  StreamProcessor(Graph::chain({rms}), 4096)
+      .process_file((dir / "in.wav").string(), (dir / "rms.wav").string());
+  const auto samples = read_all(dir / "rms.wav");
+  double squares = 0.0;
+  for (float v : samples) squares += double(v) * v;
+  CHECK(std::sqrt(squares / double(samples.size())) == Approx(0.1).epsilon(1e-4));
+
+  // Per channel: each channel reaches the target on its own.
+  auto per_channel = std::make_shared<NormalizeNode>();
+  per_channel->configure_parameter("strategy", NormalizeNode::per_channel);
+  per_channel->configure_parameter("peak", 0.5);
+  StreamProcessor(Graph::chain({make_gain(0.1), per_channel}), 4096)
+      .process_file((dir / "in.wav").string(), (dir / "pc.wav").string());
+  const auto pc = read_all(dir / "pc.wav");
+  float left = 0.0f, right = 0.0f;
+  for (std::size_t i = 0; i < pc.size() / 2; ++i) left = std::max(left, std::abs(pc[i]));
+  for (std::size_t i = pc.size() / 2; i < pc.size(); ++i) right = std::max(right, std::abs(pc[i]));
+  CHECK(left == Approx(0.5f).epsilon(1e-6));
+  CHECK(right == Approx(0.5f).epsilon(1e-6));
+  fs::remove_all(dir);
 }
