@@ -14,6 +14,8 @@
 //     the target folder and renamed on success; on any error the temporary is removed
 //     and a previous file at that path is untouched. Output == input is refused.
 //   - Each run starts from fresh node state (a second file is not coloured by the first).
+//   - process_file overlaps reading, processing and writing on three threads (a few
+//     chunks in flight), so file I/O and DSP use both cores.
 //
 // The graph needs an external input and output (Graph::set_input/set_output); a chain
 // has them. Its input takes the file's channels.
@@ -104,6 +106,9 @@ class StreamProcessor::ChunkRange {
   bool advance();
   /// Reads and processes the next chunk into output_; returns frames (0 at the end).
   std::uint32_t process_chunk();
+  /// Runs `frames` frames of `input` through the engine into `output`.
+  void process_into(AudioBuffer& input, AudioBuffer& output, std::uint32_t frames);
+  friend class StreamProcessor;
 
   SndfileReader reader_;
   std::uint32_t chunk_size_;
