@@ -255,6 +255,7 @@ TEST_CASE("auto_connect connects to the physical ports on start(), again after a
 
 TEST_CASE("without a JACK server open() throws BackendNotAvailableError saying how to start one",
           "[jack]") {
+  test::JackTestLock lock;  // JACK clients without a JackServer: see JackTestLock
   test::prepare_jack_test_environment();
   test::QuietJack quiet;
   const std::string missing = "fxgraph-test-missing-" + std::to_string(::getpid());

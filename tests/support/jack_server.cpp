@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <jack/jack.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,7 +52,70 @@ void append_to(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::app) << text << std::flush;
 }
 
+bool alive(long pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
+}
+
+struct RegisteredServer {
+  std::string name;
+  long pid;
+};
+
+// The servers of this user in JACK's shared-memory registry. Each slot is
+// {pid_t pid; char name[]} with name "jack-<uid>:<server>:"; entries outlive servers
+// that were killed (see reclaim_stale_test_servers).
+std::vector<RegisteredServer> registered_servers() {
+  std::vector<RegisteredServer> servers;
+  std::ifstream file("/dev/shm/jack-shm-registry", std::ios::binary);
+  const std::string registry{std::istreambuf_iterator<char>(file), {}};
+  const std::string prefix = "jack-" + std::to_string(::getuid()) + ":";
+  for (auto at = registry.find(prefix); at != std::string::npos;
+       at = registry.find(prefix, at + 1)) {
+    const auto name_at = at + prefix.size();
+    const auto name_end = registry.find(':', name_at);
+    if (at < sizeof(std::int32_t) || name_end == std::string::npos) continue;
+    std::int32_t pid = 0;
+    std::memcpy(&pid, registry.data() + at - sizeof pid, sizeof pid);
+    servers.push_back({registry.substr(name_at, name_end - name_at), pid});
+  }
+  return servers;
+}
+
+// jack2 keeps a Berkeley DB environment for JACK metadata in /dev/shm/jack_db-<uid>,
+// shared by every server and client of the user and created by whichever comes first.
+// A process that dies while creating it can leave a region file truncated; from then
+// on every JACK server and client that maps it dies of SIGBUS, until the directory is
+// removed. With no live server registered nothing relies on it: remove it, and the
+// next server creates it afresh.
+void remove_unused_metadata_environment() {
+  for (const RegisteredServer& server : registered_servers())
+    if (alive(server.pid)) return;
+  std::error_code ec;
+  std::filesystem::remove_all("/dev/shm/jack_db-" + std::to_string(::getuid()), ec);
+}
+
+std::mutex g_lock_mutex;
+int g_lock_depth = 0;
+int g_lock_fd = -1;
+
 }  // namespace
+
+JackTestLock::JackTestLock() {
+  std::lock_guard<std::mutex> guard(g_lock_mutex);
+  if (g_lock_depth++ > 0) return;
+  g_lock_fd = ::open("/tmp/fxgraph-jack-tests.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (g_lock_fd < 0) return;  // unlocked, as before this lock existed; better than failing
+  while (::flock(g_lock_fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
+}
+
+JackTestLock::~JackTestLock() {
+  std::lock_guard<std::mutex> guard(g_lock_mutex);
+  if (--g_lock_depth > 0 || g_lock_fd < 0) return;
+  ::flock(g_lock_fd, LOCK_UN);
+  ::close(g_lock_fd);
+  g_lock_fd = -1;
+}
 
 void prepare_jack_test_environment() {
   static std::once_flag once;
@@ -72,6 +136,7 @@ QuietJack::~QuietJack() {
 
 JackServer::JackServer(JackServerOptions options) : options_(options) {
   prepare_jack_test_environment();
+  remove_unused_metadata_environment();
   reclaim_stale_test_servers();
   static std::atomic<int> counter{0};
   start("fxgraph-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -113,22 +178,12 @@ void JackServer::reclaim_stale_test_servers() {
   static bool done = false;
   if (done) return;
   done = true;
-  std::ifstream file("/dev/shm/jack-shm-registry", std::ios::binary);
-  const std::string registry{std::istreambuf_iterator<char>(file), {}};
-  const std::string server_prefix = "jack-" + std::to_string(::getuid()) + ":";
   const std::string test_prefix = "fxgraph-test-";
-  const auto alive = [](long pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); };
-  for (auto at = registry.find(server_prefix + test_prefix); at != std::string::npos;
-       at = registry.find(server_prefix + test_prefix, at + 1)) {
-    const auto name_at = at + server_prefix.size();
-    const auto name_end = registry.find(':', name_at);
-    if (at < sizeof(std::int32_t) || name_end == std::string::npos) continue;
-    // The registry slot is {pid_t pid; char name[]}: the server's pid precedes the name.
-    std::int32_t server_pid = 0;
-    std::memcpy(&server_pid, registry.data() + at - sizeof server_pid, sizeof server_pid);
-    const std::string name = registry.substr(name_at, name_end - name_at);
-    const long test_pid = std::atol(name.c_str() + test_prefix.size());
-    if (alive(server_pid) || alive(test_pid)) continue;
+  for (const RegisteredServer& server : registered_servers()) {
+    if (server.name.rfind(test_prefix, 0) != 0) continue;
+    const long test_pid = std::atol(server.name.c_str() + test_prefix.size());
+    if (alive(server.pid) || alive(test_pid)) continue;
+    const std::string& name = server.name;
     try {
       JackServer janitor({.realtime = false, .synchronous = false}, name);
     } catch (const std::exception&) {

@@ -35,6 +35,24 @@ class QuietJack {
   QuietJack& operator=(const QuietJack&) = delete;
 };
 
+/// Serialises JACK use among fxgraph test processes (ctest -j runs several): while
+/// one exists in this process, no other test process holds one. JackServer holds one
+/// for its whole life; a test that opens JACK clients without a JackServer (e.g. to
+/// check the "no server" error) should hold one too. Reentrant within a process.
+///
+/// Why: jack2 (1.9.21) shares one metadata database per user between all servers and
+/// clients, and creating it concurrently from several processes has been seen to
+/// corrupt it, after which every JACK server and client of the user dies of SIGBUS.
+/// Serialising our own servers and clients avoids that; JackServer also removes the
+/// database when no live server uses it, which repairs a corrupted one.
+class JackTestLock {
+ public:
+  JackTestLock();
+  ~JackTestLock();
+  JackTestLock(const JackTestLock&) = delete;
+  JackTestLock& operator=(const JackTestLock&) = delete;
+};
+
 struct JackServerOptions {
   std::uint32_t sample_rate = 48000;
   std::uint32_t period = 64;  ///< frames per period (-p)
@@ -87,6 +105,7 @@ class JackServer {
   void remove_stale_files();
   void reclaim_shared_memory();
 
+  JackTestLock lock_;  // first member: taken before the server starts, freed after it stops
   JackServerOptions options_;
   std::string name_;
   std::string log_path_;
