@@ -49,10 +49,59 @@ void register_iir(NodeRegistry& r) {
           IirFamily::linkwitz_riley, FilterKind::highpass);
 }
 
+void add_rbj(NodeRegistry& r, std::string name, std::vector<std::string> aliases,
+             std::string summary, filters::RbjKind kind) {
+  r.add({.name = name,
+         .aliases = std::move(aliases),
+         .summary = std::move(summary),
+         .options = {},
+         .factory = [name, kind](const NodeOptions&) {
+           return std::make_shared<filters::RbjFilterNode>(name, kind);
+         }});
+}
+
+void register_rbj(NodeRegistry& r) {
+  using filters::RbjKind;
+  add_rbj(r, "biquad_lowpass", {"BiquadLowpass"}, "RBJ cookbook biquad lowpass (cutoff, q)",
+          RbjKind::lowpass);
+  add_rbj(r, "biquad_highpass", {"BiquadHighpass"}, "RBJ cookbook biquad highpass (cutoff, q)",
+          RbjKind::highpass);
+  add_rbj(r, "bandpass", {"BiquadBandpass", "Bandpass"},
+          "RBJ band-pass (cutoff, q; mode skirt or peak)", RbjKind::bandpass);
+  add_rbj(r, "notch", {"BiquadNotch", "Notch"}, "RBJ notch (band-stop) at cutoff", RbjKind::notch);
+  add_rbj(r, "allpass", {"BiquadAllpass", "AllPass"}, "RBJ second-order all-pass at cutoff",
+          RbjKind::allpass);
+  add_rbj(r, "peaking", {"PeakingEQ", "Peaking"}, "RBJ peaking EQ: gain_db around cutoff",
+          RbjKind::peaking);
+  add_rbj(r, "low_shelf", {"LowShelf"}, "RBJ low shelf: gain_db below cutoff", RbjKind::low_shelf);
+  add_rbj(r, "high_shelf", {"HighShelf"}, "RBJ high shelf: gain_db above cutoff",
+          RbjKind::high_shelf);
+}
+
+void register_fir(NodeRegistry& r) {
+  r.add({.name = "fir",
+         .aliases = {"FIR"},
+         .summary = "FIR filter with given taps (zero latency, FFT for long filters)",
+         .options = {{"taps", "list of taps, first tap applies to the newest sample", ""},
+                     {"path", "text file with one tap per line ('#' comments)", ""}},
+         .factory = filters::make_fir_node});
+  r.add({.name = "fir_design",
+         .aliases = {"DesignableFIR", "FirDesign"},
+         .summary = "windowed-sinc FIR (scipy firwin): lowpass, highpass, bandpass, bandstop",
+         .options = {{"numtaps", "number of taps (odd for highpass/bandstop)", "101"},
+                     {"cutoff", "edge in Hz, or [low, high] for bandpass/bandstop", "1000"},
+                     {"pass", "lowpass, highpass, bandpass or bandstop", "lowpass"},
+                     {"window", "hamming, hann, blackman, rectangular or kaiser", "hamming"},
+                     {"beta", "kaiser window beta", "8.6"}},
+         .factory = filters::make_fir_design_node});
+}
+
 }  // namespace
 
 void register_filter_nodes(NodeRegistry& registry) {
   register_iir(registry);
+  register_rbj(registry);
+  register_fir(registry);
 }
 
 }  // namespace fxgraph
