@@ -1,4 +1,5 @@
 // The node types of nodes/, registered in one place so `fxgraph nodes` lists them all.
+#include "nodes/effects/filterbank.h"
 #include "nodes/effects/gain.h"
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
@@ -29,6 +30,19 @@ void register_dsp_nodes(NodeRegistry& r) {
          .summary = "scale to a target peak/RMS/percentile, exactly (two passes; files only)",
          .options = {},
          .factory = [](const NodeOptions&) { return std::make_shared<NormalizeNode>(); }});
+  r.add({.name = "filterbank",
+         .aliases = {"LogFilterBank"},
+         .summary = "log-spaced band-pass bank; one output channel group per band",
+         .options = {{"bands", "number of bands", "8"},
+                     {"min_hz", "centre of the lowest band (Hz)", "60"},
+                     {"max_hz", "centre of the highest band (Hz)", "12000"}},
+         .factory = [](const NodeOptions& o) {
+           FilterbankOptions options;
+           options.bands = std::uint32_t(o.integer("bands", 8, 1, 64));
+           options.min_hz = o.number("min_hz", 60.0);
+           options.max_hz = o.number("max_hz", 12000.0);
+           return std::make_shared<FilterbankNode>(options);
+         }});
   r.add({.name = "sine",
          .aliases = {"Sine", "SineWave"},
          .summary = "sine tone generator",
