@@ -88,8 +88,14 @@ void Node::configure_parameter(std::string_view name, double value) {
 
 void Node::request_parameter(std::size_t index, double value, std::string_view where) {
   validate_parameter_value(specs_[index], value, where);
+  const double previous = requested_[index].load(std::memory_order_relaxed);
   requested_[index].store(value, std::memory_order_relaxed);
-  on_request(index, value);
+  try {
+    on_request(index, value);
+  } catch (...) {
+    requested_[index].store(previous, std::memory_order_relaxed);
+    throw;
+  }
 }
 
 void Node::apply_parameter(std::size_t index, double value) noexcept {

@@ -139,8 +139,11 @@ class Node {
     (void)index;
     (void)value;
   }
-  /// Hook: a requested value was accepted; nodes whose parameters are views of one
-  /// another (gain and gain_db) keep the others' requested values in step. Control thread.
+  /// Hook: a requested value passed the range check and is now the requested value.
+  /// Nodes may refuse it by throwing ParameterError (e.g. a cutoff at or above the
+  /// prepared Nyquist frequency): request_parameter then restores the previous value.
+  /// Nodes whose parameters are views of one another (gain and gain_db) keep the
+  /// others' requested values in step here. Control thread.
   virtual void on_request(std::size_t index, double value) {
     (void)index;
     (void)value;

@@ -23,19 +23,13 @@ void SosFilterNode::on_prepare(const PrepareInfo& info) {
 }
 
 void SosFilterNode::on_request(std::size_t index, double value) {
-  if (accepted_.size() != parameters().size()) {
-    accepted_.resize(parameters().size());
-    for (std::size_t i = 0; i < accepted_.size(); ++i) accepted_[i] = parameters()[i].default_value;
-  }
-  std::vector<double> candidate = accepted_;
-  candidate[index] = value;
-  try {
-    check_design(candidate, is_prepared() ? prepared_info().sample_rate : 0.0);
-  } catch (...) {
-    set_requested(index, accepted_[index]);
-    throw;
-  }
-  accepted_[index] = value;
+  (void)index;
+  (void)value;
+  // The requested values already hold the candidate; Node::request_parameter puts the
+  // old value back if the design refuses it.
+  std::vector<double> candidate(parameters().size());
+  for (std::size_t i = 0; i < candidate.size(); ++i) candidate[i] = requested_value(i);
+  check_design(candidate, is_prepared() ? prepared_info().sample_rate : 0.0);
 }
 
 void SosFilterNode::on_parameter(std::size_t index, double value) noexcept {

@@ -54,7 +54,6 @@ class SosFilterNode : public Node {
  private:
   std::uint32_t max_sections_;
   dsp::SosFilter sos_;
-  std::vector<double> accepted_;  // control thread: last accepted requested values
 };
 
 }  // namespace fxgraph::filters
