@@ -27,7 +27,8 @@ YAML
 best() {
   local best_s=999 best_kb=0
   for _ in 1 2 3; do
-    read -r s kb < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    read -r s kb < "$work/time.txt"
     if awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; best_kb=$kb; fi
   done
   printf "%6.2f s %7.1f MiB" "$best_s" "$(awk "BEGIN{print $best_kb/1024}")"
