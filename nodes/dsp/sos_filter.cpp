@@ -1,6 +1,7 @@
 #include "nodes/dsp/sos_filter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "engine/errors.h"
@@ -11,59 +12,160 @@ namespace {
 
 constexpr std::uint32_t kMaxChannels = 1024;
 constexpr std::uint32_t kMaxSectionsLimit = 4096;
-constexpr std::uint32_t kCoefficients = 5;  // b0 b1 b2 a1 a2
+// Sections run per pass over a chunk: their state stays in registers for the whole
+// chunk (4 sections x 2 states x 8 lanes = 8 AVX-512 registers).
+constexpr std::uint32_t kSectionsPerPass = 4;
 
-// Runs every frame of a W-lane interleaved chunk through `count` sections (TDF-II), in
-// place. The innermost loops run over lanes on arrays of compile-time length, which
-// the compiler turns into SIMD instructions: the frame is copied into a local array,
-// coefficients are stored pre-broadcast across kMaxLanes lanes
-// ([section][coefficient][lane]) and the state lane-minor ([section][s1|s2][lane]), so
-// every operand is a plain vector load. (Writing through a pointer into the chunk
-// instead of the local array defeats GCC's vectoriser: it then has to assume the
-// chunk and the state may overlap.) The state stays in L1 rather than registers; the
-// arithmetic, not the memory traffic, bounds the speed.
+// Lanes<W>: the samples of W channels at one instant, processed as one value. W > 1
+// uses the GCC/Clang vector extension: portable C++ arithmetic (+, -, * and scalar
+// broadcast) on a fixed-size vector, which the compiler lowers to whatever SIMD
+// registers the target has (one AVX-512 register for 8 doubles, two AVX2 or four SSE2
+// registers otherwise). No instruction-set intrinsics: the code is the same for every
+// target. W = 1 is a plain double. Values of these types never cross a function call
+// (everything below is inlined), so their ABI does not matter.
 template <int W>
-[[gnu::always_inline]] inline void run_chunk(const double* __restrict coefficients,
-                                             std::uint32_t count, double* __restrict state,
-                                             double* __restrict chunk,
-                                             std::uint32_t frames) noexcept {
-  constexpr std::size_t kStride = SosFilter::kMaxLanes;
+struct LanesOf;
+template <>
+struct LanesOf<1> {
+  using type = double;
+};
+template <>
+struct LanesOf<2> {
+  typedef double type __attribute__((vector_size(2 * sizeof(double))));
+};
+template <>
+struct LanesOf<4> {
+  typedef double type __attribute__((vector_size(4 * sizeof(double))));
+};
+template <>
+struct LanesOf<8> {
+  typedef double type __attribute__((vector_size(8 * sizeof(double))));
+};
+template <int W>
+using Lanes = typename LanesOf<W>::type;
+
+// Runs `frames` frames of a W-channel group through S sections (TDF-II). S and W are
+// compile-time, so the section loop unrolls and the S x 2 state values (one Lanes each)
+// live in registers for the whole call; keeping them in memory instead puts a
+// store-to-load round trip into every section's recursion (measured 2.4x slower).
+// The input is either the group's planar float channels (kFromInput; in[l] + offset)
+// or a [frame][lane] double scratch; the output likewise (kToOutput). Reading the
+// planar channels directly, rather than transposing through the scratch, saves a
+// third of the time with AVX2. Each frame reads all lanes before writing any, so in
+// and out may be the same memory.
+template <int W, int S, bool kFromInput, bool kToOutput>
+[[gnu::always_inline]] inline void run_pass(const Biquad* __restrict c, double* __restrict state,
+                                            const float* const* in, float* const* out,
+                                            std::uint32_t offset, double* __restrict scratch,
+                                            std::uint32_t frames) noexcept {
+  using V = Lanes<W>;
+  V s1[S], s2[S];
+  double b0[S], b1[S], b2[S], a1[S], a2[S];
+  for (int s = 0; s < S; ++s) {
+    std::memcpy(&s1[s], state + (2 * s) * W, sizeof(V));
+    std::memcpy(&s2[s], state + (2 * s + 1) * W, sizeof(V));
+    b0[s] = c[s].b0;
+    b1[s] = c[s].b1;
+    b2[s] = c[s].b2;
+    a1[s] = c[s].a1;
+    a2[s] = c[s].a2;
+  }
+  const float* source[W];
+  float* destination[W];
+  for (int l = 0; l < W; ++l) {
+    source[l] = kFromInput ? in[l] + offset : nullptr;
+    destination[l] = kToOutput ? out[l] + offset : nullptr;
+  }
   for (std::uint32_t n = 0; n < frames; ++n) {
-    double v[W];
-    for (int l = 0; l < W; ++l) v[l] = chunk[n * W + l];
-    for (std::uint32_t s = 0; s < count; ++s) {
-      const double* c = coefficients + s * kCoefficients * kStride;
-      double* s1 = state + s * 2 * W;
-      double* s2 = s1 + W;
-      for (int l = 0; l < W; ++l) {
-        const double x = v[l];
-        const double y = c[l] * x + s1[l];
-        s1[l] = c[kStride + l] * x + s2[l] - c[3 * kStride + l] * y;
-        s2[l] = c[2 * kStride + l] * x - c[4 * kStride + l] * y;
-        v[l] = y;
-      }
+    // Scratch rows are copied straight into (out of) the vector: staging them through a
+    // double[W] array made GCC split the copy into halves and stall on store
+    // forwarding every frame.
+    V v;
+    if constexpr (kFromInput) {
+      double lanes[W];
+      for (int l = 0; l < W; ++l) lanes[l] = source[l][n];
+      std::memcpy(&v, lanes, sizeof(V));
+    } else {
+      std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
     }
-    for (int l = 0; l < W; ++l) chunk[n * W + l] = v[l];
+    for (int s = 0; s < S; ++s) {
+      const V y = b0[s] * v + s1[s];
+      s1[s] = b1[s] * v + s2[s] - a1[s] * y;
+      s2[s] = b2[s] * v - a2[s] * y;
+      v = y;
+    }
+    if constexpr (kToOutput) {
+      double lanes[W];
+      std::memcpy(lanes, &v, sizeof(V));
+      for (int l = 0; l < W; ++l) destination[l][n] = static_cast<float>(lanes[l]);
+    } else {
+      std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
+    }
+  }
+  for (int s = 0; s < S; ++s) {
+    std::memcpy(state + (2 * s) * W, &s1[s], sizeof(V));
+    std::memcpy(state + (2 * s + 1) * W, &s2[s], sizeof(V));
   }
 }
 
-// One channel group over a whole block: float planar -> double interleaved chunk ->
-// sections -> float planar, kChunkFrames at a time. Reading a whole chunk before
-// writing any of it makes in-place processing safe.
+// A pass of 1..4 sections (runtime count) with the compile-time kernel to match.
+template <int W, bool kFromInput, bool kToOutput>
+[[gnu::always_inline]] inline void run_pass_of(std::uint32_t sections, const Biquad* c,
+                                               double* state, const float* const* in,
+                                               float* const* out, std::uint32_t offset,
+                                               double* scratch, std::uint32_t frames) noexcept {
+  switch (sections) {
+    case 1:
+      run_pass<W, 1, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      break;
+    case 2:
+      run_pass<W, 2, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      break;
+    case 3:
+      run_pass<W, 3, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      break;
+    default:
+      run_pass<W, 4, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      break;
+  }
+}
+
+// One channel group over a whole block. Up to four sections: one pass straight from
+// the input to the output. More: per chunk of kChunkFrames, the first pass reads the
+// input into the double scratch, middle passes work in the scratch, the last writes
+// the output (the intermediate signal stays double, so the result does not depend on
+// how the cascade is split into passes, nor on the block or chunk boundaries).
 template <int W>
-[[gnu::always_inline]] inline void run_group(const double* coefficients, std::uint32_t count,
-                                             double* state, double* chunk, const float* const* in,
+[[gnu::always_inline]] inline void run_group(const Biquad* coefficients, std::uint32_t count,
+                                             double* state, double* scratch, const float* const* in,
                                              float* const* out, std::uint32_t frames) noexcept {
+  if (count == 0) {
+    for (int l = 0; l < W; ++l)
+      if (out[l] != in[l]) std::memmove(out[l], in[l], frames * sizeof(float));
+    return;
+  }
+  if (count <= kSectionsPerPass) {
+    run_pass_of<W, true, true>(count, coefficients, state, in, out, 0, scratch, frames);
+    return;
+  }
+  // Balanced passes (5 sections: 3 + 2, not 4 + 1): a pass costs at least one
+  // section's recursion latency per frame however few sections it holds.
+  const std::uint32_t passes = (count + kSectionsPerPass - 1) / kSectionsPerPass;
+  const std::uint32_t base = count / passes, longer = count % passes;
   for (std::uint32_t start = 0; start < frames; start += SosFilter::kChunkFrames) {
-    const std::uint32_t n_frames = std::min(frames - start, SosFilter::kChunkFrames);
-    for (std::uint32_t n = 0; n < n_frames; ++n)
-      for (int l = 0; l < W; ++l) chunk[n * W + l] = in[l][start + n];
-    run_chunk<W>(coefficients, count, state, chunk, n_frames);
-    // Lane-outer here (frame-outer above): GCC vectorises each direction only in
-    // this arrangement (contiguous stores, strided loads).
-    for (int l = 0; l < W; ++l) {
-      float* __restrict dst = out[l] + start;
-      for (std::uint32_t n = 0; n < n_frames; ++n) dst[n] = static_cast<float>(chunk[n * W + l]);
+    const std::uint32_t n = std::min(frames - start, SosFilter::kChunkFrames);
+    std::uint32_t first = 0;
+    for (std::uint32_t p = 0; p < passes; ++p) {
+      const std::uint32_t size = base + (p < longer ? 1 : 0);
+      const Biquad* c = coefficients + first;
+      double* st = state + static_cast<std::size_t>(first) * 2 * W;
+      if (p == 0)
+        run_pass_of<W, true, false>(size, c, st, in, out, start, scratch, n);
+      else if (p + 1 < passes)
+        run_pass_of<W, false, false>(size, c, st, in, out, start, scratch, n);
+      else
+        run_pass_of<W, false, true>(size, c, st, in, out, start, scratch, n);
+      first += size;
     }
   }
 }
@@ -82,12 +184,34 @@ template <int W>
     !defined(__SANITIZE_THREAD__) && !defined(FXGRAPH_NO_TARGET_CLONES)
 #define FXGRAPH_SOS_TARGET_CLONES \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define FXGRAPH_SOS_USES_TARGET_CLONES 1
 #else
 #define FXGRAPH_SOS_TARGET_CLONES
 #endif
 
+// Doubles per SIMD register in the code variant that will run: the widest lane group
+// worth forming. One register per Lanes value is the sweet spot, measured: wider
+// groups spill the registers holding the state, narrower ones leave lanes idle
+// (8 channels x 4 sections: AVX-512 12 ms with 8 lanes vs 22 ms with 4; AVX2 23 ms with
+// 4 lanes vs 62 ms with 8; SSE2 44 ms with 2 lanes vs 61 ms with 8).
+std::uint32_t native_lanes() noexcept {
+#if defined(FXGRAPH_SOS_USES_TARGET_CLONES)
+  // Mirrors the choice the target_clones resolver makes for run_group_any.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) return 8;
+  if (__builtin_cpu_supports("x86-64-v3")) return 4;
+  return 2;
+#elif defined(__AVX512F__)
+  return 8;
+#elif defined(__AVX__)
+  return 4;
+#else
+  return 2;  // SSE2, NEON: 128-bit registers
+#endif
+}
+
 FXGRAPH_SOS_TARGET_CLONES
-void run_group_any(std::uint32_t lanes, const double* coefficients, std::uint32_t count,
+void run_group_any(std::uint32_t lanes, const Biquad* coefficients, std::uint32_t count,
                    double* state, double* chunk, const float* const* in, float* const* out,
                    std::uint32_t frames) noexcept {
   switch (lanes) {
@@ -118,13 +242,14 @@ void SosFilter::prepare(std::uint32_t channels, std::uint32_t max_sections) {
   channels_ = channels;
   max_sections_ = max_sections;
   num_sections_ = 0;
-  coefficients_.assign(static_cast<std::size_t>(max_sections) * kCoefficients * kMaxLanes, 0.0);
+  coefficients_.assign(max_sections, Biquad{});
 
-  // Widest groups first: 8 channels -> one group of 8; 6 -> 4 + 2; 7 -> 4 + 2 + 1.
+  // Groups as wide as a SIMD register, then narrower ones for the remainder: with
+  // AVX2 (4 lanes), 8 channels -> 4 + 4; 6 -> 4 + 2; 7 -> 4 + 2 + 1.
   groups_.clear();
   std::size_t state_size = 0;
   std::uint32_t channel = 0;
-  for (std::uint32_t lanes = kMaxLanes; lanes >= 1; lanes /= 2) {
+  for (std::uint32_t lanes = std::min(native_lanes(), kMaxLanes); lanes >= 1; lanes /= 2) {
     while (channels - channel >= lanes) {
       groups_.push_back({channel, lanes, state_size});
       state_size += static_cast<std::size_t>(max_sections) * 2 * lanes;
@@ -137,13 +262,7 @@ void SosFilter::prepare(std::uint32_t channels, std::uint32_t max_sections) {
 
 bool SosFilter::set_sections(const Biquad* sections, std::uint32_t count) noexcept {
   if (count > max_sections_) return false;
-  for (std::uint32_t s = 0; s < count; ++s) {
-    const double values[kCoefficients] = {sections[s].b0, sections[s].b1, sections[s].b2,
-                                          sections[s].a1, sections[s].a2};
-    double* dst = coefficients_.data() + static_cast<std::size_t>(s) * kCoefficients * kMaxLanes;
-    for (std::uint32_t k = 0; k < kCoefficients; ++k)
-      std::fill(dst + k * kMaxLanes, dst + (k + 1) * kMaxLanes, values[k]);
-  }
+  std::copy(sections, sections + count, coefficients_.begin());
   if (count < num_sections_) {
     // Clear the dropped sections' state so that they restart from silence if the
     // cascade grows again later.

@@ -15,18 +15,20 @@
 //     double. TDF-II has the best round-off behaviour of the direct forms for floating
 //     point and needs two state values per section; double keeps low, narrow sections
 //     (poles within 1e-4 of z = 1) accurate, which float cannot.
-//   - Layout for the vectoriser (no intrinsics): channels are processed side by side
-//     in groups of 8, 4, 2 or 1 lanes (8 channels: one group; 6: 4 + 2). A block is
-//     walked in chunks of kChunkFrames: the group's samples are transposed into a small
-//     double scratch ([frame][lane]), every frame runs through all sections, and the
-//     result is transposed back. Coefficients are stored broadcast across lanes and the
-//     state lane-minor ([section][s1|s2][lane]), so the per-lane statements are plain
-//     array arithmetic the compiler turns into SIMD (8 channels = one AVX-512 or two AVX2
-//     registers). The hot loop is compiled for AVX-512, AVX2+FMA and baseline x86-64 and
-//     the variant for the running CPU is chosen at load time (see sos_filter.cpp).
-//   - Speed (60 s x 8 channels at 44.1 kHz through 4 sections, one core): about 27 ms
-//     measured on a 2.1 GHz AMD EPYC (Zen 4) VM with the AVX-512 variant; the section
-//     arithmetic (5 multiply-adds per section, lane and frame) is the limit there.
+//   - Layout for SIMD: channels are processed side by side in groups as wide as one
+//     SIMD register of doubles (8 lanes with AVX-512, 4 with AVX2, 2 otherwise; the
+//     remainder in narrower groups). Each frame of a group runs through the sections
+//     in passes of up to four, whose state stays in registers for the whole pass. Up
+//     to four sections (order <= 8) take one pass straight from the planar input to
+//     the output; longer cascades are walked in chunks of kChunkFrames through a small
+//     double scratch ([frame][lane]). The arithmetic is written once, on GCC/Clang
+//     vector-extension types (no intrinsics), and the hot loop is compiled for
+//     AVX-512, AVX2+FMA and baseline x86-64; the variant for the running CPU is chosen
+//     at load time (see sos_filter.cpp).
+//   - Speed, 60 s x 8 channels at 44.1 kHz through 4 sections on one core of a
+//     2.1 GHz AMD EPYC (Zen 4) VM: about 18 ms with the AVX-512 variant this CPU
+//     runs, 22 ms with AVX2+FMA only, 55 ms with baseline SSE2 (best of several runs,
+//     thread CPU time).
 //   - Denormals are flushed to zero during process() (see denormals.h for why).
 //
 // Threads
@@ -88,7 +90,7 @@ class SosFilter {
   std::uint32_t channels_ = 0;
   std::uint32_t max_sections_ = 0;
   std::uint32_t num_sections_ = 0;
-  std::vector<double> coefficients_;  // [section][b0 b1 b2 a1 a2][kMaxLanes], broadcast
+  std::vector<Biquad> coefficients_;  // max_sections entries, the first num_sections_ used
   std::vector<Group> groups_;
   std::vector<double> state_;
   std::vector<double> scratch_;  // [kChunkFrames][lane] doubles, one group at a time

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "dsp/fixtures.h"
@@ -41,28 +42,35 @@ SosFilter make_filter(std::uint32_t channels, const std::vector<Biquad>& section
 }  // namespace
 
 TEST_CASE("sos filter output does not depend on the block sizes (bit-exact)", "[dsp][sos]") {
-  const auto sections = elliptic(FilterKind::lowpass, 8, 0.5, 70.0, 2500.0, 48000.0);
-  // 1, 2, 3 and 8 channels use lane groups of 1, 2, 2+1 and 8; 11 = 8 + 2 + 1; 6 = 4 + 2.
-  for (std::uint32_t channels : {1u, 2u, 3u, 6u, 8u, 11u}) {
-    INFO(channels << " channels");
-    const std::uint32_t frames = 20000;
-    const AudioBuffer input = noise(channels, frames, 7 + channels);
+  // 4 sections run in one pass; 5 and 8 in two passes through the chunked scratch.
+  const std::vector<std::vector<Biquad>> designs = {
+      elliptic(FilterKind::lowpass, 8, 0.5, 70.0, 2500.0, 48000.0),
+      cheby1(FilterKind::highpass, 10, 1.0, 700.0, 44100.0),
+      butterworth(FilterKind::lowpass, 16, 5000.0, 96000.0)};
+  for (const auto& sections : designs) {
+    // 1, 2, 3 and 8 channels use lane groups of 1, 2, 2+1 and the widest the CPU
+    // offers; 11 and 6 mix group widths.
+    for (std::uint32_t channels : {1u, 2u, 3u, 6u, 8u, 11u}) {
+      INFO(channels << " channels, " << sections.size() << " sections");
+      const std::uint32_t frames = 20000;
+      const AudioBuffer input = noise(channels, frames, 7 + channels);
 
-    AudioBuffer whole = input;
-    SosFilter one_block = make_filter(channels, sections);
-    one_block.process(whole.view(), whole.view());
+      AudioBuffer whole = input;
+      SosFilter one_block = make_filter(channels, sections);
+      one_block.process(whole.view(), whole.view());
 
-    AudioBuffer pieces = input;
-    SosFilter streaming = make_filter(channels, sections);
-    std::mt19937 rng(channels);
-    std::uniform_int_distribution<std::uint32_t> block_size(1, 4096);
-    SubView sub;
-    for (std::uint32_t start = 0; start < frames;) {
-      const std::uint32_t n = std::min(block_size(rng), frames - start);
-      streaming.process(sub.view(pieces, start, n), sub.view(pieces, start, n));
-      start += n;
+      AudioBuffer pieces = input;
+      SosFilter streaming = make_filter(channels, sections);
+      std::mt19937 rng(channels);
+      std::uniform_int_distribution<std::uint32_t> block_size(1, 4096);
+      SubView sub;
+      for (std::uint32_t start = 0; start < frames;) {
+        const std::uint32_t n = std::min(block_size(rng), frames - start);
+        streaming.process(sub.view(pieces, start, n), sub.view(pieces, start, n));
+        start += n;
+      }
+      CHECK(identical(whole, pieces));
     }
-    CHECK(identical(whole, pieces));
   }
 }
 
@@ -133,44 +141,49 @@ TEST_CASE("a cutoff sweep with set_sections keeps the state: no jumps in a filte
 
 TEST_CASE("changing the section count keeps common sections and starts new ones from zero",
           "[dsp][sos]") {
-  const auto design = butterworth(FilterKind::lowpass, 6, 2000.0, 48000.0);  // 3 sections
-  const std::vector<Biquad> first_two(design.begin(), design.begin() + 2);
-  const std::vector<Biquad> third(design.begin() + 2, design.end());
-  const std::uint32_t frames = 4000, split = 1500;
-  const AudioBuffer input = noise(2, frames, 5);
+  // 2 -> 3 sections (one pass throughout) and 4 -> 6 (one pass, then two).
+  for (const auto& [kept_count, order] : {std::pair{2, 6}, std::pair{4, 12}}) {
+    const auto design = butterworth(FilterKind::lowpass, order, 2000.0, 48000.0);
+    const auto total = static_cast<std::uint32_t>(design.size());
+    const auto kept = static_cast<std::uint32_t>(kept_count);
+    INFO(kept << " -> " << total << " sections");
+    const std::vector<Biquad> head(design.begin(), design.begin() + kept);
+    const std::vector<Biquad> tail(design.begin() + kept, design.end());
+    const std::uint32_t frames = 4000, split = 1500;
+    const AudioBuffer input = noise(2, frames, 5);
 
-  // Run two sections, then grow to three.
-  AudioBuffer grown = input;
-  SosFilter filter;
-  filter.prepare(2, 3);
-  REQUIRE(filter.set_sections(first_two.data(), 2));
-  SubView sub;
-  filter.process(sub.view(grown, 0, split), sub.view(grown, 0, split));
-  REQUIRE(filter.set_sections(design.data(), 3));
-  filter.process(sub.view(grown, split, frames - split), sub.view(grown, split, frames - split));
+    // Run the head sections, then grow to all of them.
+    AudioBuffer grown = input;
+    SosFilter filter;
+    filter.prepare(2, total);
+    REQUIRE(filter.set_sections(head.data(), kept));
+    SubView sub;
+    filter.process(sub.view(grown, 0, split), sub.view(grown, 0, split));
+    REQUIRE(filter.set_sections(design.data(), total));
+    filter.process(sub.view(grown, split, frames - split), sub.view(grown, split, frames - split));
 
-  // Reference: the first two sections throughout, the third from silence at the split.
-  AudioBuffer expected = input;
-  make_filter(2, first_two).process(expected.view(), expected.view());
-  SosFilter late = make_filter(2, third);
-  late.process(sub.view(expected, split, frames - split),
-               sub.view(expected, split, frames - split));
-  CHECK(relative_rms_error(grown, expected) < 1e-6);
+    // Reference: the head throughout, the tail from silence at the split. (Not
+    // bit-exact: the reference rounds to float between head and tail.)
+    AudioBuffer expected = input;
+    make_filter(2, head).process(expected.view(), expected.view());
+    SosFilter late = make_filter(2, tail);
+    late.process(sub.view(expected, split, frames - split),
+                 sub.view(expected, split, frames - split));
+    CHECK(relative_rms_error(grown, expected) < 1e-6);
 
-  // Shrinking clears the dropped section, so growing again starts it from zero too.
-  REQUIRE(filter.set_sections(first_two.data(), 2));
-  REQUIRE(filter.set_sections(design.data(), 3));
-  AudioBuffer after = noise(2, 1000, 6);
-  AudioBuffer after_expected = after;
-  SosFilter fresh_third = make_filter(2, third);
-  SosFilter continuing = make_filter(2, first_two);
-  // Bring `continuing` to the same first-two-sections state as `filter`.
-  AudioBuffer replay = input;
-  continuing.process(replay.view(), replay.view());
-  continuing.process(after_expected.view(), after_expected.view());
-  fresh_third.process(after_expected.view(), after_expected.view());
-  filter.process(after.view(), after.view());
-  CHECK(relative_rms_error(after, after_expected) < 1e-6);
+    // Shrinking clears the dropped sections, so growing again starts them from zero too.
+    REQUIRE(filter.set_sections(head.data(), kept));
+    REQUIRE(filter.set_sections(design.data(), total));
+    AudioBuffer after = noise(2, 1000, 6);
+    AudioBuffer after_expected = after;
+    SosFilter continuing = make_filter(2, head);
+    AudioBuffer replay = input;  // brings `continuing` to the head state of `filter`
+    continuing.process(replay.view(), replay.view());
+    continuing.process(after_expected.view(), after_expected.view());
+    make_filter(2, tail).process(after_expected.view(), after_expected.view());
+    filter.process(after.view(), after.view());
+    CHECK(relative_rms_error(after, after_expected) < 1e-6);
+  }
 }
 
 TEST_CASE("set_sections refuses more than max_sections and keeps the old cascade", "[dsp][sos]") {
