@@ -12,8 +12,8 @@ namespace {
 
 constexpr std::uint32_t kMaxChannels = 1024;
 constexpr std::uint32_t kMaxSectionsLimit = 4096;
-// Sections run per pass over a chunk: their state stays in registers for the whole
-// chunk (4 sections x 2 states x 8 lanes = 8 AVX-512 registers).
+// Most sections per pass: their state stays in registers for the whole pass
+// (4 sections x 2 states = 8 vector registers; the coefficients need 20 more).
 constexpr std::uint32_t kSectionsPerPass = 4;
 
 // Lanes<W>: the samples of W channels at one instant, processed as one value. W > 1
@@ -172,7 +172,7 @@ template <int W>
 
 // The hot loop is compiled several times for different instruction sets and the best
 // one for the running CPU is picked once, at load time (GCC/Clang function
-// multiversioning): the same plain C++ becomes AVX-512 or AVX2+FMA code where
+// multiversioning): the same source becomes AVX-512 or AVX2+FMA code where
 // available and SSE2 code otherwise. Without it, a generic x86-64 build would leave a
 // machine's wider vector units idle. Each CPU always runs the same variant, so streaming
 // stays bit-exact; results may differ in the last bits between CPUs (FMA contraction).
@@ -192,8 +192,9 @@ template <int W>
 // Doubles per SIMD register in the code variant that will run: the widest lane group
 // worth forming. One register per Lanes value is the sweet spot, measured: wider
 // groups spill the registers holding the state, narrower ones leave lanes idle
-// (8 channels x 4 sections: AVX-512 12 ms with 8 lanes vs 22 ms with 4; AVX2 23 ms with
-// 4 lanes vs 62 ms with 8; SSE2 44 ms with 2 lanes vs 61 ms with 8).
+// (kernel alone, 60 s x 8 channels x 4 sections: AVX-512 12 ms with 8 lanes vs 22 ms
+// with 4; AVX2 23 ms with 4 lanes vs 62 ms with 8; SSE2 44 ms with 2 lanes vs 61 ms
+// with 8).
 std::uint32_t native_lanes() noexcept {
 #if defined(FXGRAPH_SOS_USES_TARGET_CLONES)
   // Mirrors the choice the target_clones resolver makes for run_group_any.
