@@ -79,12 +79,12 @@ void BM_Fir512(benchmark::State& state) {
 // in the L2 cache from one node to the next.
 void BM_TorchfxIirChain(benchmark::State& state) {
   const std::uint32_t block = 4096;
-  Engine engine(Graph::chain({make("highpass", {{"cutoff", 1000.0}, {"order", 2.0}}),
-                              make("lowpass", {{"cutoff", 5000.0}, {"order", 2.0}}),
-                              make("highpass_cheby1", {{"cutoff", 1500.0}, {"order", 2.0},
-                                                       {"ripple", 0.5}}),
-                              make("lowpass_cheby1", {{"cutoff", 1800.0}, {"order", 2.0}})}),
-                {.sample_rate = 44100, .max_block = block, .input_channels = 8});
+  Engine engine(
+      Graph::chain({make("highpass", {{"cutoff", 1000.0}, {"order", 2.0}}),
+                    make("lowpass", {{"cutoff", 5000.0}, {"order", 2.0}}),
+                    make("highpass_cheby1", {{"cutoff", 1500.0}, {"order", 2.0}, {"ripple", 0.5}}),
+                    make("lowpass_cheby1", {{"cutoff", 1800.0}, {"order", 2.0}})}),
+      {.sample_rate = 44100, .max_block = block, .input_channels = 8});
   AudioBuffer in = noise(8, block), out(8, block);
   for (auto _ : state) run_frames(engine, in, out, 60ull * 44100, block);
   state.SetItemsProcessed(state.iterations() * 60 * 44100 * 8);
@@ -124,7 +124,8 @@ void BM_Denormals(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_Node, gain, std::string("gain"))->ArgsProduct({{1, 2, 8}, {64, 4096}});
-BENCHMARK_CAPTURE(BM_Node, lowpass_o4, std::string("lowpass"))->ArgsProduct({{1, 2, 8}, {64, 4096}});
+BENCHMARK_CAPTURE(BM_Node, lowpass_o4, std::string("lowpass"))
+    ->ArgsProduct({{1, 2, 8}, {64, 4096}});
 BENCHMARK_CAPTURE(BM_Node, highpass_cheby1_o4, std::string("highpass_cheby1"))
     ->ArgsProduct({{1, 2, 8}, {64, 4096}});
 BENCHMARK_CAPTURE(BM_Node, peaking, std::string("peaking"))->ArgsProduct({{1, 2, 8}, {64, 4096}});

@@ -36,9 +36,9 @@ Graph chain_of(int n) {
 
 /// Seconds per (node × block), shown by Google Benchmark in its time units (ns).
 void per_node_counter(benchmark::State& state, int nodes) {
-  state.counters["per_node_block"] = benchmark::Counter(
-      double(state.iterations()) * nodes,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_node_block"] =
+      benchmark::Counter(double(state.iterations()) * nodes,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_EngineOverhead(benchmark::State& state) {

@@ -18,7 +18,7 @@ using Vertex = BoostGraph::vertex_descriptor;
 /// An edge with its endpoints resolved to vertex and port indices.
 struct ResolvedEdge {
   const Edge* edge;
-  std::size_t from, to;         // vertex (index into ids)
+  std::size_t from, to;  // vertex (index into ids)
   std::size_t out_port, in_port;
 };
 
@@ -55,15 +55,15 @@ std::vector<ResolvedEdge> resolve_edges(const Graph& graph,
     auto to = index.find(e.to.node);
     for (auto* end : {&e.from, &e.to}) {
       if (!index.count(end->node))
-        throw GraphError("edge '" + e.str() + "': unknown node '" + end->node +
-                         "' (nodes are " + join_names(graph.ids()) + ")");
+        throw GraphError("edge '" + e.str() + "': unknown node '" + end->node + "' (nodes are " +
+                         join_names(graph.ids()) + ")");
     }
     const Node& src = graph.node(e.from.node);
     const Node& dst = graph.node(e.to.node);
-    const int out_port = e.from.port.empty() ? (src.output_ports().empty() ? -1 : 0)
-                                             : src.find_output(e.from.port);
-    const int in_port = e.to.port.empty() ? (dst.input_ports().empty() ? -1 : 0)
-                                          : dst.find_input(e.to.port);
+    const int out_port =
+        e.from.port.empty() ? (src.output_ports().empty() ? -1 : 0) : src.find_output(e.from.port);
+    const int in_port =
+        e.to.port.empty() ? (dst.input_ports().empty() ? -1 : 0) : dst.find_input(e.to.port);
     if (out_port < 0)
       throw GraphError("edge '" + e.str() + "': node " + describe_node(graph, e.from.node) +
                        " has no output port" +
@@ -167,24 +167,23 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
   if (graph.input()) {
     const Endpoint& e = *graph.input();
     if (!index.count(e.node))
-      throw GraphError("graph input: unknown node '" + e.node + "' (nodes are " +
-                       join_names(ids) + ")");
+      throw GraphError("graph input: unknown node '" + e.node + "' (nodes are " + join_names(ids) +
+                       ")");
     const Node& n = graph.node(e.node);
     const int port = e.port.empty() ? (n.input_ports().empty() ? -1 : 0) : n.find_input(e.port);
     if (port < 0)
-      throw GraphError("graph input: node " + describe_node(graph, e.node) +
-                       " has no input port " + (e.port.empty() ? "" : "'" + e.port + "' ") +
+      throw GraphError("graph input: node " + describe_node(graph, e.node) + " has no input port " +
+                       (e.port.empty() ? "" : "'" + e.port + "' ") +
                        "(inputs: " + port_names(n.input_ports()) + ")");
     ext_in = {index[e.node], std::size_t(port)};
   }
   if (graph.output()) {
     const Endpoint& e = *graph.output();
     if (!index.count(e.node))
-      throw GraphError("graph output: unknown node '" + e.node + "' (nodes are " +
-                       join_names(ids) + ")");
+      throw GraphError("graph output: unknown node '" + e.node + "' (nodes are " + join_names(ids) +
+                       ")");
     const Node& n = graph.node(e.node);
-    const int port =
-        e.port.empty() ? (n.output_ports().empty() ? -1 : 0) : n.find_output(e.port);
+    const int port = e.port.empty() ? (n.output_ports().empty() ? -1 : 0) : n.find_output(e.port);
     if (port < 0)
       throw GraphError("graph output: node " + describe_node(graph, e.node) +
                        " has no output port " + (e.port.empty() ? "" : "'" + e.port + "' ") +
@@ -294,10 +293,9 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
         bool first = true;
         auto add_gather = [&](std::uint32_t source, std::uint32_t src_width) {
           const bool upmix = src_width == 1 && width != 1;
-          Plan::GatherKind kind = first ? (upmix ? Plan::GatherKind::upmix_copy
-                                                 : Plan::GatherKind::copy)
-                                        : (upmix ? Plan::GatherKind::upmix_add
-                                                 : Plan::GatherKind::add);
+          Plan::GatherKind kind =
+              first ? (upmix ? Plan::GatherKind::upmix_copy : Plan::GatherKind::copy)
+                    : (upmix ? Plan::GatherKind::upmix_add : Plan::GatherKind::add);
           plan->gathers_.push_back({kind, view, source});
           first = false;
         };
@@ -349,9 +347,9 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
   plan->output_buffer_of_.reserve(out_views.size());
   for (const auto& ov : out_views) {
     AudioBuffer& b = plan->buffers_[ov.buffer];
-    plan->output_views_.push_back(b.view().channels ? AudioView{b.view().channels, ov.channels,
-                                                                options.max_block}
-                                                    : AudioView{});
+    plan->output_views_.push_back(b.view().channels
+                                      ? AudioView{b.view().channels, ov.channels, options.max_block}
+                                      : AudioView{});
     plan->output_buffer_of_.push_back(ov.buffer);
   }
   for (const auto& iv : in_views) {

@@ -61,8 +61,8 @@ std::vector<ParameterInfo> Engine::parameters() const {
   for (const auto& id : graph_.ids()) {
     const Node& node = graph_.node(id);
     for (std::size_t i = 0; i < node.parameters().size(); ++i)
-      out.push_back({id + "." + node.parameters()[i].name, &node.parameters()[i],
-                     node.requested_value(i)});
+      out.push_back(
+          {id + "." + node.parameters()[i].name, &node.parameters()[i], node.requested_value(i)});
   }
   return out;
 }
@@ -159,6 +159,8 @@ void Engine::process(const AudioView& in, const AudioView& out) noexcept {
   run(in, out, frames);
 }
 
-void Engine::process(std::uint32_t frames) noexcept { run(AudioView{}, AudioView{}, frames); }
+void Engine::process(std::uint32_t frames) noexcept {
+  run(AudioView{}, AudioView{}, frames);
+}
 
 }  // namespace fxgraph

@@ -120,10 +120,10 @@ class Engine {
   void collect_locked();
 
   EngineConfig config_;
-  mutable std::mutex control_mutex_;  // control threads only; never the audio thread
-  Graph graph_;                       // the latest graph (control side)
+  mutable std::mutex control_mutex_;          // control threads only; never the audio thread
+  Graph graph_;                               // the latest graph (control side)
   std::vector<std::unique_ptr<Plan>> plans_;  // every plan not yet deleted (control side)
-  Plan* latest_ = nullptr;                     // the newest of them
+  Plan* latest_ = nullptr;                    // the newest of them
 
   boost::lockfree::spsc_queue<Message> to_audio_;
   boost::lockfree::spsc_queue<Plan*> to_control_;

@@ -89,7 +89,9 @@ bool Graph::contains(std::string_view id) const noexcept {
   return nodes_.count(std::string(id)) != 0;
 }
 
-Node& Graph::node(std::string_view id) const { return *node_ptr(id); }
+Node& Graph::node(std::string_view id) const {
+  return *node_ptr(id);
+}
 
 std::shared_ptr<Node> Graph::node_ptr(std::string_view id) const {
   auto it = nodes_.find(std::string(id));

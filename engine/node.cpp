@@ -23,8 +23,12 @@ int find_port(const std::vector<PortSpec>& ports, std::string_view name) noexcep
 }
 }  // namespace
 
-int Node::find_input(std::string_view name) const noexcept { return find_port(inputs_, name); }
-int Node::find_output(std::string_view name) const noexcept { return find_port(outputs_, name); }
+int Node::find_input(std::string_view name) const noexcept {
+  return find_port(inputs_, name);
+}
+int Node::find_output(std::string_view name) const noexcept {
+  return find_port(outputs_, name);
+}
 
 int Node::find_parameter(std::string_view name) const noexcept {
   for (std::size_t i = 0; i < specs_.size(); ++i)

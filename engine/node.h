@@ -161,8 +161,8 @@ class Node {
   std::vector<PortSpec> inputs_;
   std::vector<PortSpec> outputs_;
   std::vector<ParameterSpec> specs_;
-  std::vector<double> values_;                          // audio-thread view
-  std::unique_ptr<std::atomic<double>[]> requested_;    // control-side view
+  std::vector<double> values_;                        // audio-thread view
+  std::unique_ptr<std::atomic<double>[]> requested_;  // control-side view
   std::size_t requested_size_ = 0;
   PrepareInfo prepared_info_;
   bool prepared_ = false;

@@ -40,7 +40,7 @@ void validate_parameter_value(const ParameterSpec& spec, double value, std::stri
   if (whole && value != std::floor(value))
     throw ParameterError(prefix + " must be a whole number in " + describe_range(spec));
   const double lo = spec.kind == ParameterKind::choice ? 0.0 : spec.min;
-  const double hi = spec.kind == ParameterKind::choice ? double(spec.choices.size()) - 1
+  const double hi = spec.kind == ParameterKind::choice   ? double(spec.choices.size()) - 1
                     : spec.kind == ParameterKind::toggle ? 1.0
                                                          : spec.max;
   if (value < lo || value > hi)

@@ -27,10 +27,10 @@ enum class Smoothing : std::uint8_t { none, ramped };
 
 /// One row of a node's parameter table.
 struct ParameterSpec {
-  std::string name;         ///< e.g. "gain"; unique within the node
-  std::string unit;         ///< e.g. "dB", "Hz", "ms", "" for plain numbers
-  double min = 0.0;         ///< smallest allowed value (inclusive)
-  double max = 1.0;         ///< largest allowed value (inclusive)
+  std::string name;  ///< e.g. "gain"; unique within the node
+  std::string unit;  ///< e.g. "dB", "Hz", "ms", "" for plain numbers
+  double min = 0.0;  ///< smallest allowed value (inclusive)
+  double max = 1.0;  ///< largest allowed value (inclusive)
   double default_value = 0.0;
   Smoothing smoothing = Smoothing::none;
   ParameterKind kind = ParameterKind::real;

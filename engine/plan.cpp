@@ -63,7 +63,7 @@ void Plan::run(const AudioView& in, const AudioView& out, std::uint32_t frames,
   const AudioView& result = output_views_[std::size_t(output_view_)];
   for (std::uint32_t c = 0; c < out.num_channels; ++c) {
     // Mono results fill every channel of a wider destination; extra channels are silent.
-    const float* s = result.num_channels == 1          ? result.channels[0]
+    const float* s = result.num_channels == 1  ? result.channels[0]
                      : c < result.num_channels ? result.channels[c]
                                                : nullptr;
     if (s)

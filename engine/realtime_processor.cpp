@@ -63,8 +63,8 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
 
 void RealtimeProcessor::throw_if_failed(const char* action) const {
   if (state() == StreamState::error) {
-    const std::string reason = rate_changed_.load() ? "the sample rate changed while running"
-                                                    : backend_->error_message();
+    const std::string reason =
+        rate_changed_.load() ? "the sample rate changed while running" : backend_->error_message();
     throw StreamError(std::string(action) + ": the stream failed (" + reason +
                       "); create a new processor (or stop() and start() again) to recover");
   }
@@ -145,7 +145,8 @@ void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView
   for (std::uint32_t offset = 0; offset < frames; offset += block) {
     const std::uint32_t n = std::min(block, frames - offset);
     SubView sub_in(in, offset, in.channels ? n : 0), sub_out(out, offset, n);
-    engine.process(in.channels ? sub_in.view : AudioView{}, out.channels ? sub_out.view : AudioView{});
+    engine.process(in.channels ? sub_in.view : AudioView{},
+                   out.channels ? sub_out.view : AudioView{});
   }
   // DSP load: the engine's own time over the period's length.
   const double elapsed =

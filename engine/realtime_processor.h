@@ -34,10 +34,10 @@ namespace fxgraph {
 
 /// Counters of a running processor, for `stats` and soak tests.
 struct RealtimeStats {
-  std::uint64_t xruns = 0;             ///< as reported by the backend
-  std::uint64_t blocks = 0;            ///< periods processed
-  double dsp_load_mean = 0.0;          ///< engine time / period length, mean over blocks
-  double dsp_load_max = 0.0;           ///< … and the worst block
+  std::uint64_t xruns = 0;     ///< as reported by the backend
+  std::uint64_t blocks = 0;    ///< periods processed
+  double dsp_load_mean = 0.0;  ///< engine time / period length, mean over blocks
+  double dsp_load_max = 0.0;   ///< … and the worst block
 };
 
 class RealtimeProcessor {

@@ -14,7 +14,8 @@ class SmoothedValue {
  public:
   /// Sets the ramp length; call from prepare (not realtime-critical, but allocation-free).
   void prepare(double sample_rate, double ramp_seconds) noexcept {
-    ramp_samples_ = std::max<std::uint32_t>(1, std::uint32_t(std::lround(sample_rate * ramp_seconds)));
+    ramp_samples_ =
+        std::max<std::uint32_t>(1, std::uint32_t(std::lround(sample_rate * ramp_seconds)));
     jump_to(target_);
   }
 

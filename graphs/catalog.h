@@ -5,4 +5,4 @@
 namespace fxgraph {
 /// The registry YAML graphs, the CLI and `fxgraph nodes` use. Built once, thread-safe.
 const NodeRegistry& builtin_registry();
-}
+}  // namespace fxgraph

@@ -44,8 +44,8 @@ void FileOutNode::on_prepare(const PrepareInfo& info) {
 void FileOutNode::open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample) {
   const FileFormat format = make_file_format(options_.path, options_.sample_format,
                                              options_.flac_compression, input_sample);
-  writer_ = std::make_unique<SndfileWriter>(options_.path, sample_rate, staged_.num_channels(),
-                                            format);
+  writer_ =
+      std::make_unique<SndfileWriter>(options_.path, sample_rate, staged_.num_channels(), format);
   writer_->reserve(staged_.capacity_frames());
 }
 

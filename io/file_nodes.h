@@ -46,8 +46,8 @@ class FileInNode : public Node {
 /// Where and how a file_out writes.
 struct FileOutOptions {
   std::string path;
-  std::string sample_format;               ///< "pcm16", "float", …; empty: default
-  std::optional<int> flac_compression;     ///< 0 … 8, FLAC only
+  std::string sample_format;            ///< "pcm16", "float", …; empty: default
+  std::optional<int> flac_compression;  ///< 0 … 8, FLAC only
 };
 
 class FileOutNode : public Node {

@@ -39,21 +39,24 @@ void register_io_nodes(NodeRegistry& registry) {
                 .options = {{"path", "the file to read (relative to the YAML file)", "required"}},
                 .factory = [](const NodeOptions& o) {
                   const std::string path = o.text("path", "");
-                  if (path.empty()) throw ConfigError("file_in needs a 'path'" +
-                                                      (o.where().empty() ? "" : " (" + o.where() + ")"));
+                  if (path.empty())
+                    throw ConfigError("file_in needs a 'path'" +
+                                      (o.where().empty() ? "" : " (" + o.where() + ")"));
                   return std::make_shared<FileInNode>(path);
                 }});
   registry.add({.name = "file_out",
                 .aliases = {"FileOut"},
                 .summary = "an audio file written through libsndfile (format from the extension)",
                 .options = {{"path", "the file to write (relative to the YAML file)", "required"},
-                            {"format", "sample format: pcm16, pcm24, pcm32, float, double", "the input's, else pcm24"},
+                            {"format", "sample format: pcm16, pcm24, pcm32, float, double",
+                             "the input's, else pcm24"},
                             {"compression", "FLAC compression level 0-8", "libsndfile's"}},
                 .factory = [](const NodeOptions& o) {
                   FileOutOptions options;
                   options.path = o.text("path", "");
-                  if (options.path.empty()) throw ConfigError("file_out needs a 'path'" +
-                                                              (o.where().empty() ? "" : " (" + o.where() + ")"));
+                  if (options.path.empty())
+                    throw ConfigError("file_out needs a 'path'" +
+                                      (o.where().empty() ? "" : " (" + o.where() + ")"));
                   options.sample_format = o.text("format", "");
                   if (o.has("compression"))
                     options.flac_compression = int(o.integer("compression", 5, 0, 8));

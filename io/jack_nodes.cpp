@@ -30,7 +30,8 @@ JackBinding bind_jack_ports(Graph& graph) {
     slot = id;
     (input ? b.channels_in : b.channels_out) = node->channels();
     auto& ports = input ? b.input_ports : b.output_ports;
-    for (std::uint32_t c = 1; c <= node->channels(); ++c) ports.push_back(id + "_" + std::to_string(c));
+    for (std::uint32_t c = 1; c <= node->channels(); ++c)
+      ports.push_back(id + "_" + std::to_string(c));
   }
   if (b.input_node.empty() && b.output_node.empty())
     throw GraphError("the graph has no jack_in or jack_out node: nothing connects it to JACK");

@@ -11,10 +11,10 @@ namespace {
 void copy_view(const AudioView& src, const AudioView& dst, std::uint32_t frames) noexcept {
   const std::uint32_t n = std::min(frames, src.channels ? src.num_frames : 0u);
   for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
-    const float* s = src.channels == nullptr    ? nullptr
-                     : src.num_channels == 1    ? src.channels[0]
-                     : c < src.num_channels     ? src.channels[c]
-                                                : nullptr;
+    const float* s = src.channels == nullptr ? nullptr
+                     : src.num_channels == 1 ? src.channels[0]
+                     : c < src.num_channels  ? src.channels[c]
+                                             : nullptr;
     float* d = dst.channels[c];
     if (s && n) std::memcpy(d, s, n * sizeof(float));
     std::memset(d + (s ? n : 0), 0, (frames - (s ? n : 0)) * sizeof(float));
@@ -30,7 +30,9 @@ void MemorySourceNode::do_process(const ProcessContext& ctx) noexcept {
   copy_view(source_, ctx.outputs[0], ctx.frames);
 }
 
-MemorySinkNode::MemorySinkNode() : Node("memory_out") { add_input("in"); }
+MemorySinkNode::MemorySinkNode() : Node("memory_out") {
+  add_input("in");
+}
 
 void MemorySinkNode::on_prepare(const PrepareInfo& info) {
   buffer_.resize(info.input_channels[0], info.max_block);

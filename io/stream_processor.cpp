@@ -91,8 +91,8 @@ void StreamProcessor::process_file(const std::string& input, const std::string& 
   check_output_differs(input, output);
   ChunkRange chunks(graph_, chunk_size_, input);  // measuring passes (normalize) run here
   SndfileReader& reader = chunks.reader_;
-  const FileFormat format = make_file_format(output, options.sample_format,
-                                             options.flac_compression, reader.subtype());
+  const FileFormat format =
+      make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
   SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
   writer.reserve(chunk_size_);
 

@@ -1,10 +1,10 @@
 // The node types of nodes/, registered in one place so `fxgraph nodes` lists them all.
+#include "engine/errors.h"
 #include "nodes/effects/filterbank.h"
 #include "nodes/effects/gain.h"
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
 #include "nodes/generators/sine.h"
-#include "engine/errors.h"
 #include "nodes/registry.h"
 #include "nodes/routing/mix.h"
 #include "nodes/routing/split.h"

@@ -7,8 +7,7 @@
 
 namespace fxgraph {
 
-FilterbankNode::FilterbankNode(FilterbankOptions options)
-    : Node("filterbank"), options_(options) {
+FilterbankNode::FilterbankNode(FilterbankOptions options) : Node("filterbank"), options_(options) {
   if (options_.bands < 1 || options_.bands > 64)
     throw ConfigError("filterbank: 'bands' must be 1 … 64, got " + std::to_string(options_.bands));
   if (!(options_.min_hz > 0.0) || !(options_.max_hz > options_.min_hz))

@@ -7,7 +7,9 @@ namespace fxgraph {
 
 namespace {
 constexpr double kMinDb = -120.0;
-double db_to_linear(double db) { return db <= kMinDb ? 0.0 : std::pow(10.0, db / 20.0); }
+double db_to_linear(double db) {
+  return db <= kMinDb ? 0.0 : std::pow(10.0, db / 20.0);
+}
 double linear_to_db(double g) {
   const double a = std::abs(g);
   return a <= db_to_linear(kMinDb) ? kMinDb : std::min(60.0, 20.0 * std::log10(a));

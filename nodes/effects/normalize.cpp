@@ -45,9 +45,8 @@ void NormalizeNode::set_pass(Pass pass) {
 void NormalizeNode::finish_measurement() {
   const double target = value(kPeak);
   const auto strategy = Strategy(int(value(kStrategy)));
-  const double overall_peak = channel_peak_.empty()
-                                  ? 0.0
-                                  : *std::max_element(channel_peak_.begin(), channel_peak_.end());
+  const double overall_peak =
+      channel_peak_.empty() ? 0.0 : *std::max_element(channel_peak_.begin(), channel_peak_.end());
   double level = overall_peak;
   if (strategy == rms) level = count_ > 0 ? std::sqrt(sum_squares_ / count_) : 0.0;
   if (strategy == percentile) {

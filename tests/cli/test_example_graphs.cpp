@@ -1,11 +1,11 @@
 // Every example graph in graphs/ runs as shipped (inputs given with --input).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "io/audio_file_info.h"
 

@@ -15,7 +15,8 @@ namespace {
 /// RMS of each output channel for a stereo sine at `hz` (after the transient).
 std::vector<double> band_levels(double hz, std::uint32_t block) {
   auto bank = std::make_shared<FilterbankNode>(FilterbankOptions{3, 100.0, 6400.0});
-  Engine engine(Graph::chain({bank}), {.sample_rate = 48000, .max_block = block, .input_channels = 2});
+  Engine engine(Graph::chain({bank}),
+                {.sample_rate = 48000, .max_block = block, .input_channels = 2});
   const std::uint32_t total = 48000;
   AudioBuffer in(2, total), out(6, total);
   for (std::uint32_t i = 0; i < total; ++i)
@@ -30,7 +31,8 @@ std::vector<double> band_levels(double hz, std::uint32_t block) {
   std::vector<double> rms;
   for (std::uint32_t c = 0; c < 6; ++c) {
     double sum = 0;
-    for (std::uint32_t i = total / 2; i < total; ++i) sum += double(out.channel(c)[i]) * out.channel(c)[i];
+    for (std::uint32_t i = total / 2; i < total; ++i)
+      sum += double(out.channel(c)[i]) * out.channel(c)[i];
     rms.push_back(std::sqrt(sum / (total / 2)));
   }
   return rms;
@@ -45,7 +47,7 @@ TEST_CASE("filterbank centres are log-spaced and each band passes its centre at 
   CHECK(bank.centre(2) == Approx(6400.0));
 
   const auto levels = band_levels(800.0, 512);  // the middle band's centre
-  REQUIRE(levels.size() == 6);  // 3 bands × stereo, band-major
+  REQUIRE(levels.size() == 6);                  // 3 bands × stereo, band-major
   const double sine_rms = 1.0 / std::sqrt(2.0);
   CHECK(levels[2] == Approx(sine_rms).epsilon(0.01));  // band 1, left
   CHECK(levels[3] == Approx(sine_rms).epsilon(0.01));  // band 1, right

@@ -10,9 +10,9 @@
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
+using Catch::Matchers::Contains;
 using fxgraph::test::ConstantNode;
 using fxgraph::test::make_gain;
-using Catch::Matchers::Contains;
 
 namespace {
 std::size_t position_of(const std::vector<std::string>& order, const std::string& id) {

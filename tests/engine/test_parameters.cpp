@@ -8,9 +8,9 @@
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
+using Catch::Matchers::Contains;
 using fxgraph::test::filled;
 using fxgraph::test::make_gain;
-using Catch::Matchers::Contains;
 
 TEST_CASE("chain paths set and get by position", "[engine][parameters]") {
   Engine engine(Graph::chain({make_gain(1.0), make_gain(1.0), make_gain(1.0)}),

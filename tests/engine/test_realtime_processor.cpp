@@ -14,8 +14,8 @@
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
-using fxgraph::test::make_gain;
 using Catch::Matchers::Contains;
+using fxgraph::test::make_gain;
 using namespace std::chrono_literals;
 
 namespace {
@@ -45,8 +45,7 @@ TEST_CASE("starting twice or stopping when stopped raises RealtimeError with a s
   CHECK(rt.is_running());
 }  // the destructor stops it
 
-TEST_CASE("parameters set while running reach the output within a few periods",
-          "[realtime]") {
+TEST_CASE("parameters set while running reach the output within a few periods", "[realtime]") {
   Graph g;
   g.add("tone", std::make_shared<SineNode>(2));
   g.add("level", make_gain(0.0));
@@ -77,8 +76,7 @@ TEST_CASE("parameters set while running reach the output within a few periods",
 }
 
 TEST_CASE("a live graph refuses normalize, which needs the whole signal", "[realtime]") {
-  REQUIRE_THROWS_WITH(
-      RealtimeProcessor(Graph::chain({std::make_shared<NormalizeNode>()}),
-                        std::make_unique<NullBackend>(), StreamConfig{}),
-      Contains("needs the whole signal") && Contains("fxgraph run/process"));
+  REQUIRE_THROWS_WITH(RealtimeProcessor(Graph::chain({std::make_shared<NormalizeNode>()}),
+                                        std::make_unique<NullBackend>(), StreamConfig{}),
+                      Contains("needs the whole signal") && Contains("fxgraph run/process"));
 }

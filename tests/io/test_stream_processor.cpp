@@ -1,10 +1,10 @@
 // StreamProcessor: chunk-size invariance, the chunk range, and nothing lost on failure.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "engine/errors.h"
 #include "io/sndfile_reader.h"
@@ -16,8 +16,8 @@
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
-using fxgraph::test::make_gain;
 using Catch::Matchers::Contains;
+using fxgraph::test::make_gain;
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,8 +37,7 @@ void write_noise(const fs::path& path, std::uint32_t frames, std::uint32_t chann
   g.set_output({"noise", ""});
   Engine engine(g, {.max_block = 1024});
   AudioBuffer block(channels, 1024);
-  SndfileWriter writer(path.string(), 48000, channels,
-                       make_file_format(path.string(), "float"));
+  SndfileWriter writer(path.string(), 48000, channels, make_file_format(path.string(), "float"));
   for (std::uint32_t done = 0; done < frames; done += 1024) {
     const std::uint32_t n = std::min(1024u, frames - done);
     engine.process(AudioView{}, block.view(n));

@@ -24,8 +24,12 @@ void* counted_aligned_alloc(std::size_t size, std::align_val_t align) {
 }
 }  // namespace
 
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
+void* operator new(std::size_t size) {
+  return counted_alloc(size);
+}
+void* operator new[](std::size_t size) {
+  return counted_alloc(size);
+}
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
   try {
     return counted_alloc(size);
@@ -40,26 +44,50 @@ void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
-void* operator new(std::size_t size, std::align_val_t a) { return counted_aligned_alloc(size, a); }
+void* operator new(std::size_t size, std::align_val_t a) {
+  return counted_aligned_alloc(size, a);
+}
 void* operator new[](std::size_t size, std::align_val_t a) {
   return counted_aligned_alloc(size, a);
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
 
 namespace fxgraph::test {
 
 AllocationCounter::AllocationCounter() : start_(g_allocations), was_active_(g_active) {
   g_active = true;
 }
-AllocationCounter::~AllocationCounter() { g_active = was_active_; }
-std::size_t AllocationCounter::count() const { return g_allocations - start_; }
-std::size_t thread_allocations() { return g_allocations; }
+AllocationCounter::~AllocationCounter() {
+  g_active = was_active_;
+}
+std::size_t AllocationCounter::count() const {
+  return g_allocations - start_;
+}
+std::size_t thread_allocations() {
+  return g_allocations;
+}
 
 }  // namespace fxgraph::test
