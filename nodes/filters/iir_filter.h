@@ -3,12 +3,12 @@
 // Butterworth (lowpass, highpass), Chebyshev I and II, elliptic and Linkwitz-Riley.
 // Parameters: cutoff (Hz), order, and per family ripple (dB) and/or attenuation (dB).
 // Coefficients are recomputed on the audio thread without allocating (see
-// realtime_design.h); state carries across parameter changes (sos_filter_node.h).
+// nodes/dsp/iir_design.h); state carries across parameter changes (sos_filter_node.h).
 
 #include <string>
 
 #include "nodes/dsp/filter_design.h"
-#include "nodes/filters/realtime_design.h"
+#include "nodes/dsp/iir_design.h"
 #include "nodes/filters/sos_filter_node.h"
 
 namespace fxgraph::filters {

@@ -6,7 +6,7 @@
 // Aims
 //   - Any channel count: the input port is kAnyChannels, the output as wide.
 //   - Live changes without clicks or allocation: on_parameter() (audio thread) designs
-//     into a fixed SectionArray (realtime_design.h or the RBJ formulas, which return a
+//     into a fixed SectionArray (nodes/dsp/iir_design.h or the RBJ formulas, which return a
 //     Biquad by value) and calls SosFilter::set_sections(), which keeps the state. When
 //     a change alters the section count (an order change), SosFilter keeps the state of
 //     the sections that remain and starts added ones from zero: a short transient, not
@@ -24,10 +24,17 @@
 #include <vector>
 
 #include "engine/node.h"
+#include "nodes/dsp/iir_design.h"
 #include "nodes/dsp/sos_filter.h"
-#include "nodes/filters/realtime_design.h"
 
 namespace fxgraph::filters {
+
+using dsp::design_iir;
+using dsp::iir_section_count;
+using dsp::IirFamily;
+using dsp::IirSpec;
+using dsp::kMaxSections;
+using dsp::SectionArray;
 
 class SosFilterNode : public Node {
  public:

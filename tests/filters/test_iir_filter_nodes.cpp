@@ -12,7 +12,6 @@
 #include "filter_test_helpers.h"
 #include "nodes/dsp/filter_design.h"
 #include "nodes/dsp/sos_filter.h"
-#include "nodes/filters/realtime_design.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;
@@ -77,42 +76,6 @@ TEST_CASE("IIR filter nodes in an engine match the scipy fixtures to 1e-5 relati
       const AudioBuffer got = run_engine(r.create(type, options), c.number("fs"),
                                          test::dsp::fixture_input(channels), 4096);
       CHECK(test::dsp::relative_rms_error(got, want) < 1e-5);
-    }
-  }
-}
-
-TEST_CASE("the allocation-free design equals the nodes/dsp design exactly", "[filters]") {
-  using filters::IirFamily;
-  for (auto kind : {dsp::FilterKind::lowpass, dsp::FilterKind::highpass}) {
-    for (int order = 1; order <= 16; ++order) {
-      for (double cutoff : {20.0, 1000.0, 20000.0}) {
-        INFO("order " << order << " cutoff " << cutoff);
-        auto check = [&](IirFamily family, const std::vector<dsp::Biquad>& want) {
-          filters::SectionArray got;
-          REQUIRE(filters::design_iir({.family = family,
-                                       .kind = kind,
-                                       .order = order,
-                                       .cutoff_hz = cutoff,
-                                       .ripple_db = 0.5,
-                                       .atten_db = 40.0,
-                                       .sample_rate = 48000.0},
-                                      got));
-          REQUIRE(got.count == want.size());
-          for (std::size_t i = 0; i < want.size(); ++i) {
-            CHECK(got.sections[i].b0 == want[i].b0);
-            CHECK(got.sections[i].b1 == want[i].b1);
-            CHECK(got.sections[i].b2 == want[i].b2);
-            CHECK(got.sections[i].a1 == want[i].a1);
-            CHECK(got.sections[i].a2 == want[i].a2);
-          }
-        };
-        check(IirFamily::butterworth, dsp::butterworth(kind, order, cutoff, 48000.0));
-        check(IirFamily::cheby1, dsp::cheby1(kind, order, 0.5, cutoff, 48000.0));
-        check(IirFamily::cheby2, dsp::cheby2(kind, order, 40.0, cutoff, 48000.0));
-        check(IirFamily::elliptic, dsp::elliptic(kind, order, 0.5, 40.0, cutoff, 48000.0));
-        if (order == 2 || order == 4 || order == 8)
-          check(IirFamily::linkwitz_riley, dsp::linkwitz_riley(kind, order, cutoff, 48000.0));
-      }
     }
   }
 }

@@ -1,15 +1,13 @@
-#include "nodes/filters/realtime_design.h"
+#include "nodes/dsp/iir_design.h"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
 
-// The math below mirrors nodes/dsp/filter_design.cpp step for step (same formulas, same
-// order of operations, same sort), with every std::vector replaced by a fixed-capacity
-// array, so the sections are identical to the dsp design's. The tests compare the two.
+// Fixed-capacity arrays throughout: this runs on the audio thread.
 
-namespace fxgraph::filters {
+namespace fxgraph::dsp {
 namespace {
 
 using dsp::Biquad;
@@ -337,4 +335,4 @@ bool design_iir(const IirSpec& spec, SectionArray& out) noexcept {
   return true;
 }
 
-}  // namespace fxgraph::filters
+}  // namespace fxgraph::dsp

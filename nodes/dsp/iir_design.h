@@ -1,14 +1,10 @@
 #pragma once
-// Allocation-free IIR design for the audio thread.
-//
-// Why: nodes/dsp/filter_design.h returns std::vector and throws, so a filter node may
-// not call it from on_parameter() (audio thread) when a cutoff moves. This file redoes
-// the same math (analog prototype, prewarped bilinear transform, zpk2sos-style pairing
-// and per-section unit gain) into fixed-size arrays, so the result equals the dsp
-// design bit for bit while never touching the heap and never throwing. The node still
-// calls the throwing dsp design on the control thread (prepare) for its error
-// messages; on the audio thread an invalid specification simply returns false and the
-// caller keeps its previous coefficients.
+// The IIR design math (analog prototype, prewarped bilinear transform, zpk2sos-style
+// pairing and per-section unit gain) into fixed-size arrays: no heap, no exceptions,
+// so filter nodes can redesign on the audio thread when a cutoff moves.
+// filter_design.h's butterworth()/cheby1()/… validate with helpful errors and then call
+// design_iir, so there is one implementation of the math. On the audio thread an
+// invalid specification simply returns false and the caller keeps its coefficients.
 //
 // Capacity: order 16 gives 8 sections; Linkwitz-Riley 8 gives 2 x 2 = 4.
 
@@ -18,7 +14,7 @@
 #include "nodes/dsp/biquad.h"
 #include "nodes/dsp/filter_design.h"
 
-namespace fxgraph::filters {
+namespace fxgraph::dsp {
 
 inline constexpr std::uint32_t kMaxSections = 8;
 
@@ -48,4 +44,4 @@ bool design_iir(const IirSpec& spec, SectionArray& out) noexcept;
 /// Section count design_iir gives for a family and order (0 for an invalid order).
 std::uint32_t iir_section_count(IirFamily family, int order) noexcept;
 
-}  // namespace fxgraph::filters
+}  // namespace fxgraph::dsp
