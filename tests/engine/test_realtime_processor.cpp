@@ -11,24 +11,14 @@
 #include "io/null_backend.h"
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/sine.h"
+#include "support/eventually.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;
+using fxgraph::test::eventually;
 using fxgraph::test::make_gain;
 using namespace std::chrono_literals;
-
-namespace {
-template <class Condition>
-bool eventually(Condition condition, std::chrono::milliseconds timeout = 3000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
-}  // namespace
 
 TEST_CASE("starting twice or stopping when stopped raises RealtimeError with a suggestion",
           "[realtime]") {

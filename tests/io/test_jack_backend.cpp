@@ -17,74 +17,22 @@
 #include "engine/errors.h"
 #include "io/jack_backend.h"
 #include "support/allocation_counter.h"
+#include "support/eventually.h"
+#include "support/jack_probe.h"
 #include "support/jack_server.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;
+using fxgraph::test::Probe;
 using namespace std::chrono_literals;
 
 namespace {
 
-// Polls `condition` every millisecond until it holds or `timeout` passes.
+// These tests wait at most 2 s for what JACK should do at once.
 template <class Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = 2000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
+  return test::eventually(condition, timeout);
 }
-
-// A plain JACK client on the test's side of the wire.
-class Probe {
- public:
-  Probe(const test::JackServer& server, const char* name) {
-    jack_status_t status;
-    client_ =
-        jack_client_open(name, static_cast<jack_options_t>(JackNoStartServer | JackServerName),
-                         &status, server.name().c_str());
-    REQUIRE(client_ != nullptr);
-  }
-  ~Probe() {
-    jack_deactivate(client_);
-    jack_client_close(client_);
-  }
-  Probe(const Probe&) = delete;
-  Probe& operator=(const Probe&) = delete;
-
-  jack_client_t* client() const { return client_; }
-  std::string full_name(const char* port) const {
-    return std::string(jack_get_client_name(client_)) + ":" + port;
-  }
-  jack_port_t* add_port(const char* name, unsigned long flags) {
-    jack_port_t* port = jack_port_register(client_, name, JACK_DEFAULT_AUDIO_TYPE, flags, 0);
-    REQUIRE(port != nullptr);
-    return port;
-  }
-  void activate(JackProcessCallback process, void* arg) {
-    REQUIRE(jack_set_process_callback(client_, process, arg) == 0);
-    REQUIRE(jack_activate(client_) == 0);
-  }
-  void connect(const std::string& source, const std::string& destination) {
-    INFO(source << " -> " << destination);
-    REQUIRE(jack_connect(client_, source.c_str(), destination.c_str()) == 0);
-  }
-  bool connected(const std::string& port, const std::string& other) const {
-    jack_port_t* p = jack_port_by_name(client_, port.c_str());
-    return p != nullptr && jack_port_connected_to(p, other.c_str()) != 0;
-  }
-  std::vector<std::string> ports(const std::string& pattern) const {
-    std::vector<std::string> names;
-    const char** found = jack_get_ports(client_, pattern.c_str(), nullptr, 0);
-    for (const char** p = found; p != nullptr && *p != nullptr; ++p) names.emplace_back(*p);
-    jack_free(found);
-    return names;
-  }
-
- private:
-  jack_client_t* client_ = nullptr;
-};
 
 // The ramp the source writes: one value per frame, 1 .. 2^20, exact as float.
 constexpr std::uint32_t ramp_period = 1u << 20;

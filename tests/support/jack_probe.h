@@ -1,0 +1,67 @@
+#pragma once
+// A plain JACK client on the test's side of the wire: it registers ports, connects
+// them and lists ports, so tests can feed and read fxgraph's ports on a JackServer.
+
+#include <jack/jack.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "support/jack_server.h"
+
+namespace fxgraph::test {
+
+class Probe {
+ public:
+  Probe(const JackServer& server, const char* name) {
+    jack_status_t status;
+    client_ =
+        jack_client_open(name, static_cast<jack_options_t>(JackNoStartServer | JackServerName),
+                         &status, server.name().c_str());
+    REQUIRE(client_ != nullptr);
+  }
+  ~Probe() {
+    jack_deactivate(client_);
+    jack_client_close(client_);
+  }
+  Probe(const Probe&) = delete;
+  Probe& operator=(const Probe&) = delete;
+
+  jack_client_t* client() const { return client_; }
+  std::string full_name(const char* port) const {
+    return std::string(jack_get_client_name(client_)) + ":" + port;
+  }
+  jack_port_t* add_port(const char* name, unsigned long flags) {
+    jack_port_t* port = jack_port_register(client_, name, JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+    REQUIRE(port != nullptr);
+    return port;
+  }
+  void activate(JackProcessCallback process, void* arg) {
+    REQUIRE(jack_set_process_callback(client_, process, arg) == 0);
+    REQUIRE(jack_activate(client_) == 0);
+  }
+  void connect(const std::string& source, const std::string& destination) {
+    INFO(source << " -> " << destination);
+    REQUIRE(jack_connect(client_, source.c_str(), destination.c_str()) == 0);
+  }
+  bool connected(const std::string& port, const std::string& other) const {
+    jack_port_t* p = jack_port_by_name(client_, port.c_str());
+    return p != nullptr && jack_port_connected_to(p, other.c_str()) != 0;
+  }
+  /// Port names matching `pattern`, sorted.
+  std::vector<std::string> ports(const std::string& pattern) const {
+    std::vector<std::string> names;
+    const char** found = jack_get_ports(client_, pattern.c_str(), nullptr, 0);
+    for (const char** p = found; p != nullptr && *p != nullptr; ++p) names.emplace_back(*p);
+    jack_free(found);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  jack_client_t* client_ = nullptr;
+};
+
+}  // namespace fxgraph::test
