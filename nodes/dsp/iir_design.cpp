@@ -235,9 +235,12 @@ void to_sections(const Prototype& proto, FilterKind kind, double cutoff_hz, doub
   auto upper = [](Complex c) { return c.imag() < 0 ? std::conj(c) : c; };
   std::array<std::size_t, kMaxPairs> by_q{};
   for (std::size_t i = 0; i < poles.size(); ++i) by_q[i] = i;
-  std::sort(by_q.begin(), by_q.begin() + poles.size(), [&](std::size_t a, std::size_t b) {
-    return std::abs(poles[a].z) > std::abs(poles[b].z);
-  });
+  // Insertion sort, largest |z| first: at most 8 pairs, and GCC 12's -Warray-bounds
+  // misreads std::sort over part of a std::array under -O2 sanitizer builds.
+  for (std::size_t i = 1; i < poles.size(); ++i)
+    for (std::size_t j = i; j > 0 && std::abs(poles[by_q[j]].z) > std::abs(poles[by_q[j - 1]].z);
+         --j)
+      std::swap(by_q[j], by_q[j - 1]);
 
   std::array<Biquad, kMaxPairs> pair_sections{};
   std::array<bool, kMaxPairs> zero_used{};
