@@ -47,8 +47,8 @@
 
 namespace {
 
-// Keep in step with project(fxgraph VERSION …) in CMakeLists.txt.
-constexpr const char* kVersion = "0.1.0";
+// FXGRAPH_VERSION comes from project(fxgraph VERSION …) in CMakeLists.txt.
+constexpr const char* kVersion = FXGRAPH_VERSION;
 constexpr const char* kErrorPrefix = "fxgraph: error: ";
 
 constexpr int kExitOk = 0;
