@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -127,6 +128,16 @@ inline bool identical(const AudioBuffer& a, const AudioBuffer& b) {
     for (std::uint32_t n = 0; n < a.capacity_frames(); ++n)
       if (a.channel(c)[n] != b.channel(c)[n]) return false;
   return true;
+}
+
+/// Seeded Gaussian noise (sigma 0.3), `channels` independent channels.
+inline AudioBuffer noise(std::uint32_t channels, std::uint32_t frames, unsigned seed) {
+  AudioBuffer buffer(channels, frames);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> gauss(0.0f, 0.3f);
+  for (std::uint32_t c = 0; c < channels; ++c)
+    for (std::uint32_t n = 0; n < frames; ++n) buffer.channel(c)[n] = gauss(rng);
+  return buffer;
 }
 
 }  // namespace fxgraph::test::dsp

@@ -22,15 +22,6 @@ using namespace fxgraph::test::dsp;
 
 namespace {
 
-AudioBuffer noise(std::uint32_t channels, std::uint32_t frames, unsigned seed) {
-  AudioBuffer buffer(channels, frames);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> gauss(0.0f, 0.3f);
-  for (std::uint32_t c = 0; c < channels; ++c)
-    for (std::uint32_t n = 0; n < frames; ++n) buffer.channel(c)[n] = gauss(rng);
-  return buffer;
-}
-
 std::vector<float> random_taps(std::size_t count, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);

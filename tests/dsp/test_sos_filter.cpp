@@ -23,15 +23,6 @@ using namespace fxgraph::test::dsp;
 
 namespace {
 
-AudioBuffer noise(std::uint32_t channels, std::uint32_t frames, unsigned seed) {
-  AudioBuffer buffer(channels, frames);
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> gauss(0.0f, 0.3f);
-  for (std::uint32_t c = 0; c < channels; ++c)
-    for (std::uint32_t n = 0; n < frames; ++n) buffer.channel(c)[n] = gauss(rng);
-  return buffer;
-}
-
 SosFilter make_filter(std::uint32_t channels, const std::vector<Biquad>& sections) {
   SosFilter filter;
   filter.prepare(channels, 16);

@@ -24,6 +24,8 @@
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using fxgraph::test::Probe;
+using fxgraph::test::ramp;
+using fxgraph::test::RampSource;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,24 +35,6 @@ template <class Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = 2000ms) {
   return test::eventually(condition, timeout);
 }
-
-// The ramp the source writes: one value per frame, 1 .. 2^20, exact as float.
-constexpr std::uint32_t ramp_period = 1u << 20;
-float ramp(std::uint64_t frame) {
-  return static_cast<float>(frame % ramp_period + 1);
-}
-
-// Writes the ramp on its output port.
-struct RampSource {
-  jack_port_t* port = nullptr;
-  std::uint64_t frame = 0;
-  static int process(jack_nframes_t frames, void* arg) {
-    auto& self = *static_cast<RampSource*>(arg);
-    auto* out = static_cast<float*>(jack_port_get_buffer(self.port, frames));
-    for (jack_nframes_t i = 0; i < frames; ++i) out[i] = ramp(self.frame++);
-    return 0;
-  }
-};
 
 // Checks that what arrives on its input port is the ramp, sample for sample.
 struct RampSink {

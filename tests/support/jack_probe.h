@@ -64,4 +64,23 @@ class Probe {
   jack_client_t* client_ = nullptr;
 };
 
+/// The test ramp: one value per frame, 1 … 2^20, exact as float (and so is half of it:
+/// a gain of 0.5 only lowers the exponent), so audio can be compared sample for sample.
+constexpr std::uint32_t ramp_period = 1u << 20;
+inline float ramp(std::uint64_t frame) {
+  return static_cast<float>(frame % ramp_period + 1);
+}
+
+/// A probe's process callback state that writes the ramp on `port`.
+struct RampSource {
+  jack_port_t* port = nullptr;
+  std::uint64_t frame = 0;
+  static int process(jack_nframes_t frames, void* arg) {
+    auto& self = *static_cast<RampSource*>(arg);
+    auto* out = static_cast<float*>(jack_port_get_buffer(self.port, frames));
+    for (jack_nframes_t i = 0; i < frames; ++i) out[i] = ramp(self.frame++);
+    return 0;
+  }
+};
+
 }  // namespace fxgraph::test
