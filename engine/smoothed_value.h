@@ -16,6 +16,7 @@ class SmoothedValue {
   void prepare(double sample_rate, double ramp_seconds) noexcept {
     ramp_samples_ =
         std::max<std::uint32_t>(1, std::uint32_t(std::lround(sample_rate * ramp_seconds)));
+    prepared_ = true;
     jump_to(target_);
   }
 
@@ -25,8 +26,13 @@ class SmoothedValue {
     remaining_ = 0;
   }
 
-  /// Starts a ramp from the current value to `value`. Audio thread.
+  /// Starts a ramp from the current value to `value`. Audio thread. Before prepare()
+  /// (a node being configured) there is nothing to ramp from: it jumps.
   void set_target(double value) noexcept {
+    if (!prepared_) {
+      jump_to(value);
+      return;
+    }
     if (value == target_) return;
     target_ = value;
     remaining_ = ramp_samples_;
@@ -55,6 +61,7 @@ class SmoothedValue {
   double step_ = 0.0;
   std::uint32_t remaining_ = 0;
   std::uint32_t ramp_samples_ = 1;
+  bool prepared_ = false;
 };
 
 }  // namespace fxgraph

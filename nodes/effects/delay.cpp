@@ -66,10 +66,7 @@ std::vector<std::uint32_t> DelayNode::output_channels(
 
 void DelayNode::on_parameter(std::size_t index, double value) noexcept {
   if (index != kMix) return;
-  if (is_prepared())
-    mix_.set_target(value);
-  else
-    mix_.jump_to(value);
+  mix_.set_target(value);
 }
 
 std::uint32_t DelayNode::target_delay() const noexcept {

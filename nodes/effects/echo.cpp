@@ -33,10 +33,7 @@ EchoNode::EchoNode() : Node("echo") {
 
 void EchoNode::on_parameter(std::size_t index, double value) noexcept {
   if (index != kMix) return;
-  if (is_prepared())
-    mix_.set_target(value);
-  else
-    mix_.jump_to(value);
+  mix_.set_target(value);
 }
 
 void EchoNode::on_prepare(const PrepareInfo& info) {

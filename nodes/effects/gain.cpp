@@ -53,13 +53,9 @@ void GainNode::on_request(std::size_t index, double value) {
 }
 
 void GainNode::on_parameter(std::size_t index, double value) noexcept {
-  // Before prepare (configuration) there is no ramp to run: jump.
   if (index == kClamp) return;
   const double target = index == kGain ? value : db_to_linear(value);
-  if (is_prepared())
-    gain_.set_target(target);
-  else
-    gain_.jump_to(target);
+  gain_.set_target(target);
 }
 
 void GainNode::do_process(const ProcessContext& ctx) noexcept {

@@ -69,10 +69,7 @@ void ReverbNode::update_coefficients() noexcept {
 
 void ReverbNode::on_parameter(std::size_t index, double value) noexcept {
   if (index == kMix) {
-    if (is_prepared())
-      mix_.set_target(value);
-    else
-      mix_.jump_to(value);
+    mix_.set_target(value);
     return;
   }
   update_coefficients();

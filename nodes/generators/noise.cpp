@@ -38,10 +38,7 @@ void NoiseNode::on_reset() noexcept {
 }
 
 void NoiseNode::on_parameter(std::size_t, double value) noexcept {
-  if (is_prepared())
-    amplitude_.set_target(value);
-  else
-    amplitude_.jump_to(value);
+  amplitude_.set_target(value);
 }
 
 void NoiseNode::do_process(const ProcessContext& ctx) noexcept {

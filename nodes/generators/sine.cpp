@@ -29,10 +29,7 @@ void SineNode::on_prepare(const PrepareInfo& info) {
 
 void SineNode::on_parameter(std::size_t index, double value) noexcept {
   if (index != kAmplitude) return;
-  if (is_prepared())
-    amplitude_.set_target(value);
-  else
-    amplitude_.jump_to(value);
+  amplitude_.set_target(value);
 }
 
 void SineNode::do_process(const ProcessContext& ctx) noexcept {

@@ -41,10 +41,7 @@ void MixNode::on_prepare(const PrepareInfo& info) {
 }
 
 void MixNode::on_parameter(std::size_t index, double value) noexcept {
-  if (is_prepared())
-    gains_[index].set_target(value);
-  else
-    gains_[index].jump_to(value);
+  gains_[index].set_target(value);
 }
 
 void MixNode::do_process(const ProcessContext& ctx) noexcept {
