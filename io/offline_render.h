@@ -5,6 +5,10 @@
 //
 // Nothing lost: outputs go to temporary files committed only when the whole render
 // succeeded; an output path naming any input file is refused before anything is read.
+//
+// Multi-pass nodes (normalize): every measuring pass runs the whole graph over the
+// inputs. Unlike StreamProcessor::process_file, no scratch file keeps the signal that
+// reaches the node, so the DSP upstream of it runs once per pass (engine/multipass.h).
 
 #include <cstdint>
 #include <functional>

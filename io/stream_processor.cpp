@@ -1,12 +1,13 @@
 #include "io/stream_processor.h"
 
 #include <algorithm>
-#include <exception>
-#include <thread>
+#include <optional>
 
 #include "engine/errors.h"
 #include "engine/multipass_driver.h"
-#include "io/chunk_pipeline.h"
+#include "engine/multipass_split.h"
+#include "io/engine_blocks.h"
+#include "io/pipelined_pass.h"
 #include "io/sndfile_writer.h"
 
 namespace fxgraph {
@@ -14,18 +15,15 @@ namespace fxgraph {
 namespace {
 /// The engine's block: small enough for the cache, never larger than a chunk.
 constexpr std::uint32_t kMaxEngineBlock = 4096;
-
-/// A view of frames [offset, offset + frames) of `v`, without copying.
-struct SubView {
-  float* pointers[64];
-  AudioView view;
-  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) {
-    for (std::uint32_t c = 0; c < v.num_channels && c < 64; ++c)
-      pointers[c] = v.channels[c] + offset;
-    view = {pointers, std::min<std::uint32_t>(v.num_channels, 64), frames};
-  }
-};
 }  // namespace
+
+EngineConfig StreamProcessor::engine_config(const SndfileReader& reader, std::uint32_t chunk_size) {
+  if (reader.channels() > kMaxChunkChannels)
+    throw IoError("'" + reader.path() + "' has more than 64 channels");
+  return {.sample_rate = double(reader.sample_rate()),
+          .max_block = std::min(chunk_size, kMaxEngineBlock),
+          .input_channels = reader.channels()};
+}
 
 StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
     : graph_(std::move(graph)), chunk_size_(chunk_size) {
@@ -39,14 +37,11 @@ StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
 StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
                                         const std::string& input)
     : reader_(input), chunk_size_(chunk_size) {
-  if (reader_.channels() > 64) throw IoError("'" + input + "' has more than 64 channels");
-  engine_ = std::make_unique<Engine>(
-      graph, EngineConfig{.sample_rate = double(reader_.sample_rate()),
-                          .max_block = std::min(chunk_size, kMaxEngineBlock),
-                          .input_channels = reader_.channels()});
+  engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size));
   engine_->request_reset();
   const std::uint32_t out_channels = std::max<std::uint32_t>(engine_->output_channels(), 1);
-  if (out_channels > 64) throw GraphError("the graph output has more than 64 channels");
+  if (out_channels > kMaxChunkChannels)
+    throw GraphError("the graph output has more than 64 channels");
   input_.resize(reader_.channels(), chunk_size);
   output_.resize(out_channels, chunk_size);
   reader_.reserve(chunk_size);
@@ -74,12 +69,7 @@ std::uint32_t StreamProcessor::ChunkRange::process_chunk() {
 
 void StreamProcessor::ChunkRange::process_into(AudioBuffer& input, AudioBuffer& output,
                                                std::uint32_t frames) {
-  const std::uint32_t block = engine_->config().max_block;
-  for (std::uint32_t offset = 0; offset < frames; offset += block) {
-    const std::uint32_t n = std::min(block, frames - offset);
-    SubView in(input.view(frames), offset, n), out(output.view(frames), offset, n);
-    engine_->process(in.view, out.view);
-  }
+  process_in_blocks(*engine_, input.view(frames), output.view(frames), frames);
 }
 
 StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& input) {
@@ -89,83 +79,42 @@ StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& i
 void StreamProcessor::process_file(const std::string& input, const std::string& output,
                                    const OutputOptions& options) {
   check_output_differs(input, output);
+  {
+    // Graphs that split at their first multi-pass node run their upstream DSP once.
+    SndfileReader reader(input);
+    std::optional<MultiPassSplit> split;
+    {
+      const Engine whole(graph_, engine_config(reader, chunk_size_));
+      split = split_at_first_multipass(graph_, whole.order());
+    }
+    if (split) return process_file_split(*split, reader, output, options);
+  }
+
   ChunkRange chunks(graph_, chunk_size_, input);  // measuring passes (normalize) run here
   SndfileReader& reader = chunks.reader_;
   const FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
   SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
   writer.reserve(chunk_size_);
-
-  // Three stages overlap: a reader thread fills input chunks, this thread processes,
-  // a writer thread writes. Buffers circulate through the queues (a few chunks in
-  // flight, reused: memory stays flat). The order of processing is unchanged, so the
-  // output is the same as the single-threaded chunk range's.
-  constexpr std::size_t kInFlight = 3;
-  struct Chunk {
-    AudioBuffer audio;
-    std::uint32_t frames = 0;
-  };
-  ClosableQueue<Chunk> free_inputs(kInFlight), filled(kInFlight), free_outputs(kInFlight),
-      processed(kInFlight);
-  for (std::size_t i = 0; i < kInFlight; ++i) {
-    free_inputs.push({AudioBuffer(reader.channels(), chunk_size_), 0});
-    free_outputs.push({AudioBuffer(chunks.output_channels(), chunk_size_), 0});
-  }
-  std::exception_ptr reader_error, writer_error;
-  auto close_all = [&] {
-    for (auto* q : {&free_inputs, &filled, &free_outputs, &processed}) q->close();
-  };
-
-  std::thread reading([&] {
-    try {
-      while (auto chunk = free_inputs.pop()) {
-        chunk->frames = reader.read(chunk->audio.view(chunk_size_));
-        const bool last = chunk->frames == 0;
-        if (!filled.push(std::move(*chunk)) || last) break;
-      }
-    } catch (...) {
-      reader_error = std::current_exception();
-      close_all();
-    }
-  });
-  std::thread writing([&] {
-    try {
-      const double total = double(std::max<std::uint64_t>(reader.frames(), 1));
-      std::uint64_t done = 0;
-      while (auto chunk = processed.pop()) {
-        if (chunk->frames == 0) break;
-        writer.write(chunk->audio.view(chunk->frames));
-        done += chunk->frames;
-        if (progress_) progress_(std::min(1.0, double(done) / total));
-        if (!free_outputs.push(std::move(*chunk))) break;
-      }
-    } catch (...) {
-      writer_error = std::current_exception();
-      close_all();
-    }
-  });
-
-  std::exception_ptr processing_error;
-  try {
-    while (auto in = filled.pop()) {
-      auto out = free_outputs.pop();
-      if (!out) break;
-      out->frames = in->frames;
-      if (in->frames != 0) chunks.process_into(in->audio, out->audio, in->frames);
-      const bool last = in->frames == 0;
-      if (!processed.push(std::move(*out)) || last) break;
-      if (!free_inputs.push(std::move(*in))) break;
-    }
-  } catch (...) {
-    processing_error = std::current_exception();
-    close_all();
-  }
-  reading.join();
-  writing.join();
-  close_all();
-  for (const auto& error : {processing_error, reader_error, writer_error})
-    if (error) std::rethrow_exception(error);
+  run_pipelined_pass(
+      {.chunk_size = chunk_size_,
+       .input_channels = reader.channels(),
+       .output_channels = chunks.output_channels(),
+       .read = [&](const AudioView& chunk) { return reader.read(chunk); },
+       .process = [&](AudioBuffer& in, AudioBuffer& out,
+                      std::uint32_t frames) { chunks.process_into(in, out, frames); },
+       .write = progress_writer(writer, reader.frames())});
   writer.commit();
+}
+
+std::function<void(const AudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,
+                                                                       std::uint64_t frames) {
+  const double total = double(std::max<std::uint64_t>(frames, 1));
+  return [this, &writer, total, done = std::uint64_t(0)](const AudioView& chunk) mutable {
+    writer.write(chunk);
+    done += chunk.num_frames;
+    if (progress_) progress_(std::min(1.0, double(done) / total));
+  };
 }
 
 }  // namespace fxgraph

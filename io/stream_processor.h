@@ -29,8 +29,10 @@
 #include "engine/audio_view.h"
 #include "engine/engine.h"
 #include "engine/graph.h"
+#include "engine/multipass_split.h"
 #include "io/file_format.h"
 #include "io/sndfile_reader.h"
+#include "io/sndfile_writer.h"
 
 namespace fxgraph {
 
@@ -58,13 +60,22 @@ class StreamProcessor {
   /// A single-pass range over the processed chunks of `input`; each chunk is a view of
   /// chunk_size frames (the last may be shorter), valid until the next one.
   /// With multi-pass nodes (normalize) in the graph, building the range first reads the
-  /// whole file once per such node to measure it; the chunks then come from the final,
-  /// exact pass. Memory stays flat either way.
+  /// whole file once per such node and runs the whole graph over it to measure; the
+  /// chunks then come from the final, exact pass. Memory stays flat either way. (No
+  /// scratch file here, unlike process_file: see "Multi-pass nodes" above.)
   class ChunkRange;
   ChunkRange process_chunks(const std::string& input);
 
  private:
   friend class ChunkRange;
+  static EngineConfig engine_config(const SndfileReader& reader, std::uint32_t chunk_size);
+  /// process_file for a graph split at its first multi-pass node: the upstream part runs
+  /// once, its output kept in a scratch file (io/stream_processor_split.cpp).
+  void process_file_split(const MultiPassSplit& split, SndfileReader& reader,
+                          const std::string& output, const OutputOptions& options);
+  /// A writer stage that reports progress over `frames` frames.
+  std::function<void(const AudioView&)> progress_writer(SndfileWriter& writer,
+                                                        std::uint64_t frames);
   Graph graph_;
   std::uint32_t chunk_size_;
   std::function<void(double)> progress_;

@@ -1,0 +1,40 @@
+#pragma once
+// Running a chunk longer than the engine's block through an Engine, block by block,
+// without copying: the file drivers read chunks of any size (1 … millions of frames)
+// while the engine runs blocks of at most EngineConfig::max_block.
+
+#include <algorithm>
+#include <cstdint>
+
+#include "engine/audio_view.h"
+#include "engine/engine.h"
+
+namespace fxgraph {
+
+/// The most channels a chunk may have (the views below live on the stack).
+inline constexpr std::uint32_t kMaxChunkChannels = 64;
+
+/// A view of frames [offset, offset + frames) of `v`, without copying.
+struct SubView {
+  float* pointers[kMaxChunkChannels];
+  AudioView view;
+  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) {
+    for (std::uint32_t c = 0; c < v.num_channels && c < kMaxChunkChannels; ++c)
+      pointers[c] = v.channels[c] + offset;
+    view = {pointers, std::min(v.num_channels, kMaxChunkChannels), frames};
+  }
+};
+
+/// Runs the first `frames` frames of `in` through `engine` into `out`, in blocks of the
+/// engine's max_block. Both views hold at least `frames` frames.
+inline void process_in_blocks(Engine& engine, const AudioView& in, const AudioView& out,
+                              std::uint32_t frames) noexcept {
+  const std::uint32_t block = engine.config().max_block;
+  for (std::uint32_t offset = 0; offset < frames; offset += block) {
+    const std::uint32_t n = std::min(block, frames - offset);
+    const SubView i(in, offset, n), o(out, offset, n);
+    engine.process(i.view, o.view);
+  }
+}
+
+}  // namespace fxgraph

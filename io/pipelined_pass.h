@@ -1,0 +1,34 @@
+#pragma once
+// One pass over a signal with reading, processing and writing on three threads, so
+// file I/O and DSP use both cores (the loop behind StreamProcessor::process_file).
+//
+// A reader thread fills input chunks, the calling thread processes them, a writer
+// thread writes the results. Buffers circulate through bounded queues (a few chunks in
+// flight, reused: memory stays flat however long the signal is). Chunks are processed
+// in order, so the result is the same as a single-threaded loop's. The first exception
+// on any thread stops all three and is rethrown by run_pipelined_pass once they joined.
+
+#include <cstdint>
+#include <functional>
+
+#include "engine/audio_view.h"
+
+namespace fxgraph {
+
+struct PipelinedPass {
+  std::uint32_t chunk_size = 65536;
+  std::uint32_t input_channels = 2;
+  std::uint32_t output_channels = 2;
+  /// Reader thread: fills `chunk` (chunk_size frames) and returns the frames read;
+  /// 0 ends the pass.
+  std::function<std::uint32_t(const AudioView& chunk)> read;
+  /// Calling thread: processes `frames` frames of `in` into `out`.
+  std::function<void(AudioBuffer& in, AudioBuffer& out, std::uint32_t frames)> process;
+  /// Writer thread: takes the processed chunk (its exact frame count).
+  std::function<void(const AudioView& chunk)> write;
+};
+
+/// Runs the pass to the end of the input. Rethrows the first error of any stage.
+void run_pipelined_pass(const PipelinedPass& pass);
+
+}  // namespace fxgraph
