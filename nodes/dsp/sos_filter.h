@@ -37,6 +37,7 @@
 //   with each other; a node calls set_sections() between two process() calls).
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/audio_view.h"
@@ -71,6 +72,17 @@ class SosFilter {
   /// the common frames are processed, and with too few channels nothing is done.)
   void process(const AudioView& in, const AudioView& out) noexcept;
 
+  /// Runs `filters` as one cascade (audio thread): in -> filters[0] -> ... -> out, in
+  /// one walk over the block instead of one per filter, which hides each section's
+  /// recursion latency behind the others'. The signal is rounded to float between
+  /// filters exactly where separate process() calls would store it in a float
+  /// buffer, so the output is bit-identical to calling process() on each in turn (in
+  /// then out in place). Filters prepared for different channel counts, or more than
+  /// kMaxChainSections sections in all, simply run in turn. in and out may be the
+  /// same memory. The filters must be distinct.
+  static void process_chain(std::span<SosFilter* const> filters, const AudioView& in,
+                            const AudioView& out) noexcept;
+
   std::uint32_t num_channels() const noexcept { return channels_; }
   std::uint32_t num_sections() const noexcept { return num_sections_; }
   std::uint32_t max_sections() const noexcept { return max_sections_; }
@@ -79,6 +91,8 @@ class SosFilter {
   static constexpr std::uint32_t kChunkFrames = 128;
   /// Widest channel group processed side by side.
   static constexpr std::uint32_t kMaxLanes = 8;
+  /// Most sections process_chain runs as one cascade.
+  static constexpr std::uint32_t kMaxChainSections = 128;
 
  private:
   struct Group {
@@ -86,10 +100,13 @@ class SosFilter {
     std::uint32_t lanes;       // 8, 4, 2 or 1
     std::size_t state_offset;  // into state_: [section][s1|s2][lane] doubles
   };
+  /// Same channel groups (process_chain can walk both filters' sections together).
+  bool same_groups(const SosFilter& other) const noexcept;
 
   std::uint32_t channels_ = 0;
   std::uint32_t max_sections_ = 0;
   std::uint32_t num_sections_ = 0;
+  std::uint32_t native_lanes_ = 1;    // doubles per SIMD register on this CPU
   std::vector<Biquad> coefficients_;  // max_sections entries, the first num_sections_ used
   std::vector<Group> groups_;
   std::vector<double> state_;
