@@ -11,8 +11,8 @@
 //
 // Promises a fusable node makes
 //   - process_chain gives the same samples as processing each node of the chain in
-//     turn through float buffers (bit for bit), so fusion is never audible and tests
-//     can compare the two.
+//     turn, to float precision (it may keep more precision between the nodes than a
+//     float buffer does), so fusion is never audible and tests can compare the two.
 //   - process_chain is realtime-safe like process().
 
 #include <cstddef>

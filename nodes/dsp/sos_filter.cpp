@@ -26,82 +26,71 @@ constexpr std::uint32_t kSectionsPerPass = 4;
 using kernels::SectionRef;
 
 // A pass of 1..4 sections (runtime count) with the compile-time kernel to match.
-template <int W, bool kFromInput, bool kToOutput>
+template <int W>
 [[gnu::always_inline]] inline void run_pass_of(std::uint32_t sections, const SectionRef* refs,
-                                               const float* const* in, float* const* out,
-                                               std::uint32_t offset, double* scratch,
-                                               std::uint32_t frames) noexcept {
+                                               double* scratch, std::uint32_t frames) noexcept {
   using kernels::run_pass;
   switch (sections) {
     case 1:
-      run_pass<W, 1, kFromInput, kToOutput>(refs, in, out, offset, scratch, frames);
+      run_pass<W, 1>(refs, scratch, frames);
       break;
     case 2:
-      run_pass<W, 2, kFromInput, kToOutput>(refs, in, out, offset, scratch, frames);
+      run_pass<W, 2>(refs, scratch, frames);
       break;
     case 3:
-      run_pass<W, 3, kFromInput, kToOutput>(refs, in, out, offset, scratch, frames);
+      run_pass<W, 3>(refs, scratch, frames);
       break;
     default:
-      run_pass<W, 4, kFromInput, kToOutput>(refs, in, out, offset, scratch, frames);
+      run_pass<W, 4>(refs, scratch, frames);
       break;
   }
 }
 
-// One channel group of W lanes over a whole block with run_pass. Up to four sections:
-// one pass straight from the input to the output. More: per chunk of kChunkFrames,
-// the first pass reads the input into the double scratch, middle passes work in the
-// scratch, the last writes the output (the signal between passes stays double, so the
-// result does not depend on how the cascade is split into passes, nor on the block or
-// chunk boundaries).
+// One channel group of W lanes over a whole block with run_pass: per chunk of
+// kChunkFrames, the planar input is transposed into the double scratch, passes of up to
+// four sections run over it, and the result is transposed out. The signal between
+// passes stays double, so the result does not depend on how the cascade is split into
+// passes, nor on the block or chunk boundaries.
 template <int W>
 [[gnu::always_inline]] inline void run_passes(const SectionRef* refs, std::uint32_t count,
                                               double* scratch, const float* const* in,
                                               float* const* out, std::uint32_t frames) noexcept {
-  if (count <= kSectionsPerPass) {
-    run_pass_of<W, true, true>(count, refs, in, out, 0, scratch, frames);
-    return;
-  }
   // Balanced passes (5 sections: 3 + 2, not 4 + 1): a pass costs at least one
   // section's recursion latency per frame however few sections it holds.
   const std::uint32_t passes = (count + kSectionsPerPass - 1) / kSectionsPerPass;
   const std::uint32_t base = count / passes, longer = count % passes;
   for (std::uint32_t start = 0; start < frames; start += SosFilter::kChunkFrames) {
     const std::uint32_t n = std::min(frames - start, SosFilter::kChunkFrames);
+    kernels::load_rows<W>(in, start, n, scratch);
     std::uint32_t first = 0;
     for (std::uint32_t p = 0; p < passes; ++p) {
       const std::uint32_t size = base + (p < longer ? 1 : 0);
-      const SectionRef* r = refs + first;
-      if (p == 0)
-        run_pass_of<W, true, false>(size, r, in, out, start, scratch, n);
-      else if (p + 1 < passes)
-        run_pass_of<W, false, false>(size, r, in, out, start, scratch, n);
-      else
-        run_pass_of<W, false, true>(size, r, in, out, start, scratch, n);
+      run_pass_of<W>(size, refs + first, scratch, n);
       first += size;
     }
+    kernels::store_rows<W>(scratch, n, out, start);
   }
 }
 
 // A C-channel group with run_skewed on W-lane vectors, when the cascade fits in
 // kMaxSkewVectors of them. Returns false when it does not (the caller runs passes).
-template <int W, int C, bool kRounding>
+template <int W, int C>
 [[gnu::always_inline]] inline bool run_skewed_of(const SectionRef* refs, std::uint32_t count,
                                                  const float* const* in, float* const* out,
                                                  std::uint32_t frames) noexcept {
   using kernels::run_skewed;
   switch ((count * C + W - 1) / W) {
     case 1:
-      run_skewed<W, C, 1, kRounding>(refs, count, in, out, frames);
+      run_skewed<W, C, 1>(refs, count, in, out, frames);
       return true;
     case 2:
-      run_skewed<W, C, 2, kRounding>(refs, count, in, out, frames);
+      run_skewed<W, C, 2>(refs, count, in, out, frames);
       return true;
     case 3:
-      run_skewed<W, C, 3, kRounding>(refs, count, in, out, frames);
+      run_skewed<W, C, 3>(refs, count, in, out, frames);
       return true;
     case 4:
-      run_skewed<W, C, 4, kRounding>(refs, count, in, out, frames);
+      run_skewed<W, C, 4>(refs, count, in, out, frames);
       return true;
     default:
       return false;
@@ -112,15 +101,15 @@ template <int W, int C, bool kRounding>
 // registers hold W doubles: skewed (sections side by side in the lanes) when the group
 // is narrower than a register and has two or more sections, else in passes. Skewing
 // needs at least 4 lanes to gain anything (measured), so plain SSE2 runs passes only.
-template <int W, bool kRounding>
+template <int W>
 [[gnu::always_inline]] inline bool run_skewed_group(std::uint32_t lanes, const SectionRef* refs,
                                                     std::uint32_t count, const float* const* in,
                                                     float* const* out,
                                                     std::uint32_t frames) noexcept {
-  if (lanes == 1) return run_skewed_of<W, 1, kRounding>(refs, count, in, out, frames);
-  if (lanes == 2) return run_skewed_of<W, 2, kRounding>(refs, count, in, out, frames);
+  if (lanes == 1) return run_skewed_of<W, 1>(refs, count, in, out, frames);
+  if (lanes == 2) return run_skewed_of<W, 2>(refs, count, in, out, frames);
   if constexpr (W >= 8)
-    if (lanes == 4) return run_skewed_of<W, 4, kRounding>(refs, count, in, out, frames);
+    if (lanes == 4) return run_skewed_of<W, 4>(refs, count, in, out, frames);
   return false;
 }
 
@@ -167,16 +156,14 @@ std::uint32_t native_lanes() noexcept {
 
 FXGRAPH_SOS_TARGET_CLONES
 void run_group_any(std::uint32_t native, std::uint32_t lanes, const SectionRef* refs,
-                   std::uint32_t count, bool rounding, double* scratch, const float* const* in,
-                   float* const* out, std::uint32_t frames) noexcept {
+                   std::uint32_t count, double* scratch, const float* const* in, float* const* out,
+                   std::uint32_t frames) noexcept {
   if (count >= 2 && lanes < native) {
     bool done = false;
     if (native == 8)
-      done = rounding ? run_skewed_group<8, true>(lanes, refs, count, in, out, frames)
-                      : run_skewed_group<8, false>(lanes, refs, count, in, out, frames);
+      done = run_skewed_group<8>(lanes, refs, count, in, out, frames);
     else if (native == 4)
-      done = rounding ? run_skewed_group<4, true>(lanes, refs, count, in, out, frames)
-                      : run_skewed_group<4, false>(lanes, refs, count, in, out, frames);
+      done = run_skewed_group<4>(lanes, refs, count, in, out, frames);
     if (done) return;
   }
   switch (lanes) {
@@ -296,18 +283,11 @@ void SosFilter::process_chain(std::span<SosFilter* const> filters, const AudioVi
   for (std::size_t gi = 0; gi < head.groups_.size(); ++gi) {
     const Group& g = head.groups_[gi];
     std::uint32_t count = 0;
-    bool rounding = false;
-    for (std::size_t fi = 0; fi < filters.size(); ++fi) {
-      SosFilter& f = *filters[fi];
-      for (std::uint32_t s = 0; s < f.num_sections_; ++s) {
-        // A filter on its own hands float samples to the next: round where it would.
-        const bool round = s + 1 == f.num_sections_ && count + 1 < total;
-        rounding = rounding || round;
-        refs[count++] = {&f.coefficients_[s],
-                         f.state_.data() + g.state_offset + std::size_t(s) * 2 * g.lanes, round};
-      }
-    }
-    run_group_any(head.native_lanes_, g.lanes, refs, count, rounding, head.scratch_.data(),
+    for (SosFilter* f : filters)
+      for (std::uint32_t s = 0; s < f->num_sections_; ++s)
+        refs[count++] = {&f->coefficients_[s],
+                         f->state_.data() + g.state_offset + std::size_t(s) * 2 * g.lanes};
+    run_group_any(head.native_lanes_, g.lanes, refs, count, head.scratch_.data(),
                   in.channels + g.first_channel, out.channels + g.first_channel, frames);
   }
 }

@@ -1,11 +1,9 @@
 #pragma once
 // The inner loops of SosFilter (internal: included by sos_filter.cpp only).
 //
-// A cascade is a list of SectionRefs: one biquad's coefficients, where its state lives
-// for the channel group being processed, and whether the signal is rounded to float
-// after it. Rounding marks the boundary between two filters run as one cascade
-// (SosFilter::process_chain): a filter on its own writes float samples into a buffer,
-// so rounding there makes a fused chain give bit for bit what separate filters give.
+// A cascade is a list of SectionRefs: one biquad's coefficients and where its state
+// lives for the channel group being processed. The sections may come from several
+// filters (SosFilter::process_chain); the signal stays double all the way through.
 //
 // Two kernels, the same per-lane arithmetic (transposed direct form II, in double):
 //   - run_pass: the lanes of a vector are channels. Each frame walks through up to
@@ -35,7 +33,6 @@ namespace fxgraph::dsp::kernels {
 struct SectionRef {
   const Biquad* coefficients;
   double* state;  ///< [s1 of C lanes][s2 of C lanes]
-  bool round_after;
 };
 
 // Lanes<W>: W doubles processed as one value. W > 1 uses the vector extension; W = 1 is
@@ -56,32 +53,90 @@ struct LanesOf<1> {
 template <int W>
 using Lanes = typename LanesOf<W>::type;
 
-/// The value each lane would hold after a trip through a float buffer.
-template <int W>
-[[gnu::always_inline]] inline Lanes<W> round_to_float(Lanes<W> v) noexcept {
-  if constexpr (W == 1)
-    return static_cast<double>(static_cast<float>(v));
-  else
-    return __builtin_convertvector(__builtin_convertvector(v, typename LanesOf<W>::floats),
-                                   Lanes<W>);
+/// Zips the low (kHigh = false) or high halves of a and b: a0 b0 a1 b1 ...
+template <int W, bool kHigh, int... I>
+[[gnu::always_inline]] inline Lanes<W> zip(Lanes<W> a, Lanes<W> b,
+                                           std::integer_sequence<int, I...>) noexcept {
+  constexpr int h = kHigh ? W / 2 : 0;
+  return __builtin_shufflevector(a, b, (I % 2 == 0 ? h + I / 2 : W + h + I / 2)...);
 }
 
-/// Runs `frames` frames of a W-channel group through S sections. S and W are
-/// compile-time, so the section loop unrolls and the S x 2 state values live in
-/// registers for the whole call (state in memory puts a store-to-load round trip into
-/// every section's recursion: measured 2.4x slower). The input is the group's planar
-/// float channels (kFromInput; in[l] + offset) or a [frame][lane] double scratch; the
-/// output likewise (kToOutput). Each frame reads all lanes before writing any, so in
-/// and out may be the same memory.
-template <int W, int S, bool kFromInput, bool kToOutput>
+/// Transposes the W x W matrix whose rows are m[0..W): log2(W) rounds of zips (the
+/// perfect shuffle), W log2(W) shuffles in all.
+template <int W>
+[[gnu::always_inline]] inline void transpose(Lanes<W>* m) noexcept {
+  if constexpr (W > 1) {
+    constexpr auto kIndex = std::make_integer_sequence<int, W>{};
+    for (int round = 1; round < W; round *= 2) {
+      Lanes<W> next[W];
+      for (int i = 0; i < W / 2; ++i) {
+        next[2 * i] = zip<W, false>(m[i], m[i + W / 2], kIndex);
+        next[2 * i + 1] = zip<W, true>(m[i], m[i + W / 2], kIndex);
+      }
+      for (int i = 0; i < W; ++i) m[i] = next[i];
+    }
+  }
+}
+
+/// Planar float channels in[0..W) at `offset` -> `frames` rows of W doubles
+/// ([frame][lane]) in scratch. W frames at a time: one load per channel, a
+/// transpose in registers, one store per frame.
+template <int W>
+[[gnu::always_inline]] inline void load_rows(const float* const* in, std::uint32_t offset,
+                                             std::uint32_t frames, double* scratch) noexcept {
+  using V = Lanes<W>;
+  std::uint32_t n = 0;
+  if constexpr (W > 1) {
+    for (; n + W <= frames; n += W) {
+      V m[W];
+      for (int l = 0; l < W; ++l) {
+        typename LanesOf<W>::floats f;
+        std::memcpy(&f, in[l] + offset + n, sizeof(f));
+        m[l] = __builtin_convertvector(f, V);
+      }
+      transpose<W>(m);
+      for (int r = 0; r < W; ++r) std::memcpy(scratch + std::size_t(n + r) * W, &m[r], sizeof(V));
+    }
+  }
+  for (; n < frames; ++n)
+    for (int l = 0; l < W; ++l) scratch[std::size_t(n) * W + l] = in[l][offset + n];
+}
+
+/// The inverse of load_rows: rows of W doubles -> planar float channels (rounded).
+template <int W>
+[[gnu::always_inline]] inline void store_rows(const double* scratch, std::uint32_t frames,
+                                              float* const* out, std::uint32_t offset) noexcept {
+  using V = Lanes<W>;
+  std::uint32_t n = 0;
+  if constexpr (W > 1) {
+    for (; n + W <= frames; n += W) {
+      V m[W];
+      for (int r = 0; r < W; ++r) std::memcpy(&m[r], scratch + std::size_t(n + r) * W, sizeof(V));
+      transpose<W>(m);
+      for (int l = 0; l < W; ++l) {
+        const auto f = __builtin_convertvector(m[l], typename LanesOf<W>::floats);
+        std::memcpy(out[l] + offset + n, &f, sizeof(f));
+      }
+    }
+  }
+  for (; n < frames; ++n)
+    for (int l = 0; l < W; ++l)
+      out[l][offset + n] = static_cast<float>(scratch[std::size_t(n) * W + l]);
+}
+
+/// Runs `frames` rows of a W-channel group ([frame][lane] doubles in scratch, in
+/// place) through S sections. S and W are compile-time, so the section loop unrolls
+/// and the S x 2 state values live in registers for the whole call (state in memory
+/// puts a store-to-load round trip into every section's recursion: measured 2.4x
+/// slower). The rows come from load_rows: reading planar channels lane by lane here
+/// instead cost more than the filtering itself with 8 lanes.
+template <int W, int S>
 [[gnu::always_inline]] inline void run_pass(const SectionRef* __restrict refs,
-                                            const float* const* in, float* const* out,
-                                            std::uint32_t offset, double* __restrict scratch,
+                                            double* __restrict scratch,
                                             std::uint32_t frames) noexcept {
   using V = Lanes<W>;
   V s1[S], s2[S];
   double b0[S], b1[S], b2[S], a1[S], a2[S];
-  bool round[S];
   for (int s = 0; s < S; ++s) {
     std::memcpy(&s1[s], refs[s].state, sizeof(V));
     std::memcpy(&s2[s], refs[s].state + W, sizeof(V));
@@ -91,40 +146,17 @@ template <int W, int S, bool kFromInput, bool kToOutput>
     b2[s] = c.b2;
     a1[s] = c.a1;
     a2[s] = c.a2;
-    round[s] = refs[s].round_after;
-  }
-  const float* source[W];
-  float* destination[W];
-  for (int l = 0; l < W; ++l) {
-    source[l] = kFromInput ? in[l] + offset : nullptr;
-    destination[l] = kToOutput ? out[l] + offset : nullptr;
   }
   for (std::uint32_t n = 0; n < frames; ++n) {
-    // Scratch rows are copied straight into (out of) the vector: staging them through a
-    // double[W] array made GCC split the copy into halves and stall on store
-    // forwarding every frame.
     V v;
-    if constexpr (kFromInput) {
-      double lanes[W];
-      for (int l = 0; l < W; ++l) lanes[l] = source[l][n];
-      std::memcpy(&v, lanes, sizeof(V));
-    } else {
-      std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
-    }
+    std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
     for (int s = 0; s < S; ++s) {
       const V y = b0[s] * v + s1[s];
       s1[s] = b1[s] * v + s2[s] - a1[s] * y;
       s2[s] = b2[s] * v - a2[s] * y;
       v = y;
-      if (round[s]) v = round_to_float<W>(v);  // same branch every frame: predicted
     }
-    if constexpr (kToOutput) {
-      double lanes[W];
-      std::memcpy(lanes, &v, sizeof(V));
-      for (int l = 0; l < W; ++l) destination[l][n] = static_cast<float>(lanes[l]);
-    } else {
-      std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
-    }
+    std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
   }
   for (int s = 0; s < S; ++s) {
     std::memcpy(refs[s].state, &s1[s], sizeof(V));
@@ -151,7 +183,7 @@ inline constexpr int kMaxSkewVectors = 4;
 /// stages; the stages before them are identity sections (y = x), so the input enters
 /// at lane 0 and the output always leaves from the last C lanes. Iteration t feeds
 /// frame t to stage 0 while stage k works on frame t - k.
-template <int W, int C, int V, bool kRounding>
+template <int W, int C, int V>
 [[gnu::always_inline]] inline void run_skewed(const SectionRef* __restrict refs,
                                               std::uint32_t count, const float* const* in,
                                               float* const* out, std::uint32_t frames) noexcept {
@@ -162,7 +194,7 @@ template <int W, int C, int V, bool kRounding>
   constexpr int kStages = kLanes / C;
   const int first = kStages - static_cast<int>(count);  // stage of refs[0]
 
-  // Per-lane coefficients, state, stage number and rounding flag; identity stages
+  // Per-lane coefficients, state and stage number; identity stages
   // (and their state, which stays zero) fill the front.
   alignas(64) double lane[7][kLanes];
   for (int j = 0; j < kLanes; ++j) {
@@ -184,7 +216,6 @@ template <int W, int C, int V, bool kRounding>
     lane[6][j] = s2;
   }
   Vec b0[V], b1[V], b2[V], a1[V], a2[V], s1[V], s2[V], stage[V], y[V];
-  Mask round[V];
   for (int v = 0; v < V; ++v) {
     std::memcpy(&b0[v], &lane[0][v * W], sizeof(Vec));
     std::memcpy(&b1[v], &lane[1][v * W], sizeof(Vec));
@@ -193,11 +224,7 @@ template <int W, int C, int V, bool kRounding>
     std::memcpy(&a2[v], &lane[4][v * W], sizeof(Vec));
     std::memcpy(&s1[v], &lane[5][v * W], sizeof(Vec));
     std::memcpy(&s2[v], &lane[6][v * W], sizeof(Vec));
-    for (int l = 0; l < W; ++l) {
-      const int j = v * W + l, st = j / C;
-      stage[v][l] = st;
-      round[v][l] = st >= first && refs[st - first].round_after ? -1 : 0;
-    }
+    for (int l = 0; l < W; ++l) stage[v][l] = (v * W + l) / C;
     y[v] = Vec{};
   }
 
@@ -230,10 +257,7 @@ template <int W, int C, int V, bool kRounding>
         s1[v] = s1n;
         s2[v] = s2n;
       }
-      if constexpr (kRounding)
-        y[v] = round[v] ? round_to_float<W>(yn) : yn;
-      else
-        y[v] = yn;
+      y[v] = yn;
     }
     if constexpr (kOutput) {
       const std::int64_t n = t - (kStages - 1);

@@ -1,11 +1,20 @@
-// SosFilter::process_chain: several filters run as one cascade give bit for bit what
-// the filters give one by one through float buffers, whatever the channel count (lane
-// groups of every width, the skewed kernel and passes) and however the signal is cut
-// into blocks; and the skewed kernel (few channels) agrees with the channel-wide one.
+// SosFilter::process_chain: several filters run as one cascade give what the filters
+// give one by one through float buffers, to float precision, whatever the channel
+// count (lane groups of every width, the skewed kernel and passes) and however the
+// signal is cut into blocks; and the skewed kernel (few channels) agrees with the
+// channel-wide one.
+//
+// Tolerance: 2e-6 absolute on Gaussian noise of sigma 0.3 (peaks near 1.5).
+// The chain keeps the signal in double between filters where the one-by-one path
+// rounds it to float (relative 6e-8 per filter), and the kernels may contract a
+// multiply-add differently (FMA); the largest difference seen is 6e-8, one float
+// step. A kernel that mixed up sections, channels, state or block edges is off by
+// orders of magnitude more.
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <random>
 #include <vector>
@@ -50,16 +59,20 @@ std::vector<SosFilter*> pointers(const std::vector<std::unique_ptr<SosFilter>>& 
   return p;
 }
 
-bool same_samples(AudioBuffer& a, AudioBuffer& b, std::uint32_t channels, std::uint32_t frames) {
+constexpr double kTolerance = 2e-6;
+
+double max_difference(AudioBuffer& a, AudioBuffer& b, std::uint32_t channels,
+                      std::uint32_t frames) {
+  double worst = 0.0;
   for (std::uint32_t c = 0; c < channels; ++c)
     for (std::uint32_t i = 0; i < frames; ++i)
-      if (a.view().channels[c][i] != b.view().channels[c][i]) return false;
-  return true;
+      worst = std::max(worst, std::abs(double(a.view().channels[c][i]) - b.view().channels[c][i]));
+  return worst;
 }
 
 }  // namespace
 
-TEST_CASE("a chain run as one cascade equals its filters run one by one (bit-exact, any blocks)",
+TEST_CASE("a chain run as one cascade equals its filters run one by one (any blocks)",
           "[dsp][sos][chain]") {
   // Chains of 2 to 20 sections: on an 8-lane CPU, stereo takes 1 to 4 skewed vectors,
   // and 20 sections (5 vectors) fall back to passes.
@@ -89,12 +102,12 @@ TEST_CASE("a chain run as one cascade equals its filters run one by one (bit-exa
                                  out_view.view(fused, start, n));
         start += n;
       }
-      REQUIRE(same_samples(fused, reference, channels, frames));
+      REQUIRE(max_difference(fused, reference, channels, frames) < kTolerance);
     }
   }
 }
 
-TEST_CASE("a stereo cascade gives the same bits as those two channels of an 8-channel one",
+TEST_CASE("a stereo cascade gives what those two channels of an 8-channel one give",
           "[dsp][sos][chain]") {
   // With AVX-512 or AVX2 the stereo cascade runs skewed (sections side by side in the
   // lanes) and the 8-channel one in passes (channels in the lanes).
@@ -110,7 +123,7 @@ TEST_CASE("a stereo cascade gives the same bits as those two channels of an 8-ch
     auto wide_filters = make_filters(8, chain);
     SosFilter::process_chain(pointers(narrow_filters), stereo.view(), narrow_out.view());
     SosFilter::process_chain(pointers(wide_filters), wide.view(), wide_out.view());
-    REQUIRE(same_samples(narrow_out, wide_out, 2, frames));
+    REQUIRE(max_difference(narrow_out, wide_out, 2, frames) < kTolerance);
   }
 }
 
@@ -129,5 +142,6 @@ TEST_CASE("process_chain runs in place and does not allocate", "[dsp][sos][chain
     SosFilter::process_chain(filters_b, in_place.view(), in_place.view());
     REQUIRE(counter.count() == 0);
   }
-  REQUIRE(same_samples(in_place, out_of_place, 2, frames));
+  // Same kernel, same arithmetic: in place is exact.
+  REQUIRE(max_difference(in_place, out_of_place, 2, frames) == 0.0);
 }

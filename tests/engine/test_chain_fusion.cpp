@@ -1,9 +1,11 @@
 // The compiler fuses runs of IIR filter nodes into one plan step (ChainFusable): the
-// output is bit-identical to the unfused plan, parameters still reach each node, and
+// output equals the unfused plan's to float precision (2e-6 on noise of sigma 0.3;
+// see tests/dsp/test_sos_chain.cpp for why), parameters still reach each node, and
 // nothing is fused where another reader could see the buffer between two nodes.
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,13 +58,13 @@ AudioBuffer run(Plan& plan, AudioBuffer& input, std::uint32_t block) {
 bool same_samples(AudioBuffer& a, AudioBuffer& b) {
   for (std::uint32_t c = 0; c < a.num_channels(); ++c)
     for (std::uint32_t i = 0; i < a.capacity_frames(); ++i)
-      if (a.view().channels[c][i] != b.view().channels[c][i]) return false;
+      if (std::abs(double(a.view().channels[c][i]) - b.view().channels[c][i]) >= 2e-6) return false;
   return true;
 }
 
 }  // namespace
 
-TEST_CASE("consecutive filter nodes run as one step, bit-identical to the unfused plan",
+TEST_CASE("consecutive filter nodes run as one step, equal to the unfused plan",
           "[engine][fusion]") {
   for (std::uint32_t channels : {1u, 2u, 8u}) {
     INFO(channels << " channels");
