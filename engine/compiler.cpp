@@ -1,5 +1,7 @@
 #include "engine/compiler.h"
 
+#include "engine/chain_fusable.h"
+
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
@@ -268,6 +270,7 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
     std::uint32_t channels;
   };
   std::vector<ViewPlan> in_views, out_views;
+  std::vector<std::size_t> step_vertex;  // the vertex each step runs
 
   for (std::size_t v : order) {
     Node& node = *nodes[v];
@@ -319,6 +322,7 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
     }
     step.output_count = std::uint32_t(node.output_ports().size());
     plan->steps_.push_back(step);
+    step_vertex.push_back(v);
 
     // Release: scratch inputs, sources whose last reader this was, unread outputs.
     for (auto b : scratch) pool.release(b);
@@ -340,6 +344,51 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
               "ch@buf" + std::to_string(out_views[out_view[v][p]].buffer);
     plan->describe_lines_.push_back(std::move(line));
     plan->order_ids_.push_back(ids[v]);
+  }
+
+  // Fuse runs of chainable nodes into one step each (engine/chain_fusable.h). B joins
+  // the run that A ends when B runs right after A and A's only output feeds only B's
+  // only input, through an alias (no gather): nothing else can see the buffer between
+  // them, so not writing it changes nothing.
+  if (options.fuse_chains) {
+    auto single_in_out = [&](std::size_t v) {
+      return nodes[v]->input_ports().size() == 1 && nodes[v]->output_ports().size() == 1;
+    };
+    auto feeds_only = [&](std::size_t a, std::size_t b, const Plan::Step& b_step) {
+      const auto& sources = incoming[b][0];
+      return readers[a][0] == 1 && !(ext_out && ext_out->first == a) &&
+             !(ext_in && ext_in->first == b) && sources.size() == 1 && sources[0]->from == a &&
+             b_step.gather_count == 0 && in_views[b_step.input_begin].alias;
+    };
+    std::vector<Plan::Step> fused;
+    for (std::size_t i = 0; i < plan->steps_.size();) {
+      Plan::Step head = plan->steps_[i];
+      const std::size_t head_vertex = step_vertex[i];
+      auto* fusable = dynamic_cast<ChainFusable*>(nodes[head_vertex].get());
+      std::size_t last = i;
+      if (fusable && single_in_out(head_vertex)) {
+        while (last + 1 < plan->steps_.size() && last + 1 - i < ChainFusable::kMaxChain) {
+          const std::size_t a = step_vertex[last], b = step_vertex[last + 1];
+          if (!single_in_out(b) || !feeds_only(a, b, plan->steps_[last + 1]) ||
+              !fusable->can_chain_with(*nodes[b]))
+            break;
+          ++last;
+        }
+      }
+      if (last > i) {
+        head.fusable = fusable;
+        head.chain_begin = std::uint32_t(plan->chain_nodes_.size());
+        head.chain_count = std::uint32_t(last - i + 1);
+        for (std::size_t k = i; k <= last; ++k) plan->chain_nodes_.push_back(plan->steps_[k].node);
+        head.output_begin = plan->steps_[last].output_begin;
+        std::string line = "fused into one step:";
+        for (std::size_t k = i; k <= last; ++k) line += " " + ids[step_vertex[k]];
+        plan->describe_lines_.push_back(std::move(line));
+      }
+      fused.push_back(head);
+      i = last + 1;
+    }
+    plan->steps_ = std::move(fused);
   }
 
   // Materialise buffers and the views into them.

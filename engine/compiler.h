@@ -28,6 +28,9 @@ struct CompileOptions {
   std::uint32_t max_block = 512;
   /// Channels of the external input (Graph::set_input), e.g. 2 for stereo buffers.
   std::uint32_t input_channels = 2;
+  /// Run chains of fusable nodes (consecutive IIR filters) as one step each
+  /// (engine/chain_fusable.h). Same output either way; off only to compare.
+  bool fuse_chains = true;
 };
 
 class Compiler {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/chain_fusable.h"
+
 namespace fxgraph {
 
 const AudioView& Plan::source_view(std::uint32_t source) const noexcept {
@@ -50,7 +52,10 @@ void Plan::run(const AudioView& in, const AudioView& out, std::uint32_t frames,
     ctx.position = position;
     ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
     ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
-    step.node->process(ctx);
+    if (step.chain_count > 1)
+      step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
+    else
+      step.node->process(ctx);
   }
 
   if (out.channels == nullptr) return;

@@ -29,6 +29,8 @@
 
 namespace fxgraph {
 
+class ChainFusable;
+
 class Plan {
  public:
   /// Runs every step once. `in`/`out` are the external input and output (may be empty
@@ -62,8 +64,12 @@ class Plan {
   struct Step {
     Node* node;
     std::uint32_t input_begin, input_count;    ///< into input_views_
-    std::uint32_t output_begin, output_count;  ///< into output_views_
+    std::uint32_t output_begin, output_count;  ///< into output_views_ (a chain: its last node's)
     std::uint32_t gather_begin, gather_count;  ///< into gathers_
+    /// A fused chain (chain_count > 1): `fusable` (the first node) runs
+    /// chain_nodes_[chain_begin, chain_begin + chain_count) as one step.
+    ChainFusable* fusable;
+    std::uint32_t chain_begin, chain_count;
   };
   /// Source index meaning "the external input".
   static constexpr std::uint32_t kExternalInput = 0xffffffffu;
@@ -78,6 +84,7 @@ class Plan {
   std::int64_t output_view_ = -1;  ///< output_views_ index of the external output
 
   std::vector<Step> steps_;
+  std::vector<Node*> chain_nodes_;  ///< the nodes of fused chains (see Step)
   std::vector<Gather> gathers_;
   std::vector<AudioView> input_views_;
   std::vector<AudioView> output_views_;

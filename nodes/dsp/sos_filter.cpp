@@ -1,11 +1,18 @@
 #include "nodes/dsp/sos_filter.h"
 
+// The kernels (sos_kernels.h) pass vector values between always-inlined helpers. GCC
+// warns that such values would be passed differently with and without AVX (-Wpsabi,
+// reported at the end of the file); since every helper is inlined, no call with that
+// ABI is ever made.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "engine/errors.h"
 #include "nodes/dsp/denormals.h"
+#include "nodes/dsp/sos_kernels.h"
 
 namespace fxgraph::dsp {
 namespace {
@@ -16,158 +23,94 @@ constexpr std::uint32_t kMaxSectionsLimit = 4096;
 // (4 sections x 2 states = 8 vector registers; the coefficients need 20 more).
 constexpr std::uint32_t kSectionsPerPass = 4;
 
-// Lanes<W>: the samples of W channels at one instant, processed as one value. W > 1
-// uses the GCC/Clang vector extension: portable C++ arithmetic (+, -, * and scalar
-// broadcast) on a fixed-size vector, which the compiler lowers to whatever SIMD
-// registers the target has (one AVX-512 register for 8 doubles, two AVX2 or four SSE2
-// registers otherwise). No instruction-set intrinsics: the code is the same for every
-// target. W = 1 is a plain double. Values of these types never cross a function call
-// (everything below is inlined), so their ABI does not matter.
-template <int W>
-struct LanesOf;
-template <>
-struct LanesOf<1> {
-  using type = double;
-};
-template <>
-struct LanesOf<2> {
-  typedef double type __attribute__((vector_size(2 * sizeof(double))));
-};
-template <>
-struct LanesOf<4> {
-  typedef double type __attribute__((vector_size(4 * sizeof(double))));
-};
-template <>
-struct LanesOf<8> {
-  typedef double type __attribute__((vector_size(8 * sizeof(double))));
-};
-template <int W>
-using Lanes = typename LanesOf<W>::type;
-
-// Runs `frames` frames of a W-channel group through S sections (TDF-II). S and W are
-// compile-time, so the section loop unrolls and the S x 2 state values (one Lanes each)
-// live in registers for the whole call; keeping them in memory instead puts a
-// store-to-load round trip into every section's recursion (measured 2.4x slower).
-// The input is either the group's planar float channels (kFromInput; in[l] + offset)
-// or a [frame][lane] double scratch; the output likewise (kToOutput). Reading the
-// planar channels directly, rather than transposing through the scratch, saves a
-// third of the time with AVX2. Each frame reads all lanes before writing any, so in
-// and out may be the same memory.
-template <int W, int S, bool kFromInput, bool kToOutput>
-[[gnu::always_inline]] inline void run_pass(const Biquad* __restrict c, double* __restrict state,
-                                            const float* const* in, float* const* out,
-                                            std::uint32_t offset, double* __restrict scratch,
-                                            std::uint32_t frames) noexcept {
-  using V = Lanes<W>;
-  V s1[S], s2[S];
-  double b0[S], b1[S], b2[S], a1[S], a2[S];
-  for (int s = 0; s < S; ++s) {
-    std::memcpy(&s1[s], state + (2 * s) * W, sizeof(V));
-    std::memcpy(&s2[s], state + (2 * s + 1) * W, sizeof(V));
-    b0[s] = c[s].b0;
-    b1[s] = c[s].b1;
-    b2[s] = c[s].b2;
-    a1[s] = c[s].a1;
-    a2[s] = c[s].a2;
-  }
-  const float* source[W];
-  float* destination[W];
-  for (int l = 0; l < W; ++l) {
-    source[l] = kFromInput ? in[l] + offset : nullptr;
-    destination[l] = kToOutput ? out[l] + offset : nullptr;
-  }
-  for (std::uint32_t n = 0; n < frames; ++n) {
-    // Scratch rows are copied straight into (out of) the vector: staging them through a
-    // double[W] array made GCC split the copy into halves and stall on store
-    // forwarding every frame.
-    V v;
-    if constexpr (kFromInput) {
-      double lanes[W];
-      for (int l = 0; l < W; ++l) lanes[l] = source[l][n];
-      std::memcpy(&v, lanes, sizeof(V));
-    } else {
-      std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
-    }
-    for (int s = 0; s < S; ++s) {
-      const V y = b0[s] * v + s1[s];
-      s1[s] = b1[s] * v + s2[s] - a1[s] * y;
-      s2[s] = b2[s] * v - a2[s] * y;
-      v = y;
-    }
-    if constexpr (kToOutput) {
-      double lanes[W];
-      std::memcpy(lanes, &v, sizeof(V));
-      for (int l = 0; l < W; ++l) destination[l][n] = static_cast<float>(lanes[l]);
-    } else {
-      std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
-    }
-  }
-  for (int s = 0; s < S; ++s) {
-    std::memcpy(state + (2 * s) * W, &s1[s], sizeof(V));
-    std::memcpy(state + (2 * s + 1) * W, &s2[s], sizeof(V));
-  }
-}
+using kernels::SectionRef;
 
 // A pass of 1..4 sections (runtime count) with the compile-time kernel to match.
-template <int W, bool kFromInput, bool kToOutput>
-[[gnu::always_inline]] inline void run_pass_of(std::uint32_t sections, const Biquad* c,
-                                               double* state, const float* const* in,
-                                               float* const* out, std::uint32_t offset,
+template <int W>
+[[gnu::always_inline]] inline void run_pass_of(std::uint32_t sections, const SectionRef* refs,
                                                double* scratch, std::uint32_t frames) noexcept {
+  using kernels::run_pass;
   switch (sections) {
     case 1:
-      run_pass<W, 1, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      run_pass<W, 1>(refs, scratch, frames);
       break;
     case 2:
-      run_pass<W, 2, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      run_pass<W, 2>(refs, scratch, frames);
       break;
     case 3:
-      run_pass<W, 3, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      run_pass<W, 3>(refs, scratch, frames);
       break;
     default:
-      run_pass<W, 4, kFromInput, kToOutput>(c, state, in, out, offset, scratch, frames);
+      run_pass<W, 4>(refs, scratch, frames);
       break;
   }
 }
 
-// One channel group over a whole block. Up to four sections: one pass straight from
-// the input to the output. More: per chunk of kChunkFrames, the first pass reads the
-// input into the double scratch, middle passes work in the scratch, the last writes
-// the output (the intermediate signal stays double, so the result does not depend on
-// how the cascade is split into passes, nor on the block or chunk boundaries).
+// One channel group of W lanes over a whole block with run_pass: per chunk of
+// kChunkFrames, the planar input is transposed into the double scratch, passes of up to
+// four sections run over it, and the result is transposed out. The signal between
+// passes stays double, so the result does not depend on how the cascade is split into
+// passes, nor on the block or chunk boundaries.
 template <int W>
-[[gnu::always_inline]] inline void run_group(const Biquad* coefficients, std::uint32_t count,
-                                             double* state, double* scratch, const float* const* in,
-                                             float* const* out, std::uint32_t frames) noexcept {
-  if (count == 0) {
-    for (int l = 0; l < W; ++l)
-      if (out[l] != in[l]) std::memmove(out[l], in[l], frames * sizeof(float));
-    return;
-  }
-  if (count <= kSectionsPerPass) {
-    run_pass_of<W, true, true>(count, coefficients, state, in, out, 0, scratch, frames);
-    return;
-  }
+[[gnu::always_inline]] inline void run_passes(const SectionRef* refs, std::uint32_t count,
+                                              double* scratch, const float* const* in,
+                                              float* const* out, std::uint32_t frames) noexcept {
   // Balanced passes (5 sections: 3 + 2, not 4 + 1): a pass costs at least one
   // section's recursion latency per frame however few sections it holds.
   const std::uint32_t passes = (count + kSectionsPerPass - 1) / kSectionsPerPass;
   const std::uint32_t base = count / passes, longer = count % passes;
   for (std::uint32_t start = 0; start < frames; start += SosFilter::kChunkFrames) {
     const std::uint32_t n = std::min(frames - start, SosFilter::kChunkFrames);
+    kernels::load_rows<W>(in, start, n, scratch);
     std::uint32_t first = 0;
     for (std::uint32_t p = 0; p < passes; ++p) {
       const std::uint32_t size = base + (p < longer ? 1 : 0);
-      const Biquad* c = coefficients + first;
-      double* st = state + static_cast<std::size_t>(first) * 2 * W;
-      if (p == 0)
-        run_pass_of<W, true, false>(size, c, st, in, out, start, scratch, n);
-      else if (p + 1 < passes)
-        run_pass_of<W, false, false>(size, c, st, in, out, start, scratch, n);
-      else
-        run_pass_of<W, false, true>(size, c, st, in, out, start, scratch, n);
+      run_pass_of<W>(size, refs + first, scratch, n);
       first += size;
     }
+    kernels::store_rows<W>(scratch, n, out, start);
   }
+}
+
+// A C-channel group with run_skewed on W-lane vectors, when the cascade fits in
+// kMaxSkewVectors of them. Returns false when it does not (the caller runs passes).
+template <int W, int C>
+[[gnu::always_inline]] inline bool run_skewed_of(const SectionRef* refs, std::uint32_t count,
+                                                 const float* const* in, float* const* out,
+                                                 std::uint32_t frames) noexcept {
+  using kernels::run_skewed;
+  switch ((count * C + W - 1) / W) {
+    case 1:
+      run_skewed<W, C, 1>(refs, count, in, out, frames);
+      return true;
+    case 2:
+      run_skewed<W, C, 2>(refs, count, in, out, frames);
+      return true;
+    case 3:
+      run_skewed<W, C, 3>(refs, count, in, out, frames);
+      return true;
+    case 4:
+      run_skewed<W, C, 4>(refs, count, in, out, frames);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One channel group of `lanes` channels through `count` (> 0) sections, on a CPU whose
+// registers hold W doubles: skewed (sections side by side in the lanes) when the group
+// is narrower than a register and has two or more sections, else in passes. Skewing
+// needs at least 4 lanes to gain anything (measured), so plain SSE2 runs passes only.
+template <int W>
+[[gnu::always_inline]] inline bool run_skewed_group(std::uint32_t lanes, const SectionRef* refs,
+                                                    std::uint32_t count, const float* const* in,
+                                                    float* const* out,
+                                                    std::uint32_t frames) noexcept {
+  if (lanes == 1) return run_skewed_of<W, 1>(refs, count, in, out, frames);
+  if (lanes == 2) return run_skewed_of<W, 2>(refs, count, in, out, frames);
+  if constexpr (W >= 8)
+    if (lanes == 4) return run_skewed_of<W, 4>(refs, count, in, out, frames);
+  return false;
 }
 
 // The hot loop is compiled several times for different instruction sets and the best
@@ -212,21 +155,29 @@ std::uint32_t native_lanes() noexcept {
 }
 
 FXGRAPH_SOS_TARGET_CLONES
-void run_group_any(std::uint32_t lanes, const Biquad* coefficients, std::uint32_t count,
-                   double* state, double* chunk, const float* const* in, float* const* out,
+void run_group_any(std::uint32_t native, std::uint32_t lanes, const SectionRef* refs,
+                   std::uint32_t count, double* scratch, const float* const* in, float* const* out,
                    std::uint32_t frames) noexcept {
+  if (count >= 2 && lanes < native) {
+    bool done = false;
+    if (native == 8)
+      done = run_skewed_group<8>(lanes, refs, count, in, out, frames);
+    else if (native == 4)
+      done = run_skewed_group<4>(lanes, refs, count, in, out, frames);
+    if (done) return;
+  }
   switch (lanes) {
     case 8:
-      run_group<8>(coefficients, count, state, chunk, in, out, frames);
+      run_passes<8>(refs, count, scratch, in, out, frames);
       break;
     case 4:
-      run_group<4>(coefficients, count, state, chunk, in, out, frames);
+      run_passes<4>(refs, count, scratch, in, out, frames);
       break;
     case 2:
-      run_group<2>(coefficients, count, state, chunk, in, out, frames);
+      run_passes<2>(refs, count, scratch, in, out, frames);
       break;
     default:
-      run_group<1>(coefficients, count, state, chunk, in, out, frames);
+      run_passes<1>(refs, count, scratch, in, out, frames);
       break;
   }
 }
@@ -248,9 +199,10 @@ void SosFilter::prepare(std::uint32_t channels, std::uint32_t max_sections) {
   // Groups as wide as a SIMD register, then narrower ones for the remainder: with
   // AVX2 (4 lanes), 8 channels -> 4 + 4; 6 -> 4 + 2; 7 -> 4 + 2 + 1.
   groups_.clear();
+  native_lanes_ = std::min(native_lanes(), kMaxLanes);
   std::size_t state_size = 0;
   std::uint32_t channel = 0;
-  for (std::uint32_t lanes = std::min(native_lanes(), kMaxLanes); lanes >= 1; lanes /= 2) {
+  for (std::uint32_t lanes = native_lanes_; lanes >= 1; lanes /= 2) {
     while (channels - channel >= lanes) {
       groups_.push_back({channel, lanes, state_size});
       state_size += static_cast<std::size_t>(max_sections) * 2 * lanes;
@@ -283,15 +235,60 @@ void SosFilter::reset() noexcept {
   std::fill(state_.begin(), state_.end(), 0.0);
 }
 
+bool SosFilter::same_groups(const SosFilter& other) const noexcept {
+  if (channels_ != other.channels_ || groups_.size() != other.groups_.size()) return false;
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    if (groups_[i].first_channel != other.groups_[i].first_channel ||
+        groups_[i].lanes != other.groups_[i].lanes)
+      return false;
+  return true;
+}
+
 void SosFilter::process(const AudioView& in, const AudioView& out) noexcept {
+  SosFilter* self = this;
+  process_chain(std::span<SosFilter* const>(&self, 1), in, out);
+}
+
+void SosFilter::process_chain(std::span<SosFilter* const> filters, const AudioView& in,
+                              const AudioView& out) noexcept {
+  if (filters.empty()) return;
+  SosFilter& head = *filters[0];
   const std::uint32_t frames = std::min(in.num_frames, out.num_frames);
-  if (frames == 0 || in.num_channels < channels_ || out.num_channels < channels_) return;
+  if (frames == 0 || in.num_channels < head.channels_ || out.num_channels < head.channels_) return;
+
+  // The section list of one channel group, across all filters. Filters prepared for
+  // the same channel count share the group layout; anything else, or a cascade longer
+  // than the list holds, runs filter by filter (same result, one pass per filter).
+  std::uint32_t total = 0;
+  bool same_layout = true;
+  for (const SosFilter* f : filters) {
+    total += f->num_sections_;
+    same_layout = same_layout && head.same_groups(*f);
+  }
+  if (!same_layout || total > kMaxChainSections) {
+    filters[0]->process_chain(filters.first(1), in, out);
+    for (SosFilter* f : filters.subspan(1))
+      f->process_chain(std::span<SosFilter* const>(&f, 1), out, out);
+    return;
+  }
+  if (total == 0) {
+    for (std::uint32_t c = 0; c < head.channels_; ++c)
+      if (out.channels[c] != in.channels[c])
+        std::memmove(out.channels[c], in.channels[c], frames * sizeof(float));
+    return;
+  }
 
   ScopedFlushDenormals flush_denormals;
-  for (const Group& g : groups_) {
-    run_group_any(g.lanes, coefficients_.data(), num_sections_, state_.data() + g.state_offset,
-                  scratch_.data(), in.channels + g.first_channel, out.channels + g.first_channel,
-                  frames);
+  SectionRef refs[kMaxChainSections];
+  for (std::size_t gi = 0; gi < head.groups_.size(); ++gi) {
+    const Group& g = head.groups_[gi];
+    std::uint32_t count = 0;
+    for (SosFilter* f : filters)
+      for (std::uint32_t s = 0; s < f->num_sections_; ++s)
+        refs[count++] = {&f->coefficients_[s],
+                         f->state_.data() + g.state_offset + std::size_t(s) * 2 * g.lanes};
+    run_group_any(head.native_lanes_, g.lanes, refs, count, head.scratch_.data(),
+                  in.channels + g.first_channel, out.channels + g.first_channel, frames);
   }
 }
 

@@ -15,20 +15,25 @@
 //     double. TDF-II has the best round-off behaviour of the direct forms for floating
 //     point and needs two state values per section; double keeps low, narrow sections
 //     (poles within 1e-4 of z = 1) accurate, which float cannot.
-//   - Layout for SIMD: channels are processed side by side in groups as wide as one
-//     SIMD register of doubles (8 lanes with AVX-512, 4 with AVX2, 2 otherwise; the
-//     remainder in narrower groups). Each frame of a group runs through the sections
-//     in passes of up to four, whose state stays in registers for the whole pass. Up
-//     to four sections (order <= 8) take one pass straight from the planar input to
-//     the output; longer cascades are walked in chunks of kChunkFrames through a small
-//     double scratch ([frame][lane]). The arithmetic is written once, on GCC/Clang
-//     vector-extension types (no intrinsics), and the hot loop is compiled for
-//     AVX-512, AVX2+FMA and baseline x86-64; the variant for the running CPU is chosen
-//     at load time (see sos_filter.cpp).
-//   - Speed, 60 s x 8 channels at 44.1 kHz through 4 sections on one core of a
-//     2.1 GHz AMD EPYC (Zen 4) VM: about 18 ms with the AVX-512 variant this CPU
-//     runs, 22 ms with AVX2+FMA only, 55 ms with baseline SSE2 (best of several runs,
-//     thread CPU time).
+//   - Layout for SIMD: channels are processed in groups as wide as one SIMD register
+//     of doubles (8 lanes with AVX-512, 4 with AVX2, 2 otherwise; the remainder in
+//     narrower groups). Two kernels (nodes/dsp/sos_kernels.h):
+//       * passes: the group's lanes are its channels. Per chunk of kChunkFrames the
+//         planar input is transposed into a [frame][lane] double scratch (in
+//         registers, W frames at a time), passes of up to four sections run over it
+//         with their state in registers, and the result is transposed back.
+//       * skewed, for a group narrower than a register with two or more sections
+//         (stereo on AVX-512): the lanes are (section, channel) pairs and section k
+//         works on frame t - k while section 0 takes frame t, so one vector operation
+//         advances several sections; no section waits on another's recursion.
+//     The arithmetic is written once, on GCC/Clang vector-extension types (no
+//     intrinsics), and compiled for AVX-512, AVX2+FMA and baseline x86-64; the
+//     variant for the running CPU is chosen at load time (see sos_filter.cpp).
+//   - Chains: process_chain runs several filters' sections as one cascade, which is
+//     how the compiler runs consecutive filter nodes (engine/chain_fusable.h).
+//   - Speed (bench/README.md): 60 s x 8 channels at 44.1 kHz through four one-section
+//     filters as a chain, about 19 ms on one core of a 2.1 GHz AMD EPYC (Zen 4) VM;
+//     10 minutes of stereo at 48 kHz through 7 sections and a gain, about 120 ms.
 //   - Denormals are flushed to zero during process() (see denormals.h for why).
 //
 // Threads
@@ -37,6 +42,7 @@
 //   with each other; a node calls set_sections() between two process() calls).
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/audio_view.h"
@@ -71,6 +77,17 @@ class SosFilter {
   /// the common frames are processed, and with too few channels nothing is done.)
   void process(const AudioView& in, const AudioView& out) noexcept;
 
+  /// Runs `filters` as one cascade (audio thread): in -> filters[0] -> ... -> out, in
+  /// one walk over the block instead of one per filter, which hides each section's
+  /// recursion latency behind the others'. The signal stays double between filters,
+  /// where process() on each in turn would round it to float in between, so the two
+  /// agree to float precision (tests/dsp/test_sos_chain.cpp bounds the difference),
+  /// and the chain is the more exact. Filters prepared for different channel counts,
+  /// or more than kMaxChainSections sections in all, simply run in turn. in and out
+  /// may be the same memory. The filters must be distinct.
+  static void process_chain(std::span<SosFilter* const> filters, const AudioView& in,
+                            const AudioView& out) noexcept;
+
   std::uint32_t num_channels() const noexcept { return channels_; }
   std::uint32_t num_sections() const noexcept { return num_sections_; }
   std::uint32_t max_sections() const noexcept { return max_sections_; }
@@ -79,6 +96,8 @@ class SosFilter {
   static constexpr std::uint32_t kChunkFrames = 128;
   /// Widest channel group processed side by side.
   static constexpr std::uint32_t kMaxLanes = 8;
+  /// Most sections process_chain runs as one cascade.
+  static constexpr std::uint32_t kMaxChainSections = 128;
 
  private:
   struct Group {
@@ -86,10 +105,13 @@ class SosFilter {
     std::uint32_t lanes;       // 8, 4, 2 or 1
     std::size_t state_offset;  // into state_: [section][s1|s2][lane] doubles
   };
+  /// Same channel groups (process_chain can walk both filters' sections together).
+  bool same_groups(const SosFilter& other) const noexcept;
 
   std::uint32_t channels_ = 0;
   std::uint32_t max_sections_ = 0;
   std::uint32_t num_sections_ = 0;
+  std::uint32_t native_lanes_ = 1;    // doubles per SIMD register on this CPU
   std::vector<Biquad> coefficients_;  // max_sections entries, the first num_sections_ used
   std::vector<Group> groups_;
   std::vector<double> state_;

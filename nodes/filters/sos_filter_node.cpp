@@ -1,6 +1,7 @@
 #include "nodes/filters/sos_filter_node.h"
 
 #include <algorithm>
+#include <array>
 
 namespace fxgraph::filters {
 
@@ -42,6 +43,24 @@ void SosFilterNode::on_parameter(std::size_t index, double value) noexcept {
   SectionArray sections;
   if (design(std::span<const double>(values.data(), count), prepared_info().sample_rate, sections))
     sos_.set_sections(sections.sections.data(), sections.count);
+}
+
+bool SosFilterNode::can_chain_with(const Node& next) const noexcept {
+  const auto* filter = dynamic_cast<const SosFilterNode*>(&next);
+  return filter != nullptr && filter->sos_.num_channels() == sos_.num_channels();
+}
+
+void SosFilterNode::process_chain(std::span<Node* const> chain,
+                                  const ProcessContext& ctx) noexcept {
+  // The compiler only chains nodes this one accepted: all SosFilterNodes.
+  std::array<dsp::SosFilter*, ChainFusable::kMaxChain> filters{};
+  const std::size_t count = std::min(chain.size(), filters.size());
+  for (std::size_t i = 0; i < count; ++i) filters[i] = &static_cast<SosFilterNode*>(chain[i])->sos_;
+  const AudioView& in = ctx.inputs[0];
+  const AudioView& out = ctx.outputs[0];
+  dsp::SosFilter::process_chain(std::span<dsp::SosFilter* const>(filters.data(), count),
+                                AudioView{in.channels, in.num_channels, ctx.frames},
+                                AudioView{out.channels, out.num_channels, ctx.frames});
 }
 
 void SosFilterNode::do_process(const ProcessContext& ctx) noexcept {

@@ -17,12 +17,17 @@
 //     requested value, so get_parameter() still reports what is running. The audio
 //     thread never throws: should an invalid design reach it anyway, the previous
 //     coefficients stay.
+//   - Chains run as one cascade: consecutive filter nodes of the same width are fused
+//     by the compiler (engine/chain_fusable.h) and run through
+//     dsp::SosFilter::process_chain (the same result to float precision as running
+//     them one by one, faster).
 
 #include <array>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "engine/chain_fusable.h"
 #include "engine/node.h"
 #include "nodes/dsp/iir_design.h"
 #include "nodes/dsp/sos_filter.h"
@@ -36,8 +41,11 @@ using dsp::IirSpec;
 using dsp::kMaxSections;
 using dsp::SectionArray;
 
-class SosFilterNode : public Node {
+class SosFilterNode : public Node, public ChainFusable {
  public:
+  bool can_chain_with(const Node& next) const noexcept override;
+  void process_chain(std::span<Node* const> chain, const ProcessContext& ctx) noexcept override;
+
   /// Most parameters a filter node declares (sizes the audio thread's value array).
   static constexpr std::size_t kMaxParameters = 8;
 
