@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <string>
+
+#include "engine/errors.h"
 
 #include "nodes/dsp/denormals.h"
 
@@ -36,9 +39,18 @@ void EchoNode::on_parameter(std::size_t index, double value) noexcept {
   mix_.set_target(value);
 }
 
+void EchoNode::on_request(std::size_t index, double value) {
+  if (index == kDelay && is_prepared() && value > double(longest_))
+    throw ParameterError(type() + ": delay " + std::to_string(std::uint32_t(value)) +
+                         " samples is longer than the " + std::to_string(longest_) +
+                         " this running echo has room for; configure it before the node starts");
+}
+
 void EchoNode::on_prepare(const PrepareInfo& info) {
   channels_ = info.output_channels.empty() ? 1 : info.output_channels[0];
-  capacity_ = std::bit_ceil(kMaxDelay + 1);
+  const auto room = std::uint32_t(std::min(double(kMaxDelay), kMinLineSeconds * info.sample_rate));
+  longest_ = std::max(std::uint32_t(value(kDelay)), room);
+  capacity_ = std::bit_ceil(longest_ + 1);
   mask_ = capacity_ - 1;
   lines_.assign(std::size_t(channels_) * capacity_, 0.0f);
   ramp_.assign(info.max_block, 0.0f);
@@ -61,7 +73,7 @@ void EchoNode::do_process(const ProcessContext& ctx) noexcept {
   const std::uint32_t channels = std::min(out.num_channels, channels_);
   if (channels == 0 || in.num_channels == 0) return;
 
-  const std::uint32_t delay = std::clamp<std::uint32_t>(std::uint32_t(value(kDelay)), 1, kMaxDelay);
+  const std::uint32_t delay = std::clamp<std::uint32_t>(std::uint32_t(value(kDelay)), 1, longest_);
   const float decay = float(value(kDecay));
   const bool ramping = mix_.is_ramping();
   if (ramping)

@@ -152,6 +152,26 @@ TEST_CASE("echo repeats an impulse at multiples of the delay, each decay times t
   }
 }
 
+TEST_CASE("echo's line holds 2 s or the configured delay; a longer live delay is refused",
+          "[effects]") {
+  Engine engine(Graph::chain({make_effect("echo", {{"delay", 4800.0}})}),
+                {.sample_rate = kRate, .max_block = 256, .input_channels = 2});
+  engine.set_parameter("0.delay", 2.0 * kRate);  // within the 2-second line
+  CHECK(engine.get_parameter("0.delay") == 2.0 * kRate);
+  try {
+    engine.set_parameter("0.delay", 2.0 * kRate + 1);
+    FAIL("a delay longer than the line was accepted");
+  } catch (const ParameterError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("96000") && Catch::Contains("room for"));
+  }
+  CHECK(engine.get_parameter("0.delay") == 2.0 * kRate);  // the refused value is not kept
+
+  // Configured before the start, a long delay gets its line: an impulse comes back.
+  auto long_echo = make_effect("echo", {{"delay", 300000.0}, {"mix", 1.0}, {"decay", 0.5}});
+  const AudioBuffer out = render(long_echo, impulse(2, 300100), [] { return 4096u; });
+  CHECK(out.channel(0)[300000] == Approx(0.5).margin(1e-6));
+}
+
 // ---- reverb ----
 
 TEST_CASE("a reverb turns an impulse into a decaying tail", "[effects]") {
