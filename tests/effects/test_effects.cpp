@@ -2,7 +2,9 @@
 // invariance, tempo-synced times, realtime safety and stability.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "effects/effects_helpers.h"
 #include "engine/errors.h"
@@ -149,6 +151,29 @@ TEST_CASE("echo repeats an impulse at multiples of the delay, each decay times t
     CHECK(y[480] == Approx(0.5).margin(1e-6));
     CHECK(y[960] == Approx(0.25).margin(1e-6));
     CHECK(y[1440] == Approx(0.125).margin(1e-6));
+  }
+}
+
+TEST_CASE("echo follows its difference equation, with delays shorter and longer than a block",
+          "[effects]") {
+  // w[n] = x[n] + decay w[n - d], y[n] = (1 - mix) x[n] + mix w[n], computed here sample
+  // by sample in double; blocks of random size cross the line's wrap-around.
+  const AudioBuffer in = noise(2, kRate, 4, 0.5f);
+  for (double d : {1.0, 37.0, 1000.0, 70000.0}) {
+    INFO("delay " << d);
+    const auto delay = std::size_t(d);
+    const AudioBuffer out = render(
+        make_effect("echo", {{"delay", d}, {"decay", 0.6}, {"mix", 0.7}}), in, random_blocks(2));
+    for (std::uint32_t c = 0; c < 2; ++c) {
+      std::vector<double> w(in.capacity_frames(), 0.0);
+      double worst = 0.0;
+      for (std::size_t n = 0; n < w.size(); ++n) {
+        const double x = in.channel(c)[n];
+        w[n] = x + (n >= delay ? 0.6 * w[n - delay] : 0.0);
+        worst = std::max(worst, std::abs(0.3 * x + 0.7 * w[n] - out.channel(c)[n]));
+      }
+      CHECK(worst < 1e-5);
+    }
   }
 }
 
