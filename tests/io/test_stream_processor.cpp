@@ -13,49 +13,18 @@
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
 #include "nodes/routing/mix.h"
+#include "support/audio_files.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using fxgraph::test::make_gain;
+using fxgraph::test::read_all_samples;
+using fxgraph::test::unique_temp_dir;
+using fxgraph::test::write_noise_wav;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path temp_dir() {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("fxgraph-sp-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  return dir;
-}
-
-/// Writes `frames` frames of seeded stereo noise as a float WAV.
-void write_noise(const fs::path& path, std::uint32_t frames, std::uint32_t channels = 2) {
-  std::vector<std::shared_ptr<Node>> nodes;
-  Graph g;
-  g.add("noise", std::make_shared<NoiseNode>(channels, 42));
-  g.set_output({"noise", ""});
-  Engine engine(g, {.max_block = 1024});
-  AudioBuffer block(channels, 1024);
-  SndfileWriter writer(path.string(), 48000, channels, make_file_format(path.string(), "float"));
-  for (std::uint32_t done = 0; done < frames; done += 1024) {
-    const std::uint32_t n = std::min(1024u, frames - done);
-    engine.process(AudioView{}, block.view(n));
-    writer.write(block.view(n));
-  }
-  writer.commit();
-}
-
-std::vector<float> read_all(const fs::path& path) {
-  SndfileReader reader(path.string());
-  AudioBuffer buffer(reader.channels(), std::uint32_t(reader.frames()));
-  const std::uint32_t got = reader.read(buffer.view());
-  std::vector<float> samples;
-  for (std::uint32_t c = 0; c < reader.channels(); ++c)
-    samples.insert(samples.end(), buffer.channel(c), buffer.channel(c) + got);
-  return samples;
-}
-
 /// A chain with state and ramps: a mixer whose gain ramps, and two gains.
 Graph test_chain() {
   auto ramped = make_gain(1.0);
@@ -64,30 +33,30 @@ Graph test_chain() {
 }  // namespace
 
 TEST_CASE("chunked output equals whole-file output bit for bit", "[io][stream]") {
-  const fs::path dir = temp_dir();
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
   const std::uint32_t frames = 20000;
-  write_noise(dir / "in.wav", frames);
+  write_noise_wav(dir / "in.wav", frames);
 
   std::vector<std::vector<float>> results;
   for (std::uint32_t chunk : {1u, 4096u, 65536u, frames}) {
     const fs::path out = dir / ("out_" + std::to_string(chunk) + ".wav");
     StreamProcessor sp(test_chain(), chunk);
     sp.process_file((dir / "in.wav").string(), out.string());
-    results.push_back(read_all(out));
+    results.push_back(read_all_samples(out));
   }
   REQUIRE(results[0].size() == 2 * frames);
   for (std::size_t i = 1; i < results.size(); ++i) CHECK(results[i] == results[0]);
   // And it really processed: 0.8 * 1 * -0.5 of the input.
-  const auto input = read_all(dir / "in.wav");
+  const auto input = read_all_samples(dir / "in.wav");
   CHECK(results[0][100] == input[100] * 0.8f * 1.0f * -0.5f);
   fs::remove_all(dir);
 }
 
 TEST_CASE("the chunk range yields every frame in chunks of chunk_size", "[io][stream]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 10000, 1);
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
+  write_noise_wav(dir / "in.wav", 10000, 1);
   StreamProcessor sp(Graph::chain({make_gain(2.0)}), 4096);
-  const auto input = read_all(dir / "in.wav");
+  const auto input = read_all_samples(dir / "in.wav");
   std::vector<std::uint32_t> sizes;
   std::size_t at = 0;
   bool doubled = true;
@@ -103,19 +72,19 @@ TEST_CASE("the chunk range yields every frame in chunks of chunk_size", "[io][st
 }
 
 TEST_CASE("process_file refuses to overwrite its input", "[io][stream]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 1000);
-  const auto before = read_all(dir / "in.wav");
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
+  write_noise_wav(dir / "in.wav", 1000);
+  const auto before = read_all_samples(dir / "in.wav");
   StreamProcessor sp(Graph::chain({make_gain(0.5)}));
   REQUIRE_THROWS_WITH(sp.process_file((dir / "in.wav").string(), (dir / "./in.wav").string()),
                       Contains("is the input file"));
-  CHECK(read_all(dir / "in.wav") == before);
+  CHECK(read_all_samples(dir / "in.wav") == before);
   fs::remove_all(dir);
 }
 
 TEST_CASE("a failed process_file leaves the previous output untouched and no temporary",
           "[io][stream]") {
-  const fs::path dir = temp_dir();
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
   { std::ofstream(dir / "old.wav") << "previous contents"; }
   { std::ofstream(dir / "not_audio.wav") << "this is text, not a WAV file\n"; }
   StreamProcessor sp(Graph::chain({make_gain(0.5)}));
@@ -138,8 +107,8 @@ TEST_CASE("a graph without input or output is refused by StreamProcessor", "[io]
 }
 
 TEST_CASE("normalize in a file chain is exact: the output peak is the target", "[io][stream]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 30000);
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
+  write_noise_wav(dir / "in.wav", 30000);
   std::vector<std::vector<float>> results;
   for (std::uint32_t chunk : {1000u, 65536u}) {
     auto normalize = std::make_shared<NormalizeNode>();
@@ -147,7 +116,7 @@ TEST_CASE("normalize in a file chain is exact: the output peak is the target", "
     StreamProcessor sp(Graph::chain({make_gain(0.8), normalize}), chunk);
     const fs::path out = dir / ("norm_" + std::to_string(chunk) + ".wav");
     sp.process_file((dir / "in.wav").string(), out.string());
-    results.push_back(read_all(out));
+    results.push_back(read_all_samples(out));
   }
   float peak = 0.0f;
   for (float v : results[0]) peak = std::max(peak, std::abs(v));
@@ -157,14 +126,14 @@ TEST_CASE("normalize in a file chain is exact: the output peak is the target", "
 }
 
 TEST_CASE("normalize strategies: rms and per_channel reach their targets", "[io][stream]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 20000);
+  const fs::path dir = unique_temp_dir("fxgraph-sp");
+  write_noise_wav(dir / "in.wav", 20000);
   auto rms = std::make_shared<NormalizeNode>();
   rms->configure_parameter("peak", 0.1);
   rms->configure_parameter("strategy", NormalizeNode::rms);
   StreamProcessor(Graph::chain({rms}), 4096)
       .process_file((dir / "in.wav").string(), (dir / "rms.wav").string());
-  const auto samples = read_all(dir / "rms.wav");
+  const auto samples = read_all_samples(dir / "rms.wav");
   double squares = 0.0;
   for (float v : samples) squares += double(v) * v;
   CHECK(std::sqrt(squares / double(samples.size())) == Approx(0.1).epsilon(1e-4));
@@ -175,7 +144,7 @@ TEST_CASE("normalize strategies: rms and per_channel reach their targets", "[io]
   per_channel->configure_parameter("peak", 0.5);
   StreamProcessor(Graph::chain({make_gain(0.1), per_channel}), 4096)
       .process_file((dir / "in.wav").string(), (dir / "pc.wav").string());
-  const auto pc = read_all(dir / "pc.wav");
+  const auto pc = read_all_samples(dir / "pc.wav");
   float left = 0.0f, right = 0.0f;
   for (std::size_t i = 0; i < pc.size() / 2; ++i) left = std::max(left, std::abs(pc[i]));
   for (std::size_t i = pc.size() / 2; i < pc.size(); ++i) right = std::max(right, std::abs(pc[i]));

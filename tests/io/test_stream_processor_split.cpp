@@ -16,46 +16,17 @@
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/noise.h"
 #include "nodes/registry.h"
+#include "support/audio_files.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;
 using fxgraph::test::make_gain;
+using fxgraph::test::read_all_samples;
+using fxgraph::test::unique_temp_dir;
+using fxgraph::test::write_noise_wav;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path temp_dir() {
-  static int counter = 0;
-  fs::path dir = fs::temp_directory_path() /
-                 ("fxgraph-split-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_noise(const fs::path& path, std::uint32_t frames) {
-  Graph g;
-  g.add("noise", std::make_shared<NoiseNode>(2, 42));
-  g.set_output({"noise", ""});
-  Engine engine(g, {.max_block = 1024});
-  AudioBuffer block(2, 1024);
-  SndfileWriter writer(path.string(), 48000, 2, make_file_format(path.string(), "float"));
-  for (std::uint32_t done = 0; done < frames; done += 1024) {
-    const std::uint32_t n = std::min(1024u, frames - done);
-    engine.process(AudioView{}, block.view(n));
-    writer.write(block.view(n));
-  }
-  writer.commit();
-}
-
-std::vector<float> read_all(const fs::path& path) {
-  SndfileReader reader(path.string());
-  AudioBuffer buffer(reader.channels(), std::uint32_t(reader.frames()));
-  const std::uint32_t got = reader.read(buffer.view());
-  std::vector<float> samples;
-  for (std::uint32_t c = 0; c < reader.channels(); ++c)
-    samples.insert(samples.end(), buffer.channel(c), buffer.channel(c) + got);
-  return samples;
-}
-
 std::vector<std::string> entries(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
@@ -111,8 +82,8 @@ Graph with_side_branch(std::vector<std::shared_ptr<Node>> nodes, const std::stri
 
 TEST_CASE("normalize after DSP: the split run equals the whole-graph passes bit for bit",
           "[io][stream][multipass]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 70000);
+  const fs::path dir = unique_temp_dir("fxgraph-split");
+  write_noise_wav(dir / "in.wav", 70000);
   const std::string in = (dir / "in.wav").string();
 
   StreamProcessor(Graph::chain(dsp_nodes()), 4000).process_file(in, (dir / "split.wav").string());
@@ -130,20 +101,20 @@ TEST_CASE("normalize after DSP: the split run equals the whole-graph passes bit 
   std::vector<float> ranged_samples = chunks[0];
   ranged_samples.insert(ranged_samples.end(), chunks[1].begin(), chunks[1].end());
 
-  const auto split = read_all(dir / "split.wav");
+  const auto split = read_all_samples(dir / "split.wav");
   REQUIRE(split.size() == 2 * 70000);
   float peak = 0.0f;
   for (float v : split) peak = std::max(peak, std::abs(v));
   CHECK(peak == Approx(0.95f).epsilon(1e-6));
-  CHECK(split == read_all(dir / "whole.wav"));
+  CHECK(split == read_all_samples(dir / "whole.wav"));
   CHECK(split == ranged_samples);
   fs::remove_all(dir);
 }
 
 TEST_CASE("upstream of normalize runs once in a chain and once per pass with a side branch",
           "[io][stream][multipass]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 10000);
+  const fs::path dir = unique_temp_dir("fxgraph-split");
+  write_noise_wav(dir / "in.wav", 10000);
   const std::string in = (dir / "in.wav").string();
 
   auto counted = std::make_shared<CountingNode>();
@@ -155,16 +126,16 @@ TEST_CASE("upstream of normalize runs once in a chain and once per pass with a s
   StreamProcessor(with_side_branch({twice, std::make_shared<NormalizeNode>()}), 3000)
       .process_file(in, (dir / "b.wav").string());
   CHECK(twice->frames() == 20000);  // measure, then write
-  CHECK(read_all(dir / "a.wav") == read_all(dir / "b.wav"));
+  CHECK(read_all_samples(dir / "a.wav") == read_all_samples(dir / "b.wav"));
   fs::remove_all(dir);
 }
 
 TEST_CASE("the scratch file lives in the output's folder and is gone after success",
           "[io][stream][multipass]") {
-  const fs::path dir = temp_dir();
+  const fs::path dir = unique_temp_dir("fxgraph-split");
   const fs::path out_dir = dir / "out";
   fs::create_directories(out_dir);
-  write_noise(dir / "in.wav", 10000);
+  write_noise_wav(dir / "in.wav", 10000);
 
   // While the writing pass runs, one open descriptor is the scratch file: already
   // unlinked, in the output's folder.
@@ -190,8 +161,8 @@ TEST_CASE("the scratch file lives in the output's folder and is gone after succe
 
 TEST_CASE("a split run that fails leaves no scratch file, no temporary and no output",
           "[io][stream][multipass]") {
-  const fs::path dir = temp_dir();
-  write_noise(dir / "in.wav", 10000);
+  const fs::path dir = unique_temp_dir("fxgraph-split");
+  write_noise_wav(dir / "in.wav", 10000);
   const std::string in = (dir / "in.wav").string();
 
   SECTION("an exception in the writing pass") {
