@@ -10,20 +10,27 @@
  *
  *   xruns N, blocks N, dsp load mean X %, max Y %
  *
+ * Like `fxgraph jack`, it reads commands from stdin, one per line: `stats` prints that
+ * line now, `quit` (or the end of input) stops. bench/soak_jack.sh drives both clients
+ * with the same command sequence, so both are measured over the same window.
+ *
  * Build (done by bench/soak_jack.sh; deliberately not part of the CMake build):
  *   gcc -O2 -o passthrough_client bench/passthrough_client.c -ljack -lm
  * Run:
  *   passthrough_client [-s SERVER] [-n CLIENT] [-c CHANNELS] [-d SECONDS] [--connect]
- * It stops after SECONDS (default 10), on SIGINT/SIGTERM, or when the server quits. */
+ * It prints the stats line and stops after SECONDS (default: none, i.e. only on `quit`
+ * or the end of stdin), on SIGINT/SIGTERM, or when the server quits. */
 #define _GNU_SOURCE
 #include <jack/jack.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,8 +50,9 @@ static double sample_rate = 48000;
 
 static atomic_uint_fast64_t xruns;
 static atomic_uint_fast64_t blocks;
-static double load_sum; /* written by the process thread only, read after deactivation */
-static double load_max;
+/* Written by the process thread only; read by `stats` while it runs (hence atomic). */
+static _Atomic double load_sum;
+static _Atomic double load_max;
 static volatile sig_atomic_t stop_requested;
 static atomic_int server_gone;
 
@@ -97,8 +105,10 @@ static int process(jack_nframes_t frames, void* arg) {
     }
   }
   const double load = (now_seconds() - started) * sample_rate / (double)frames;
-  load_sum += load;
-  if (load > load_max) load_max = load;
+  atomic_store_explicit(&load_sum, atomic_load_explicit(&load_sum, memory_order_relaxed) + load,
+                        memory_order_relaxed);
+  if (load > atomic_load_explicit(&load_max, memory_order_relaxed))
+    atomic_store_explicit(&load_max, load, memory_order_relaxed);
   atomic_fetch_add(&blocks, 1);
   return 0;
 }
@@ -119,6 +129,32 @@ static void on_signal(int sig) {
   stop_requested = 1;
 }
 
+static void print_stats(void) {
+  const uint64_t n = atomic_load(&blocks);
+  printf("xruns %llu, blocks %llu, dsp load mean %.2f %%, max %.2f %%\n",
+         (unsigned long long)atomic_load(&xruns), (unsigned long long)n,
+         n ? 100.0 * atomic_load(&load_sum) / (double)n : 0.0, 100.0 * atomic_load(&load_max));
+  fflush(stdout);
+}
+
+/* Reads a byte of stdin (polled readable first): 1 to go on, 0 on `quit`, -1 at EOF. */
+static int handle_stdin(void) {
+  static char line[256];
+  static size_t used;
+  char c;
+  const ssize_t n = read(STDIN_FILENO, &c, 1);
+  if (n <= 0) return -1;
+  if (c != '\n') {
+    if (used + 1 < sizeof line) line[used++] = c;
+    return 1;
+  }
+  line[used] = '\0';
+  used = 0;
+  if (strcmp(line, "quit") == 0) return 0;
+  if (strcmp(line, "stats") == 0) print_stats();
+  return 1;
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: passthrough_client [-s SERVER] [-n CLIENT] [-c CHANNELS] [-d SECONDS] "
@@ -129,7 +165,7 @@ static void usage(void) {
 int main(int argc, char** argv) {
   const char* server = NULL;
   const char* name = "passthrough";
-  double seconds = 10.0;
+  double seconds = 0.0; /* 0: until `quit` or the end of stdin */
   int connect = 0;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "--connect") == 0) {
@@ -179,6 +215,9 @@ int main(int argc, char** argv) {
     fprintf(stderr, "passthrough_client: cannot activate the client\n");
     return 1;
   }
+  /* As `fxgraph jack` does once its client runs: lock what is mapped now, so both
+   * clients are measured on the same footing. */
+  if (mlockall(MCL_CURRENT) != 0) perror("passthrough_client: mlockall (playing on)");
   if (connect) {
     for (int ch = 0; ch < channels; ++ch) {
       char port[64];
@@ -189,16 +228,23 @@ int main(int argc, char** argv) {
     }
   }
 
-  const double deadline = now_seconds() + seconds;
-  while (!stop_requested && !atomic_load(&server_gone) && now_seconds() < deadline) usleep(10000);
+  /* Like `fxgraph jack`'s session: the main thread sleeps in poll() on stdin, waking
+   * every 10 ms to notice a signal, the deadline or a lost server. With -d, the end of
+   * stdin does not stop it (so `-d 10 </dev/null` runs 10 s, as before). */
+  const double deadline = seconds > 0 ? now_seconds() + seconds : 0;
+  int input_open = 1;
+  while (!stop_requested && !atomic_load(&server_gone) &&
+         (deadline == 0 || now_seconds() < deadline)) {
+    struct pollfd fd = {STDIN_FILENO, POLLIN, 0};
+    if (poll(&fd, input_open ? 1 : 0, 10) > 0 && (fd.revents & (POLLIN | POLLHUP | POLLERR))) {
+      const int more = handle_stdin();
+      if (more == 0 || (more < 0 && deadline == 0)) break; /* quit; EOF without -d */
+      if (more < 0) input_open = 0;                        /* EOF with -d: run it out */
+    }
+  }
   const int gone = atomic_load(&server_gone);
-  if (!gone) jack_deactivate(client); /* the process thread is done: load_* are ours */
-
-  const uint64_t n = atomic_load(&blocks);
-  printf("xruns %llu, blocks %llu, dsp load mean %.2f %%, max %.2f %%\n",
-         (unsigned long long)atomic_load(&xruns), (unsigned long long)n,
-         n ? 100.0 * load_sum / (double)n : 0.0, 100.0 * load_max);
-  fflush(stdout);
+  if (!gone) jack_deactivate(client);
+  if (seconds > 0) print_stats();
   jack_client_close(client);
   if (gone) {
     fprintf(stderr, "passthrough_client: JACK server shut down\n");

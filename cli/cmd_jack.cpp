@@ -22,16 +22,24 @@
 // self-pipe the signal handler writes to (the one async-signal-safe way to wake it),
 // with a timeout so a lost server is noticed within a tenth of a second even when
 // nobody types.
+//
+// Memory: once the client runs, the process's memory is locked (mlockall), as
+// realtime audio programs do, so the audio thread never waits for a page to be read
+// back (code and libraries are file pages the kernel may evict under memory pressure,
+// swap or not). If the lock is refused (RLIMIT_MEMLOCK, see `ulimit -l`), it says so
+// once on stderr and plays on.
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -283,6 +291,20 @@ void run_session(RealtimeProcessor& rt) {
   }
 }
 
+/// Locks the pages mapped now: called once the client is active, when everything the
+/// audio thread touches exists (engine buffers, port tables, JACK's thread and stack);
+/// the engine is not rebuilt while running. Not MCL_FUTURE: under a finite
+/// RLIMIT_MEMLOCK it would make the session's later allocations fail, not just the lock.
+void lock_memory() {
+  if (::mlockall(MCL_CURRENT) == 0) return;
+  const int error = errno;
+  std::fprintf(stderr,
+               "fxgraph: note: cannot lock memory (mlockall: %s); playing on, but the audio "
+               "thread may stall on page faults under memory pressure (raise `ulimit -l`, "
+               "e.g. membership of the 'audio' group)\n",
+               std::strerror(error));
+}
+
 /// The next power of two within StreamConfig's range: a YAML block_size is only a hint
 /// (the JACK server decides the period), so any whole number is accepted.
 std::uint32_t buffer_size_hint(std::uint32_t block) {
@@ -322,6 +344,7 @@ void run_jack(const JackCommandOptions& options) {
   } catch (const BackendNotAvailableError& e) {
     throw UsageError(e.what());  // nothing to play on: a problem with the request (exit 2)
   }
+  lock_memory();
 
   std::string in_ports, out_ports;
   for (const auto& port : jack.input_ports()) in_ports += " " + port;
