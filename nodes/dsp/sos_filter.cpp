@@ -26,35 +26,44 @@ constexpr std::uint32_t kSectionsPerPass = 4;
 using kernels::SectionRef;
 
 // A pass of 1..4 sections (runtime count) with the compile-time kernel to match.
-template <int W>
+template <int W, bool kDirect>
 [[gnu::always_inline]] inline void run_pass_of(std::uint32_t sections, const SectionRef* refs,
-                                               double* scratch, std::uint32_t frames) noexcept {
+                                               const float* const* in, float* const* out,
+                                               std::uint32_t offset, double* scratch,
+                                               std::uint32_t frames) noexcept {
   using kernels::run_pass;
   switch (sections) {
     case 1:
-      run_pass<W, 1>(refs, scratch, frames);
+      run_pass<W, 1, kDirect>(refs, in, out, offset, scratch, frames);
       break;
     case 2:
-      run_pass<W, 2>(refs, scratch, frames);
+      run_pass<W, 2, kDirect>(refs, in, out, offset, scratch, frames);
       break;
     case 3:
-      run_pass<W, 3>(refs, scratch, frames);
+      run_pass<W, 3, kDirect>(refs, in, out, offset, scratch, frames);
       break;
     default:
-      run_pass<W, 4>(refs, scratch, frames);
+      run_pass<W, 4, kDirect>(refs, in, out, offset, scratch, frames);
       break;
   }
 }
 
-// One channel group of W lanes over a whole block with run_pass: per chunk of
-// kChunkFrames, the planar input is transposed into the double scratch, passes of up to
-// four sections run over it, and the result is transposed out. The signal between
-// passes stays double, so the result does not depend on how the cascade is split into
-// passes, nor on the block or chunk boundaries.
+// One channel group of W lanes over a whole block with run_pass. One or two lanes and
+// up to four sections: one pass straight from the input to the output. Otherwise, per
+// chunk of kChunkFrames, the planar input is transposed into the double scratch,
+// passes of up to four sections run over it, and the result is transposed out. The
+// signal between passes stays double, so the result does not depend on how the
+// cascade is split into passes, nor on the block or chunk boundaries.
 template <int W>
 [[gnu::always_inline]] inline void run_passes(const SectionRef* refs, std::uint32_t count,
                                               double* scratch, const float* const* in,
                                               float* const* out, std::uint32_t frames) noexcept {
+  if constexpr (W <= 2) {
+    if (count <= kSectionsPerPass) {
+      run_pass_of<W, true>(count, refs, in, out, 0, scratch, frames);
+      return;
+    }
+  }
   // Balanced passes (5 sections: 3 + 2, not 4 + 1): a pass costs at least one
   // section's recursion latency per frame however few sections it holds.
   const std::uint32_t passes = (count + kSectionsPerPass - 1) / kSectionsPerPass;
@@ -65,7 +74,7 @@ template <int W>
     std::uint32_t first = 0;
     for (std::uint32_t p = 0; p < passes; ++p) {
       const std::uint32_t size = base + (p < longer ? 1 : 0);
-      run_pass_of<W>(size, refs + first, scratch, n);
+      run_pass_of<W, false>(size, refs + first, in, out, start, scratch, n);
       first += size;
     }
     kernels::store_rows<W>(scratch, n, out, start);

@@ -124,15 +124,19 @@ template <int W>
       out[l][offset + n] = static_cast<float>(scratch[std::size_t(n) * W + l]);
 }
 
-/// Runs `frames` rows of a W-channel group ([frame][lane] doubles in scratch, in
-/// place) through S sections. S and W are compile-time, so the section loop unrolls
-/// and the S x 2 state values live in registers for the whole call (state in memory
-/// puts a store-to-load round trip into every section's recursion: measured 2.4x
-/// slower). The rows come from load_rows: reading planar channels lane by lane here
-/// instead cost more than the filtering itself with 8 lanes.
-template <int W, int S>
+/// Runs `frames` frames of a W-channel group through S sections. S and W are
+/// compile-time, so the section loop unrolls and the S x 2 state values live in
+/// registers for the whole call (state in memory puts a store-to-load round trip into
+/// every section's recursion: measured 2.4x slower). kDirect: from the planar float
+/// channels in[l] + offset to out[l] + offset, which is cheapest for one or two lanes;
+/// otherwise in place on `frames` rows of W doubles ([frame][lane]) in scratch, filled
+/// by load_rows — with 8 lanes, gathering the channels lane by lane here instead cost
+/// more than the filtering. Each frame reads all lanes before writing any, so in and
+/// out may be the same memory.
+template <int W, int S, bool kDirect>
 [[gnu::always_inline]] inline void run_pass(const SectionRef* __restrict refs,
-                                            double* __restrict scratch,
+                                            const float* const* in, float* const* out,
+                                            std::uint32_t offset, double* __restrict scratch,
                                             std::uint32_t frames) noexcept {
   using V = Lanes<W>;
   V s1[S], s2[S];
@@ -149,14 +153,26 @@ template <int W, int S>
   }
   for (std::uint32_t n = 0; n < frames; ++n) {
     V v;
-    std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
+    if constexpr (kDirect) {
+      double lanes[W];
+      for (int l = 0; l < W; ++l) lanes[l] = in[l][offset + n];
+      std::memcpy(&v, lanes, sizeof(V));
+    } else {
+      std::memcpy(&v, scratch + static_cast<std::size_t>(n) * W, sizeof(V));
+    }
     for (int s = 0; s < S; ++s) {
       const V y = b0[s] * v + s1[s];
       s1[s] = b1[s] * v + s2[s] - a1[s] * y;
       s2[s] = b2[s] * v - a2[s] * y;
       v = y;
     }
-    std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
+    if constexpr (kDirect) {
+      double lanes[W];
+      std::memcpy(lanes, &v, sizeof(V));
+      for (int l = 0; l < W; ++l) out[l][offset + n] = static_cast<float>(lanes[l]);
+    } else {
+      std::memcpy(scratch + static_cast<std::size_t>(n) * W, &v, sizeof(V));
+    }
   }
   for (int s = 0; s < S; ++s) {
     std::memcpy(refs[s].state, &s1[s], sizeof(V));
@@ -173,6 +189,13 @@ template <int W, int C, int... I>
   return __builtin_shufflevector(low, high, (I < C ? W - C + I : W + I - C)...);
 }
 
+/// Lanes 0..C-1 of v repeated across the vector: lane i is v[i % C].
+template <int W, int C, int... I>
+[[gnu::always_inline]] inline Lanes<W> repeat(Lanes<W> v,
+                                              std::integer_sequence<int, I...>) noexcept {
+  return __builtin_shufflevector(v, v, (I % C)...);
+}
+
 /// Most vectors run_skewed keeps in flight: beyond four, its 7 values per vector no
 /// longer fit the 32 AVX-512 registers.
 inline constexpr int kMaxSkewVectors = 4;
@@ -180,9 +203,11 @@ inline constexpr int kMaxSkewVectors = 4;
 /// Runs `frames` frames of a C-channel group through `count` sections (refs), with
 /// W-lane vectors, V of them (V * W >= count * C, C < W, count >= 2). Lane j of the
 /// V * W lanes is stage j / C, channel j % C. The sections take the last `count`
-/// stages; the stages before them are identity sections (y = x), so the input enters
-/// at lane 0 and the output always leaves from the last C lanes. Iteration t feeds
-/// frame t to stage 0 while stage k works on frame t - k.
+/// stages, so the output always leaves from the last C lanes (a fixed position keeps
+/// the vectors in registers); the input is blended into the lanes of the first
+/// section, and the unused stages before it compute nothing anyone reads. Iteration t
+/// feeds frame t to section 0 while section k works on frame t - k: a block of n
+/// frames takes n + count - 1 iterations.
 template <int W, int C, int V>
 [[gnu::always_inline]] inline void run_skewed(const SectionRef* __restrict refs,
                                               std::uint32_t count, const float* const* in,
@@ -194,8 +219,8 @@ template <int W, int C, int V>
   constexpr int kStages = kLanes / C;
   const int first = kStages - static_cast<int>(count);  // stage of refs[0]
 
-  // Per-lane coefficients, state and stage number; identity stages
-  // (and their state, which stays zero) fill the front.
+  // Per-lane coefficients and state; the unused stages in front get a pass-through
+  // section (their values are never read, but stay finite).
   alignas(64) double lane[7][kLanes];
   for (int j = 0; j < kLanes; ++j) {
     const int stage = j / C, channel = j % C;
@@ -215,7 +240,10 @@ template <int W, int C, int V>
     lane[5][j] = s1;
     lane[6][j] = s2;
   }
+  // stage: the lane's section number (negative in front of the first); entry: the
+  // lanes of section 0, where the input comes in.
   Vec b0[V], b1[V], b2[V], a1[V], a2[V], s1[V], s2[V], stage[V], y[V];
+  Mask entry[V];
   for (int v = 0; v < V; ++v) {
     std::memcpy(&b0[v], &lane[0][v * W], sizeof(Vec));
     std::memcpy(&b1[v], &lane[1][v * W], sizeof(Vec));
@@ -224,7 +252,10 @@ template <int W, int C, int V>
     std::memcpy(&a2[v], &lane[4][v * W], sizeof(Vec));
     std::memcpy(&s1[v], &lane[5][v * W], sizeof(Vec));
     std::memcpy(&s2[v], &lane[6][v * W], sizeof(Vec));
-    for (int l = 0; l < W; ++l) stage[v][l] = (v * W + l) / C;
+    for (int l = 0; l < W; ++l) {
+      stage[v][l] = (v * W + l) / C - first;
+      entry[v][l] = (v * W + l) / C == first ? -1 : 0;
+    }
     y[v] = Vec{};
   }
 
@@ -232,18 +263,25 @@ template <int W, int C, int V>
   const Vec last_frame = zero + (static_cast<double>(frames) - 1.0);
   constexpr auto kLaneIndex = std::make_integer_sequence<int, W>{};
 
-  // One iteration: frame t into stage 0, every stage one step, the last stage's
-  // result (frame t - kStages + 1) out. kMasked: only lanes whose frame is in the block
+  const std::int64_t latency = static_cast<std::int64_t>(count) - 1;
+
+  // One iteration: frame t into section 0, every section one step, the last one's
+  // result (frame t - latency) out. kMasked: only lanes whose frame is in the block
   // keep their new state (pipeline fill and drain).
   auto step = [&]<bool kMasked, bool kInput, bool kOutput>(std::int64_t t) {
+    // The C input samples repeated across the lanes (c, c + C, ...), to blend in.
     Vec input{};
-    if constexpr (kInput)
-      for (int c = 0; c < C; ++c) input[W - C + c] = in[c][t];
+    if constexpr (kInput) {
+      Vec first_lanes{};
+      for (int c = 0; c < C; ++c) first_lanes[c] = in[c][t];
+      input = repeat<W, C>(first_lanes, kLaneIndex);
+    }
     // x[v]: every stage takes what the stage below produced last iteration; the top
-    // lanes of one vector feed the bottom of the next, and the input enters vector 0.
+    // lanes of one vector feed the bottom of the next; section 0 takes the input.
     Vec x[V];
     x[0] = shift_in<W, C>(input, y[0], kLaneIndex);
     for (int v = 1; v < V; ++v) x[v] = shift_in<W, C>(y[v - 1], y[v], kLaneIndex);
+    for (int v = 0; v < V; ++v) x[v] = entry[v] ? input : x[v];
     for (int v = 0; v < V; ++v) {
       const Vec yn = b0[v] * x[v] + s1[v];
       const Vec s1n = b1[v] * x[v] + s2[v] - a1[v] * yn;
@@ -260,13 +298,13 @@ template <int W, int C, int V>
       y[v] = yn;
     }
     if constexpr (kOutput) {
-      const std::int64_t n = t - (kStages - 1);
+      const std::int64_t n = t - latency;
       for (int c = 0; c < C; ++c) out[c][n] = static_cast<float>(y[V - 1][W - C + c]);
     }
   };
   const std::int64_t n_frames = frames;
-  const std::int64_t total = n_frames + kStages - 1;
-  const std::int64_t fill_end = std::min<std::int64_t>(kStages - 1, total);
+  const std::int64_t total = n_frames + latency;
+  const std::int64_t fill_end = std::min<std::int64_t>(latency, total);
   std::int64_t t = 0;
   for (; t < fill_end; ++t) {
     if (t < n_frames)
