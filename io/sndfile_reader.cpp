@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "engine/errors.h"
+#include "io/interleave.h"
 
 namespace fxgraph {
 namespace {
@@ -124,9 +125,7 @@ std::uint32_t SndfileReader::read(const AudioView& out) {
         sf_readf_float(file_, interleaved_.data(), static_cast<sf_count_t>(out.num_frames - done));
     if (got <= 0) break;
     const auto n = static_cast<std::uint32_t>(got);
-    const float* src = interleaved_.data();
-    for (std::uint32_t i = 0; i < n; ++i)
-      for (std::uint32_t c = 0; c < channels_; ++c) out.channels[c][done + i] = *src++;
+    deinterleave(interleaved_.data(), out, done, n);
     done += n;
   }
   position_ += done;

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "engine/errors.h"
+#include "io/interleave.h"
 
 namespace fxgraph {
 namespace fs = std::filesystem;
@@ -111,6 +112,10 @@ SndfileWriter::SndfileWriter(std::string path, std::uint32_t sample_rate, std::u
     file_ = sf_open_fd(fd_, SFM_WRITE, &info, SF_FALSE);
     if (!file_) throw IoError("cannot write '" + path_ + "': " + std::string(sf_strerror(nullptr)));
     if (is_pcm(format_.sample)) sf_command(file_, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    // No PEAK chunk in float WAV/AIFF: libsndfile would scan every sample written for it
+    // (a tenth of the CPU of a plain copy), and nothing reads it back (`fxgraph info`
+    // measures the peak itself; most tools ignore the chunk).
+    sf_command(file_, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
     if (format_.flac_compression_level) {
       // libsndfile takes 0.0 (fastest) .. 1.0 (smallest); FLAC's levels are 0 .. 8.
       double level = *format_.flac_compression_level / 8.0;
@@ -190,9 +195,7 @@ void SndfileWriter::write(const AudioView& in) {
   if (in.num_frames == 0) return;
   reserve(in.num_frames);
 
-  float* dst = interleaved_.data();
-  for (std::uint32_t i = 0; i < in.num_frames; ++i)
-    for (std::uint32_t c = 0; c < channels_; ++c) *dst++ = in.channels[c][i];
+  interleave(in, interleaved_.data());
 
   errno = 0;
   const sf_count_t done = sf_writef_float(file_, interleaved_.data(), in.num_frames);
