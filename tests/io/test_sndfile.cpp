@@ -231,6 +231,18 @@ TEST_CASE("a float WAV round trip is bit-exact", "[io]") {
   CHECK(tmp.entries() == std::vector<std::string>{"float.wav"});  // no temporary left
 }
 
+TEST_CASE("float WAV round trips are bit-exact for 1, 3 and 6 channels", "[io]") {
+  // Mono, stereo (above) and other counts take different (de)interleaving loops.
+  for (std::uint32_t channels : {1u, 3u, 6u}) {
+    INFO(channels << " channels");
+    TempFolder tmp;
+    const auto path = tmp.file("multi.wav");
+    auto signal = test_signal(channels, 3001);
+    write_file(path, signal, wav(SampleFormat::float32));
+    CHECK(bit_identical(read_file(path), signal));
+  }
+}
+
 TEST_CASE("a PCM16 WAV round trip is within one 16-bit step", "[io]") {
   TempFolder tmp;
   const auto path = tmp.file("pcm16.wav");
