@@ -300,7 +300,13 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
           plan->gathers_.push_back({kind, view, source});
           first = false;
         };
-        if (external) add_gather(Plan::kExternalInput, options.input_channels);
+        if (external && sources.empty() && options.input_channels >= width) {
+          // The buffer is the fallback for a call with a narrower external input.
+          plan->gathers_.push_back({Plan::GatherKind::external_view, view, Plan::kExternalInput});
+          first = false;
+        } else if (external) {
+          add_gather(Plan::kExternalInput, options.input_channels);
+        }
         for (const auto* e : sources)
           add_gather(out_view[e->from][e->out_port], out_ch[e->from][e->out_port]);
         if (first) plan->gathers_.push_back({Plan::GatherKind::clear, view, 0});
@@ -402,10 +408,12 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
   for (const auto& iv : in_views) {
     if (iv.alias) {
       plan->input_views_.push_back(plan->output_views_[iv.buffer]);
+      plan->own_input_channels_.push_back(plan->input_views_.back().channels);
       plan->input_buffer_of_.push_back(plan->output_buffer_of_[iv.buffer]);
     } else {
       AudioBuffer& b = plan->buffers_[iv.buffer];
       plan->input_views_.push_back({b.view().channels, iv.channels, options.max_block});
+      plan->own_input_channels_.push_back(b.view().channels);
       plan->input_buffer_of_.push_back(iv.buffer);
     }
   }

@@ -12,6 +12,15 @@ const AudioView& Plan::source_view(std::uint32_t source) const noexcept {
 }
 
 void Plan::gather(const Gather& g) noexcept {
+  if (g.kind == GatherKind::external_view) {
+    // The caller's channels in place when there are enough of them (read-only, and
+    // `out` is written only after every step); this block may differ from the last.
+    const bool wide_enough = external_input_.channels != nullptr &&
+                             external_input_.num_channels >= input_views_[g.target].num_channels;
+    input_views_[g.target].channels =
+        wide_enough ? external_input_.channels : own_input_channels_[g.target];
+    if (wide_enough) return;
+  }
   const AudioView& dst = input_views_[g.target];
   const std::uint32_t frames = dst.num_frames;
   if (g.kind == GatherKind::clear) {

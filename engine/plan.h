@@ -12,7 +12,8 @@
 //   - Buffers are shared by liveness: a buffer is reused once its last reader has run,
 //     so a 100-node chain holds two buffers, not 100.
 //   - An input fed by exactly one edge of the same width reads the producer's buffer
-//     directly (no copy); fan-in sums and mono→N upmixes go through a scratch buffer.
+//     directly (no copy), and one fed by the external input alone reads the caller's
+//     buffer; fan-in sums and mono→N upmixes go through a scratch buffer.
 //   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
 //
 // Does not
@@ -55,7 +56,9 @@ class Plan {
  private:
   friend class Compiler;
 
-  enum class GatherKind : std::uint8_t { clear, copy, add, upmix_copy, upmix_add };
+  /// external_view: an input fed by the external input alone reads the caller's
+  /// buffer in place when it has the port's channels (no copy), else copies.
+  enum class GatherKind : std::uint8_t { clear, copy, add, upmix_copy, upmix_add, external_view };
   struct Gather {
     GatherKind kind;
     std::uint32_t target;  ///< index into input_views_
@@ -88,9 +91,10 @@ class Plan {
   std::vector<Gather> gathers_;
   std::vector<AudioView> input_views_;
   std::vector<AudioView> output_views_;
-  std::vector<std::uint32_t> input_buffer_of_;   ///< buffer index per input view (-1: alias)
-  std::vector<std::uint32_t> output_buffer_of_;  ///< buffer index per output view
-  AudioView external_input_;                     ///< set by run()
+  std::vector<std::uint32_t> input_buffer_of_;     ///< buffer index per input view (-1: alias)
+  std::vector<float* const*> own_input_channels_;  ///< each input view's own buffer
+  std::vector<std::uint32_t> output_buffer_of_;    ///< buffer index per output view
+  AudioView external_input_;                       ///< set by run()
   std::vector<AudioBuffer> buffers_;
   std::vector<std::shared_ptr<Node>> nodes_;
   std::vector<std::string> order_ids_;
