@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <initializer_list>
 
 #include "engine/errors.h"
 #include "nodes/dsp/denormals.h"
@@ -115,6 +116,38 @@ float DelayNode::taps_sum(std::uint32_t channel, std::uint32_t delay,
   return sum;
 }
 
+void DelayNode::process_plain(const AudioView& in, const AudioView& out, std::uint32_t channels,
+                              std::uint32_t n, float fb, bool ramping, float steady_mix) noexcept {
+  const std::uint32_t delay = delay_;
+  for (std::uint32_t c = 0; c < channels; ++c) {
+    const float* x = in.channels[in.num_channels == 1 ? 0 : std::min(c, in.num_channels - 1)];
+    float* y = out.channels[c];
+    float* line = lines_.data() + std::size_t(c) * capacity_;
+    // Runs in which neither the read nor the write position wraps and which are no
+    // longer than the delay (nothing read was written in the same run): contiguous
+    // loops the compiler vectorises.
+    std::uint32_t w = write_;
+    for (std::uint32_t i = 0; i < n;) {
+      const std::uint32_t r = (w - delay) & mask_;
+      const std::uint32_t len = std::min({n - i, capacity_ - w, capacity_ - r, delay});
+      const float* __restrict delayed = line + r;
+      float* __restrict into_line = line + w;
+      const float* __restrict dry = x + i;
+      float* __restrict result = y + i;
+      const float* __restrict mix = ramp_.data() + i;
+      for (std::uint32_t k = 0; k < len; ++k) {
+        const float wet = delayed[k];
+        const float m = ramping ? mix[k] : steady_mix;
+        into_line[k] = dry[k] + fb * wet;
+        result[k] = dry[k] * (1.0f - m) + wet * m;
+      }
+      i += len;
+      w = (w + len) & mask_;
+    }
+  }
+  write_ = (write_ + n) & mask_;
+}
+
 void DelayNode::do_process(const ProcessContext& ctx) noexcept {
   dsp::ScopedFlushDenormals no_denormals;
   const AudioView& in = ctx.inputs[0];
@@ -137,6 +170,11 @@ void DelayNode::do_process(const ProcessContext& ctx) noexcept {
   if (ramping)
     for (std::uint32_t i = 0; i < n; ++i) ramp_[i] = float(mix_.next());
   const float steady_mix = float(mix_.current());
+
+  if (!fading_ && !ping_pong && taps == 1 && delay_ >= 1) {
+    process_plain(in, out, channels, n, fb, ramping, steady_mix);
+    return;
+  }
 
   for (std::uint32_t i = 0; i < n; ++i) {
     const float m = ramping ? ramp_[i] : steady_mix;

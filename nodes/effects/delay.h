@@ -65,6 +65,9 @@ class DelayNode : public Node {
   float read(std::uint32_t channel, std::uint32_t delay) const noexcept {
     return lines_[std::size_t(channel) * capacity_ + ((write_ - delay) & mask_)];
   }
+  /// The common case (no crossfade, mono strategy, one tap) in vectorised runs.
+  void process_plain(const AudioView& in, const AudioView& out, std::uint32_t channels,
+                     std::uint32_t n, float fb, bool ramping, float steady_mix) noexcept;
   float taps_sum(std::uint32_t channel, std::uint32_t delay, std::uint32_t taps) const noexcept;
 
   DelayStrategy strategy_;
