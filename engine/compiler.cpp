@@ -1,7 +1,5 @@
 #include "engine/compiler.h"
 
-#include "engine/chain_fusable.h"
-
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
@@ -9,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "engine/chain_fusable.h"
 #include "engine/errors.h"
 
 namespace fxgraph {

@@ -292,10 +292,12 @@ void SosFilter::process_chain(std::span<SosFilter* const> filters, const AudioVi
   for (std::size_t gi = 0; gi < head.groups_.size(); ++gi) {
     const Group& g = head.groups_[gi];
     std::uint32_t count = 0;
-    for (SosFilter* f : filters)
+    for (SosFilter* f : filters) {
+      // Each filter's own offset: its groups are laid out for its own max_sections.
+      double* state = f->state_.data() + f->groups_[gi].state_offset;
       for (std::uint32_t s = 0; s < f->num_sections_; ++s)
-        refs[count++] = {&f->coefficients_[s],
-                         f->state_.data() + g.state_offset + std::size_t(s) * 2 * g.lanes};
+        refs[count++] = {&f->coefficients_[s], state + std::size_t(s) * 2 * g.lanes};
+    }
     run_group_any(head.native_lanes_, g.lanes, refs, count, head.scratch_.data(),
                   in.channels + g.first_channel, out.channels + g.first_channel, frames);
   }

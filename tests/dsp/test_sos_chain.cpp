@@ -45,8 +45,10 @@ std::vector<std::unique_ptr<SosFilter>> make_filters(std::uint32_t channels,
   const auto all = designs();
   std::vector<std::unique_ptr<SosFilter>> filters;
   for (int d : which) {
+    // Room for exactly the design's sections, or for more: filters in one chain may
+    // lay out their state differently (an RBJ node holds one section, an IIR node 8).
     auto f = std::make_unique<SosFilter>();
-    f->prepare(channels, 8);
+    f->prepare(channels, d % 2 == 0 ? std::uint32_t(all[d].size()) : 8);
     REQUIRE(f->set_sections(all[d].data(), std::uint32_t(all[d].size())));
     filters.push_back(std::move(f));
   }

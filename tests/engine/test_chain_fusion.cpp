@@ -66,7 +66,9 @@ bool same_samples(AudioBuffer& a, AudioBuffer& b) {
 
 TEST_CASE("consecutive filter nodes run as one step, equal to the unfused plan",
           "[engine][fusion]") {
-  for (std::uint32_t channels : {1u, 2u, 8u}) {
+  // 6 and 11 channels split into lane groups of different widths, and the chain mixes
+  // IIR nodes (room for 8 sections) with an RBJ node (room for 1).
+  for (std::uint32_t channels : {1u, 2u, 6u, 8u, 11u}) {
     INFO(channels << " channels");
     AudioBuffer input = fxgraph::test::dsp::noise(channels, 5000, 3);
     Graph fused_graph = chain_graph(), plain_graph = chain_graph();
