@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <initializer_list>
 
 #include "engine/errors.h"
 #include "nodes/dsp/denormals.h"
+#include "nodes/effects/line_runs.h"
 
 namespace fxgraph {
 
@@ -123,27 +123,20 @@ void DelayNode::process_plain(const AudioView& in, const AudioView& out, std::ui
     const float* x = in.channels[in.num_channels == 1 ? 0 : std::min(c, in.num_channels - 1)];
     float* y = out.channels[c];
     float* line = lines_.data() + std::size_t(c) * capacity_;
-    // Runs in which neither the read nor the write position wraps and which are no
-    // longer than the delay (nothing read was written in the same run): contiguous
-    // loops the compiler vectorises.
-    std::uint32_t w = write_;
-    for (std::uint32_t i = 0; i < n;) {
-      const std::uint32_t r = (w - delay) & mask_;
-      const std::uint32_t len = std::min({n - i, capacity_ - w, capacity_ - r, delay});
-      const float* __restrict delayed = line + r;
-      float* __restrict into_line = line + w;
-      const float* __restrict dry = x + i;
-      float* __restrict result = y + i;
-      const float* __restrict mix = ramp_.data() + i;
-      for (std::uint32_t k = 0; k < len; ++k) {
-        const float wet = delayed[k];
-        const float m = ramping ? mix[k] : steady_mix;
-        into_line[k] = dry[k] + fb * wet;
-        result[k] = dry[k] * (1.0f - m) + wet * m;
-      }
-      i += len;
-      w = (w + len) & mask_;
-    }
+    for_each_line_run(write_, delay, n, capacity_,
+                      [&](std::uint32_t i, std::uint32_t r, std::uint32_t w, std::uint32_t len) {
+                        const float* __restrict delayed = line + r;
+                        float* __restrict into_line = line + w;
+                        const float* __restrict dry = x + i;
+                        float* __restrict result = y + i;
+                        const float* __restrict mix = ramp_.data() + i;
+                        for (std::uint32_t k = 0; k < len; ++k) {
+                          const float wet = delayed[k];
+                          const float m = ramping ? mix[k] : steady_mix;
+                          into_line[k] = dry[k] + fb * wet;
+                          result[k] = dry[k] * (1.0f - m) + wet * m;
+                        }
+                      });
   }
   write_ = (write_ + n) & mask_;
 }

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "engine/errors.h"
-
 #include "nodes/dsp/denormals.h"
+#include "nodes/effects/line_runs.h"
 
 namespace fxgraph {
 
@@ -84,34 +84,27 @@ void EchoNode::do_process(const ProcessContext& ctx) noexcept {
     const float* x = in.channels[in.num_channels == 1 ? 0 : std::min(c, in.num_channels - 1)];
     float* y = out.channels[c];
     float* line = lines_.data() + std::size_t(c) * capacity_;
-    // Runs in which neither the read nor the write position wraps and which are no
-    // longer than the delay (so no sample read was written in the same run): plain
-    // contiguous loops the compiler vectorises, instead of one masked index per sample.
-    std::uint32_t w = write_;
-    for (std::uint32_t i = 0; i < n;) {
-      const std::uint32_t r = (w - delay) & mask_;
-      const std::uint32_t len = std::min({n - i, capacity_ - w, capacity_ - r, delay});
-      const float* __restrict echo_in = line + r;
-      float* __restrict echo_out = line + w;
-      const float* __restrict dry = x + i;
-      float* __restrict wet_mix = y + i;
-      if (ramping) {
-        const float* __restrict mix = ramp_.data() + i;
-        for (std::uint32_t k = 0; k < len; ++k) {
-          const float wet = dry[k] + decay * echo_in[k];
-          echo_out[k] = wet;
-          wet_mix[k] = dry[k] * (1.0f - mix[k]) + wet * mix[k];
-        }
-      } else {
-        for (std::uint32_t k = 0; k < len; ++k) {
-          const float wet = dry[k] + decay * echo_in[k];
-          echo_out[k] = wet;
-          wet_mix[k] = dry[k] * (1.0f - m) + wet * m;
-        }
-      }
-      i += len;
-      w = (w + len) & mask_;
-    }
+    for_each_line_run(write_, delay, n, capacity_,
+                      [&](std::uint32_t i, std::uint32_t r, std::uint32_t w, std::uint32_t len) {
+                        const float* __restrict echo_in = line + r;
+                        float* __restrict echo_out = line + w;
+                        const float* __restrict dry = x + i;
+                        float* __restrict wet_mix = y + i;
+                        if (ramping) {
+                          const float* __restrict mix = ramp_.data() + i;
+                          for (std::uint32_t k = 0; k < len; ++k) {
+                            const float wet = dry[k] + decay * echo_in[k];
+                            echo_out[k] = wet;
+                            wet_mix[k] = dry[k] * (1.0f - mix[k]) + wet * mix[k];
+                          }
+                        } else {
+                          for (std::uint32_t k = 0; k < len; ++k) {
+                            const float wet = dry[k] + decay * echo_in[k];
+                            echo_out[k] = wet;
+                            wet_mix[k] = dry[k] * (1.0f - m) + wet * m;
+                          }
+                        }
+                      });
   }
   write_ = (write_ + n) & mask_;
 }
