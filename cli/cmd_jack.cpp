@@ -186,7 +186,7 @@ class Session {
   /// The spec of "node.param"; ParameterError (listing the valid names) when unknown.
   const ParameterSpec& find_spec(const std::string& path) {
     const auto parsed = ParameterPath::parse(path);  // throws on a malformed path
-    for (const ParameterInfo& info : rt_.engine().parameters())
+    for (const ParameterInfo& info : rt_.parameters())
       if (info.path == parsed.str()) return *info.spec;
     (void)rt_.get_parameter(path);  // throws the engine's own message for the unknown path
     throw ParameterError("unknown parameter '" + path + "'");
@@ -207,7 +207,7 @@ class Session {
   }
 
   void params() {
-    const auto all = rt_.engine().parameters();
+    const auto all = rt_.parameters();
     if (all.empty()) answer("(the graph has no parameters)");
     for (const ParameterInfo& info : all) {
       const ParameterSpec& spec = *info.spec;
@@ -240,8 +240,7 @@ class Session {
 /// Why the stream failed, as the user should read it.
 [[noreturn]] void report_lost_stream(RealtimeProcessor& rt) {
   if (rt.backend().state() == StreamState::error) throw RuntimeFailure("JACK server shut down");
-  throw RuntimeFailure(
-      "the JACK server's sample rate changed while running; start `fxgraph jack` again");
+  throw RuntimeFailure(rt.failure_reason());  // e.g. the graph cannot run at a new rate
 }
 
 /// Reads commands until quit, end of input or a signal. Throws RuntimeFailure when

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <string>
+#include <thread>
 
 #include "engine/errors.h"
 #include "engine/multipass.h"
@@ -61,13 +64,30 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
   prepared_rate_ = sample_rate;
 }
 
-void RealtimeProcessor::throw_if_failed(const char* action) const {
-  if (state() == StreamState::error) {
-    const std::string reason =
-        rate_changed_.load() ? "the sample rate changed while running" : backend_->error_message();
-    throw StreamError(std::string(action) + ": the stream failed (" + reason +
-                      "); create a new processor (or stop() and start() again) to recover");
+void RealtimeProcessor::follow_sample_rate(double hz) {
+  std::lock_guard lock(control_mutex_);
+  if (hz == prepared_rate_ || rate_failed_.load()) return;
+  paused_.store(true);
+  while (in_process_.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  try {
+    rebuild_engine(hz, engine_->config().max_block);
+  } catch (const std::exception& e) {
+    // Stay paused (silent): some nodes may already be prepared for the new rate.
+    rate_failure_ = "the sample rate changed to " + std::to_string(std::lround(hz)) +
+                    " Hz and the graph cannot run at it: " + e.what();
+    rate_failed_.store(true);
+    return;
   }
+  paused_.store(false);
+}
+
+void RealtimeProcessor::throw_if_failed(const char* action) const {
+  if (rate_failed_.load())
+    throw StreamError(std::string(action) + ": " + rate_failure_ +
+                      "; change the graph, then create a new processor");
+  if (state() == StreamState::error)
+    throw StreamError(std::string(action) + ": the stream failed (" + backend_->error_message() +
+                      "); create a new processor (or stop() and start() again) to recover");
 }
 
 void RealtimeProcessor::start() {
@@ -77,13 +97,12 @@ void RealtimeProcessor::start() {
   if (backend_->state() == StreamState::closed) {
     BackendHooks hooks;
     // JACK calls this on its own (non-realtime) thread before the next period.
-    hooks.sample_rate_changed = [this](double hz) {
-      if (hz != prepared_rate_) rate_changed_.store(true);
-    };
+    hooks.sample_rate_changed = [this](double hz) { follow_sample_rate(hz); };
     backend_->set_hooks(std::move(hooks));
     backend_->open(config_, &RealtimeProcessor::process, this);
     const double rate = backend_->sample_rate();
     const std::uint32_t period = backend_->buffer_size();
+    std::lock_guard lock(control_mutex_);  // not across open(): it may call the hook
     if (rate != prepared_rate_ || period > engine_->config().max_block)
       rebuild_engine(rate, std::max(period, kMinEngineBlock));
   }
@@ -98,22 +117,35 @@ void RealtimeProcessor::stop() {
 }
 
 void RealtimeProcessor::set_parameter(std::string_view path, double value) {
+  std::lock_guard lock(control_mutex_);
   throw_if_failed("set_parameter()");
   engine_->set_parameter(path, value);
 }
 
 double RealtimeProcessor::get_parameter(std::string_view path) const {
+  std::lock_guard lock(control_mutex_);
   throw_if_failed("get_parameter()");
   return engine_->get_parameter(path);
 }
 
+std::vector<ParameterInfo> RealtimeProcessor::parameters() const {
+  std::lock_guard lock(control_mutex_);
+  return engine_->parameters();
+}
+
 void RealtimeProcessor::reset_state() {
+  std::lock_guard lock(control_mutex_);
   throw_if_failed("reset_state()");
   engine_->request_reset();
 }
 
+std::string RealtimeProcessor::failure_reason() const {
+  if (rate_failed_.load()) return rate_failure_;
+  return backend_->state() == StreamState::error ? std::string(backend_->error_message()) : "";
+}
+
 StreamState RealtimeProcessor::state() const noexcept {
-  return rate_changed_.load(std::memory_order_relaxed) ? StreamState::error : backend_->state();
+  return rate_failed_.load(std::memory_order_relaxed) ? StreamState::error : backend_->state();
 }
 
 double RealtimeProcessor::latency_ms() const noexcept {
@@ -135,9 +167,11 @@ void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView
   auto* self = static_cast<RealtimeProcessor*>(user);
   const auto started = std::chrono::steady_clock::now();
   const std::uint32_t frames = out.channels ? out.num_frames : in.num_frames;
-  if (self->rate_changed_.load(std::memory_order_relaxed)) {
+  self->in_process_.store(true);  // before reading paused_: see follow_sample_rate
+  if (self->paused_.load()) {
     for (std::uint32_t c = 0; c < out.num_channels; ++c)
       std::fill(out.channels[c], out.channels[c] + out.num_frames, 0.0f);
+    self->in_process_.store(false);
     return;
   }
   Engine& engine = *self->engine_;
@@ -158,6 +192,7 @@ void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView
                         std::memory_order_relaxed);
   if (load > self->load_max_.load(std::memory_order_relaxed))
     self->load_max_.store(load, std::memory_order_relaxed);
+  self->in_process_.store(false);
 }
 
 }  // namespace fxgraph

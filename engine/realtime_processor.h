@@ -14,8 +14,15 @@
 //   - set_parameter / get_parameter / reset_state / stats: any thread. Parameter
 //     changes travel through the engine's lock-free queue (see engine.h).
 //   - A lost stream (the JACK server shut down) moves state() to `error`; the next
-//     call that needs the stream raises StreamError. A sample-rate change also stops
-//     processing (output silence) with state `error`: restart the processor to follow it.
+//     call that needs the stream raises StreamError.
+//   - A sample-rate change (JACK calls the hook on its notification thread) is followed
+//     off the audio thread: the audio thread plays silence and stays out of the engine
+//     while the engine is rebuilt for the new rate (nodes re-prepared, allocation
+//     allowed, parameter values kept), then resumes with it. A graph that cannot run at
+//     the new rate (a cutoff above the new Nyquist frequency) leaves the processor in
+//     `error`, silent, with the reason in the StreamError of the next call.
+//   - Control calls (set_parameter, get_parameter, parameters, reset_state) serialise
+//     with that rebuild on a mutex the audio thread never takes.
 //
 // The graph's external input and output (Graph::set_input / set_output; a chain has
 // both) are the backend's capture and playback channels.
@@ -23,7 +30,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/audio_backend.h"
 #include "engine/engine.h"
@@ -61,14 +71,21 @@ class RealtimeProcessor {
   double get_parameter(std::string_view path) const;
   /// Clears every node's state (delay lines, filter memories) at the next block.
   void reset_state();
+  /// Every parameter with its current value (Engine::parameters).
+  std::vector<ParameterInfo> parameters() const;
 
   bool is_running() const noexcept { return backend_->state() == StreamState::running; }
   StreamState state() const noexcept;
+  /// Why state() is `error` (the backend's message, or the sample-rate change the graph
+  /// could not follow); empty otherwise.
+  std::string failure_reason() const;
   /// The latency of the stream as configured (StreamConfig::latency_ms), or of the
   /// backend's actual period once open.
   double latency_ms() const noexcept;
   RealtimeStats stats() const noexcept;
 
+  /// The current engine. Replaced when the sample rate changes: prefer the calls above
+  /// from threads that may run during such a change.
   Engine& engine() noexcept { return *engine_; }
   AudioBackend& backend() noexcept { return *backend_; }
   const StreamConfig& config() const noexcept { return config_; }
@@ -77,6 +94,8 @@ class RealtimeProcessor {
   static void process(void* user, const AudioView& in, const AudioView& out) noexcept;
   void throw_if_failed(const char* action) const;
   void rebuild_engine(double sample_rate, std::uint32_t max_block);
+  /// The sample_rate_changed hook (JACK's notification thread).
+  void follow_sample_rate(double hz);
 
   Graph graph_;
   std::unique_ptr<AudioBackend> backend_;
@@ -88,7 +107,15 @@ class RealtimeProcessor {
   std::atomic<std::uint64_t> blocks_{0};
   std::atomic<double> load_sum_{0.0};
   std::atomic<double> load_max_{0.0};
-  std::atomic<bool> rate_changed_{false};
+
+  // Following a sample-rate change. The audio thread sets in_process_ and then reads
+  // paused_; the rebuilding thread sets paused_ and then waits for in_process_ to
+  // clear (sequentially consistent, so one of them always sees the other).
+  std::atomic<bool> paused_{false};
+  std::atomic<bool> in_process_{false};
+  std::atomic<bool> rate_failed_{false};
+  std::string rate_failure_;          // written before rate_failed_ is set
+  mutable std::mutex control_mutex_;  // control calls vs the rebuild; never on the audio thread
 };
 
 }  // namespace fxgraph

@@ -9,8 +9,8 @@
 // more than one period late counts as an xrun and the clock resynchronises instead
 // of bursting to catch up. In `as_fast_as_possible` mode it never sleeps.
 //
-// The sample rate and period are exactly the config's; the hooks are never called
-// (nothing can change them, nothing can shut down).
+// The sample rate and period are the config's; nothing can shut down. The rate changes
+// only when change_sample_rate() simulates a device switching (the only hook called).
 
 #include <atomic>
 #include <cstdint>
@@ -48,6 +48,15 @@ class NullBackend final : public AudioBackend {
 
   /// ProcessFn calls since open(). Any thread.
   std::uint64_t periods() const noexcept { return periods_.load(); }
+
+  /// Simulates the device switching to `hz` while open, the way JACK reports it: the
+  /// sample_rate_changed hook runs on the calling thread, concurrently with the clock
+  /// thread. (The clock keeps its pace; only the reported rate changes.) For tests and
+  /// embedders that drive rate changes themselves.
+  void change_sample_rate(double hz) {
+    sample_rate_.store(hz);
+    notify_sample_rate_changed(hz);
+  }
 
   /// The output buffer as the ProcessFn last left it (zeroed at open()), for tests.
   /// Control thread, only while not running (the clock thread writes it).

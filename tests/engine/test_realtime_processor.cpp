@@ -11,6 +11,7 @@
 #include "io/null_backend.h"
 #include "nodes/effects/normalize.h"
 #include "nodes/generators/sine.h"
+#include "nodes/registry.h"
 #include "support/eventually.h"
 #include "support/graph_helpers.h"
 
@@ -69,4 +70,77 @@ TEST_CASE("a live graph refuses normalize, which needs the whole signal", "[real
   REQUIRE_THROWS_WITH(RealtimeProcessor(Graph::chain({std::make_shared<NormalizeNode>()}),
                                         std::make_unique<NullBackend>(), StreamConfig{}),
                       Contains("needs the whole signal") && Contains("fxgraph run/process"));
+}
+
+namespace {
+// Upward zero crossings of channel 0: the cycles of a sine in the buffer.
+int upward_crossings(const AudioBuffer& b) {
+  int count = 0;
+  for (std::uint32_t i = 1; i < b.capacity_frames(); ++i)
+    if (b.channel(0)[i - 1] < 0.0f && b.channel(0)[i] >= 0.0f) ++count;
+  return count;
+}
+}  // namespace
+
+TEST_CASE("a sample-rate change is followed: the graph is re-prepared for the new rate",
+          "[realtime]") {
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(1));
+  g.set_output({"tone", ""});
+  auto backend =
+      std::make_unique<NullBackend>(NullOptions{.clock = NullClock::as_fast_as_possible});
+  NullBackend& null = *backend;
+  RealtimeProcessor rt(
+      std::move(g), std::move(backend),
+      StreamConfig{.sample_rate = 48000, .buffer_size = 4096, .channels_in = 0, .channels_out = 1});
+  rt.set_parameter("tone.frequency", 1000.0);
+  rt.start();
+  REQUIRE(eventually([&] { return rt.stats().blocks >= 3; }));
+  // From this thread, while the clock thread keeps calling the processor (as JACK's
+  // notification thread does).
+  null.change_sample_rate(96000.0);
+  CHECK(rt.state() == StreamState::running);
+  const auto seen = rt.stats().blocks;
+  REQUIRE(eventually([&] { return rt.stats().blocks >= seen + 3; }));
+  rt.stop();
+  // 4096 frames at 96 kHz hold 42.7 cycles of 1 kHz; a sine still stepping its phase for
+  // 48 kHz would show twice as many.
+  const int cycles = upward_crossings(null.last_output());
+  CHECK(cycles >= 41);
+  CHECK(cycles <= 44);
+  CHECK(rt.get_parameter("tone.frequency") == 1000.0);  // values survive the rebuild
+  CHECK(rt.latency_ms() == Approx(1000.0 * 4096 / 96000));
+}
+
+TEST_CASE("a graph that cannot run at the new rate leaves the processor in error, silent",
+          "[realtime]") {
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(1));
+  NodeOptions cutoff;
+  cutoff.set("cutoff", 30000.0);
+  NodeRegistry registry;
+  register_filter_nodes(registry);
+  g.add("lp", registry.create("lowpass", cutoff));
+  g.connect("tone", "lp");
+  g.set_output({"lp", ""});
+  auto backend =
+      std::make_unique<NullBackend>(NullOptions{.clock = NullClock::as_fast_as_possible});
+  NullBackend& null = *backend;
+  RealtimeProcessor rt(
+      std::move(g), std::move(backend),
+      StreamConfig{.sample_rate = 96000, .buffer_size = 512, .channels_in = 0, .channels_out = 1});
+  rt.start();
+  REQUIRE(eventually([&] { return rt.stats().blocks >= 3; }));
+  null.change_sample_rate(48000.0);  // 30 kHz is above the new Nyquist frequency
+  CHECK(rt.state() == StreamState::error);
+  CHECK_THAT(rt.failure_reason(), Contains("48000 Hz") && Contains("Nyquist"));
+  REQUIRE_THROWS_AS(rt.set_parameter("lp.cutoff", 1000.0), StreamError);
+  REQUIRE_THROWS_WITH(rt.get_parameter("lp.cutoff"), Contains("cannot run"));
+  const auto periods = null.periods();
+  REQUIRE(eventually([&] { return null.periods() >= periods + 3; }));
+  rt.stop();
+  float peak = 0.0f;
+  for (std::uint32_t i = 0; i < null.last_output().capacity_frames(); ++i)
+    peak = std::max(peak, std::abs(null.last_output().channel(0)[i]));
+  CHECK(peak == 0.0f);  // silence, not a graph half prepared for the new rate
 }
