@@ -243,10 +243,10 @@ class Session {
   throw RuntimeFailure(rt.failure_reason());  // e.g. the graph cannot run at a new rate
 }
 
-/// Reads commands until quit, end of input or a signal. Throws RuntimeFailure when
-/// the stream is lost.
-void run_session(RealtimeProcessor& rt) {
-  StopSignals signals;
+/// Reads commands until quit, end of input or a signal (caught by `signals`, which
+/// the caller installs before the client starts). Throws RuntimeFailure when the
+/// stream is lost.
+void run_session(RealtimeProcessor& rt, const StopSignals& signals) {
   Session session(rt);
   std::string pending;  // bytes read after the last newline
   bool input_open = true;
@@ -338,6 +338,9 @@ void run_jack(const JackCommandOptions& options) {
                                                 .auto_connect = options.connect});
   JackBackend& jack = *backend;
   RealtimeProcessor rt(std::move(document.graph), std::move(backend), config);
+  // Before the client starts: a Ctrl-C while it connects or locks its memory (which
+  // can take a while) must stop it cleanly too, not kill it with the default action.
+  StopSignals signals;
   try {
     rt.start();
   } catch (const BackendNotAvailableError& e) {
@@ -359,7 +362,7 @@ void run_jack(const JackCommandOptions& options) {
                in_ports.empty() ? "(none)" : in_ports.c_str() + 1,
                out_ports.empty() ? "(none)" : out_ports.c_str() + 1);
 
-  run_session(rt);
+  run_session(rt, signals);
   if (rt.is_running()) rt.stop();
 }
 
