@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "engine/engine_blocks.h"
 #include "engine/errors.h"
 #include "engine/multipass.h"
 
@@ -15,17 +16,6 @@ namespace {
 /// Blocks the engine is prepared for: at least the period, and enough that a JACK
 /// buffer-size increase rarely needs splitting.
 constexpr std::uint32_t kMinEngineBlock = 1024;
-constexpr std::uint32_t kMaxChannels = 64;
-
-struct SubView {
-  float* pointers[kMaxChannels];
-  AudioView view;
-  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) noexcept {
-    const std::uint32_t n = std::min(v.num_channels, kMaxChannels);
-    for (std::uint32_t c = 0; c < n; ++c) pointers[c] = v.channels[c] + offset;
-    view = {pointers, n, frames};
-  }
-};
 }  // namespace
 
 RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend,
@@ -39,7 +29,7 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
                        ") needs the whole signal before it can start (two passes), which a "
                        "live stream cannot give; use it on files (fxgraph run/process), or a "
                        "gain or limiter live");
-  if (config_.channels_in > kMaxChannels || config_.channels_out > kMaxChannels)
+  if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
   rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));
 }
@@ -174,14 +164,7 @@ void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView
     self->in_process_.store(false);
     return;
   }
-  Engine& engine = *self->engine_;
-  const std::uint32_t block = engine.config().max_block;
-  for (std::uint32_t offset = 0; offset < frames; offset += block) {
-    const std::uint32_t n = std::min(block, frames - offset);
-    SubView sub_in(in, offset, in.channels ? n : 0), sub_out(out, offset, n);
-    engine.process(in.channels ? sub_in.view : AudioView{},
-                   out.channels ? sub_out.view : AudioView{});
-  }
+  process_in_blocks(*self->engine_, in, out, frames);
   // DSP load: the engine's own time over the period's length.
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

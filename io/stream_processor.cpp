@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "engine/engine_blocks.h"
 #include "engine/errors.h"
 #include "engine/multipass_driver.h"
 #include "engine/multipass_split.h"
-#include "io/engine_blocks.h"
 #include "io/pipelined_pass.h"
 #include "io/sndfile_writer.h"
 

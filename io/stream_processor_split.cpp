@@ -2,9 +2,9 @@
 // (engine/multipass_split.h): the DSP upstream of it runs once, not once per pass.
 #include <algorithm>
 
+#include "engine/engine_blocks.h"
 #include "engine/errors.h"
 #include "engine/multipass_driver.h"
-#include "io/engine_blocks.h"
 #include "io/pipelined_pass.h"
 #include "io/scratch_audio_file.h"
 #include "io/stream_processor.h"

@@ -1,7 +1,8 @@
 #pragma once
 // Running a chunk longer than the engine's block through an Engine, block by block,
-// without copying: the file drivers read chunks of any size (1 … millions of frames)
-// while the engine runs blocks of at most EngineConfig::max_block.
+// without copying: the file drivers read chunks of any size (1 … millions of frames),
+// and a JACK period may grow past the block the engine was prepared for, while the
+// engine runs blocks of at most EngineConfig::max_block. Allocation-free (audio thread).
 
 #include <algorithm>
 #include <cstdint>
@@ -14,11 +15,13 @@ namespace fxgraph {
 /// The most channels a chunk may have (the views below live on the stack).
 inline constexpr std::uint32_t kMaxChunkChannels = 64;
 
-/// A view of frames [offset, offset + frames) of `v`, without copying.
+/// A view of frames [offset, offset + frames) of `v`, without copying. A view without
+/// channels (no external input or output) stays one.
 struct SubView {
   float* pointers[kMaxChunkChannels];
   AudioView view;
-  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) {
+  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) noexcept {
+    if (v.channels == nullptr) return;
     for (std::uint32_t c = 0; c < v.num_channels && c < kMaxChunkChannels; ++c)
       pointers[c] = v.channels[c] + offset;
     view = {pointers, std::min(v.num_channels, kMaxChunkChannels), frames};
@@ -26,7 +29,7 @@ struct SubView {
 };
 
 /// Runs the first `frames` frames of `in` through `engine` into `out`, in blocks of the
-/// engine's max_block. Both views hold at least `frames` frames.
+/// engine's max_block. Each view holds at least `frames` frames, or has no channels.
 inline void process_in_blocks(Engine& engine, const AudioView& in, const AudioView& out,
                               std::uint32_t frames) noexcept {
   const std::uint32_t block = engine.config().max_block;
