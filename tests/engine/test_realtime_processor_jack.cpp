@@ -254,6 +254,16 @@ std::string missing_server_name() {
   return "fxgraph-test-missing-" + std::to_string(::getpid());
 }
 
+/// Gain 0.5 as JACK client "fxg" on `server`, `channels` in and out; not started.
+std::unique_ptr<RealtimeProcessor> half_gain_client(const test::JackServer& server,
+                                                    std::uint32_t channels) {
+  return std::make_unique<RealtimeProcessor>(
+      Graph::chain({make_gain(0.5)}),
+      std::make_unique<JackBackend>(
+          fxgraph::JackOptions{.client_name = "fxg", .server_name = server.name()}),
+      StreamConfig{.channels_in = channels, .channels_out = channels});
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- RealtimeProcessor
@@ -261,14 +271,11 @@ std::string missing_server_name() {
 TEST_CASE("a ramp through a gain of 0.5 comes out of JACK scaled exactly, sample for sample",
           "[jack][realtime]") {
   test::JackServer server;
-  RealtimeProcessor rt(Graph::chain({make_gain(0.5)}),
-                       std::make_unique<JackBackend>(fxgraph::JackOptions{
-                           .client_name = "fxg", .server_name = server.name()}),
-                       StreamConfig{.channels_in = 1, .channels_out = 1});
-  rt.start();
-  CHECK(rt.is_running());
+  auto rt = half_gain_client(server, 1);
+  rt->start();
+  CHECK(rt->is_running());
   // The server's period (64 frames at 48 kHz), not the config's 512.
-  CHECK(rt.latency_ms() == Approx(1000.0 * 64 / 48000));
+  CHECK(rt->latency_ms() == Approx(1000.0 * 64 / 48000));
 
   // source:out -> fxg:in_1 -> gain 0.5 -> fxg:out_1 -> sink:in, all in one period.
   Probe source_client(server, "source");
@@ -284,7 +291,7 @@ TEST_CASE("a ramp through a gain of 0.5 comes out of JACK scaled exactly, sample
 
   // 300 periods of 64 frames: 0.4 s.
   REQUIRE(eventually([&] { return sink.good_blocks.load() >= 300; }));
-  const RealtimeStats stats = rt.stats();
+  const RealtimeStats stats = rt->stats();
   INFO("xruns: " << stats.xruns << ", good blocks: " << sink.good_blocks
                  << ", first bad value: " << sink.first_bad_value);
   CHECK(sink.bad_blocks == 0);
@@ -292,18 +299,15 @@ TEST_CASE("a ramp through a gain of 0.5 comes out of JACK scaled exactly, sample
   CHECK(stats.blocks >= 300);
   CHECK(stats.dsp_load_mean > 0.0);
   CHECK(stats.dsp_load_max >= stats.dsp_load_mean);
-  rt.stop();
-  CHECK(rt.state() == StreamState::stopped);
+  rt->stop();
+  CHECK(rt->state() == StreamState::stopped);
 }
 
 TEST_CASE("set_parameter mid-stream reaches the output within one period plus the 10 ms ramp",
           "[jack][realtime]") {
   test::JackServer server;
-  RealtimeProcessor rt(Graph::chain({make_gain(0.5)}),
-                       std::make_unique<JackBackend>(fxgraph::JackOptions{
-                           .client_name = "fxg", .server_name = server.name()}),
-                       StreamConfig{.channels_in = 1, .channels_out = 1});
-  rt.start();
+  auto rt = half_gain_client(server, 1);
+  rt->start();
   Probe source_client(server, "source");
   ConstantSource source;
   source.port = source_client.add_port("out", JackPortIsOutput);
@@ -320,9 +324,9 @@ TEST_CASE("set_parameter mid-stream reaches the output within one period plus th
   // Arm the sink for the new level, then change the gain.
   sink.target = 1.0f;
   sink.reached_at = 0;
-  rt.set_parameter("0.gain", 1.0);
+  rt->set_parameter("0.gain", 1.0);
   const std::uint64_t returned_at = sink.periods.load();
-  CHECK(rt.get_parameter("0.gain") == 1.0);
+  CHECK(rt->get_parameter("0.gain") == 1.0);
   REQUIRE(eventually([&] { return sink.reached_at.load() != 0; }));
 
   // The change is applied at the next period and ramps over 10 ms (480 frames): the
@@ -330,31 +334,28 @@ TEST_CASE("set_parameter mid-stream reaches the output within one period plus th
   const auto periods = std::int64_t(sink.reached_at.load()) - std::int64_t(returned_at);
   const std::int64_t allowed = (480 + 63) / 64 + 2;
   INFO("reached 1.0 after " << periods << " periods (allowed " << allowed
-                            << "); xruns: " << rt.stats().xruns);
+                            << "); xruns: " << rt->stats().xruns);
   CHECK(periods >= 1);
-  CHECK(periods <= allowed + std::int64_t(rt.stats().xruns));
+  CHECK(periods <= allowed + std::int64_t(rt->stats().xruns));
 }
 
 TEST_CASE("a JACK server killed mid-run moves the processor to error; it is destroyed safely",
           "[jack][realtime]") {
   test::JackServer server;
   {
-    RealtimeProcessor rt(Graph::chain({make_gain(0.5)}),
-                         std::make_unique<JackBackend>(fxgraph::JackOptions{
-                             .client_name = "fxg", .server_name = server.name()}),
-                         StreamConfig{.channels_in = 2, .channels_out = 2});
-    rt.start();
-    REQUIRE(eventually([&] { return rt.stats().blocks > 10; }));
+    auto rt = half_gain_client(server, 2);
+    rt->start();
+    REQUIRE(eventually([&] { return rt->stats().blocks > 10; }));
 
     test::QuietJack quiet;  // libjack reports the lost server loudly
     server.kill_hard();
-    REQUIRE(eventually([&] { return rt.state() == StreamState::error; }, 2000ms));
-    CHECK_FALSE(rt.is_running());
-    CHECK_THROWS_AS(rt.set_parameter("0.gain", 1.0), StreamError);
-    CHECK_THROWS_WITH(rt.set_parameter("0.gain", 1.0),
+    REQUIRE(eventually([&] { return rt->state() == StreamState::error; }, 2000ms));
+    CHECK_FALSE(rt->is_running());
+    CHECK_THROWS_AS(rt->set_parameter("0.gain", 1.0), StreamError);
+    CHECK_THROWS_WITH(rt->set_parameter("0.gain", 1.0),
                       Contains("set_parameter()") && Contains("JACK server"));
-    CHECK_THROWS_AS(rt.get_parameter("0.gain"), StreamError);
-    CHECK_THROWS_AS(rt.start(), StreamError);
+    CHECK_THROWS_AS(rt->get_parameter("0.gain"), StreamError);
+    CHECK_THROWS_AS(rt->start(), StreamError);
   }  // the destructor stops and closes a client whose server is gone
   SUCCEED("destroyed without crashing");
 }
