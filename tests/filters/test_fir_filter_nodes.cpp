@@ -14,6 +14,7 @@
 
 using namespace fxgraph;
 using fxgraph::test::dsp::FixtureCase;
+using fxgraph::test::filters::check_matches_fixture;
 using fxgraph::test::filters::filter_registry;
 using fxgraph::test::filters::run_engine;
 
@@ -38,11 +39,7 @@ TEST_CASE("fir_design nodes in an engine match the scipy fixtures to 1e-5 relati
   REQUIRE(!cases.empty());
   for (const FixtureCase& c : cases) {
     INFO(c.name);
-    const std::uint32_t channels = std::uint32_t(c.integer("channels"));
-    const AudioBuffer want = test::dsp::read_f32(c.text("file"));
-    const AudioBuffer got = run_engine(r.create("fir_design", fir_design_options(c)),
-                                       c.number("fs"), test::dsp::fixture_input(channels), 777);
-    CHECK(test::dsp::relative_rms_error(got, want) < 1e-5);
+    check_matches_fixture(r.create("fir_design", fir_design_options(c)), c, 777);
   }
 }
 

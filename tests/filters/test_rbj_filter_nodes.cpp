@@ -10,6 +10,7 @@
 
 using namespace fxgraph;
 using fxgraph::test::dsp::FixtureCase;
+using fxgraph::test::filters::check_matches_fixture;
 using fxgraph::test::filters::filter_registry;
 using fxgraph::test::filters::run_engine;
 
@@ -40,11 +41,7 @@ TEST_CASE("RBJ biquad nodes in an engine match the scipy fixtures to 1e-5 relati
   for (const FixtureCase& c : cases) {
     auto [type, options] = rbj_node_for(c);
     INFO(c.name << " as node type " << type);
-    const std::uint32_t channels = std::uint32_t(c.integer("channels"));
-    const AudioBuffer want = test::dsp::read_f32(c.text("file"));
-    const AudioBuffer got = run_engine(r.create(type, options), c.number("fs"),
-                                       test::dsp::fixture_input(channels), 1000);
-    CHECK(test::dsp::relative_rms_error(got, want) < 1e-5);
+    check_matches_fixture(r.create(type, options), c, 1000);
   }
 }
 
