@@ -120,6 +120,22 @@ struct SubView {
   }
 };
 
+/// Calls process(block) on consecutive in-place views of `buffer`, of random sizes from
+/// 1 to max_block frames (seeded): the streaming half of a block-size invariance test.
+template <class Process>
+void in_random_blocks(AudioBuffer& buffer, unsigned seed, std::uint32_t max_block,
+                      Process&& process) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<std::uint32_t> block_size(1, max_block);
+  SubView sub;
+  const std::uint32_t frames = buffer.capacity_frames();
+  for (std::uint32_t start = 0; start < frames;) {
+    const std::uint32_t n = std::min(block_size(rng), frames - start);
+    process(sub.view(buffer, start, n));
+    start += n;
+  }
+}
+
 /// True if both buffers hold the same bits (same shape, every sample ==).
 inline bool identical(const AudioBuffer& a, const AudioBuffer& b) {
   if (a.num_channels() != b.num_channels() || a.capacity_frames() != b.capacity_frames())

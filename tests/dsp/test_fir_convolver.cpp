@@ -96,14 +96,8 @@ TEST_CASE("fir convolver output does not depend on the block sizes (bit-exact)",
     AudioBuffer pieces = input;
     FirConvolver streaming;
     streaming.prepare(3, taps, 4096);
-    std::mt19937 rng(static_cast<unsigned>(count));
-    std::uniform_int_distribution<std::uint32_t> block_size(1, 4096);
-    SubView sub;
-    for (std::uint32_t start = 0; start < frames;) {
-      const std::uint32_t n = std::min(block_size(rng), frames - start);
-      streaming.process(sub.view(pieces, start, n), sub.view(pieces, start, n));
-      start += n;
-    }
+    in_random_blocks(pieces, static_cast<unsigned>(count), 4096,
+                     [&](const AudioView& block) { streaming.process(block, block); });
     CHECK(identical(whole, pieces));
   }
 }

@@ -52,14 +52,8 @@ TEST_CASE("sos filter output does not depend on the block sizes (bit-exact)", "[
 
       AudioBuffer pieces = input;
       SosFilter streaming = make_filter(channels, sections);
-      std::mt19937 rng(channels);
-      std::uniform_int_distribution<std::uint32_t> block_size(1, 4096);
-      SubView sub;
-      for (std::uint32_t start = 0; start < frames;) {
-        const std::uint32_t n = std::min(block_size(rng), frames - start);
-        streaming.process(sub.view(pieces, start, n), sub.view(pieces, start, n));
-        start += n;
-      }
+      in_random_blocks(pieces, channels, 4096,
+                       [&](const AudioView& block) { streaming.process(block, block); });
       CHECK(identical(whole, pieces));
     }
   }
