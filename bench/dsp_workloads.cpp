@@ -16,8 +16,8 @@
 #include <map>
 #include <random>
 
-#include "engine/engine.h"
-#include "graphs/catalog.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/graphs/catalog.h"
 
 using namespace fxgraph;
 

@@ -8,10 +8,10 @@
 //                      (fresh nodes each time, so prepare() is included).
 #include <benchmark/benchmark.h>
 
-#include "engine/compiler.h"
-#include "engine/engine.h"
-#include "nodes/effects/gain.h"
-#include "nodes/routing/mix.h"
+#include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/nodes/effects/gain.h"
+#include "fxgraph/nodes/routing/mix.h"
 
 using namespace fxgraph;
 

@@ -1,12 +1,12 @@
-#include "cli/chain_spec.h"
+#include "chain_spec.h"
 
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
 
-#include "cli/cli_support.h"
-#include "engine/parameters.h"
+#include "cli_support.h"
+#include "fxgraph/engine/parameters.h"
 
 namespace fxgraph::cli {
 

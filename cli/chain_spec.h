@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/errors.h"
-#include "engine/graph.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/node_registry.h"
 
 namespace fxgraph::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/cli_support.h"
+#include "cli_support.h"
 
 #include <sndfile.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 #include <sstream>
 #include <system_error>
 
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
 
 namespace fxgraph::cli {
 

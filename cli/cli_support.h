@@ -18,8 +18,8 @@
 
 #include <vector>
 
-#include "engine/errors.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/node_registry.h"
 
 namespace fxgraph::cli {
 

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/commands.h"
-#include "graphs/yaml_loader.h"
+#include "commands.h"
+#include "fxgraph/graphs/yaml_loader.h"
 
 namespace fxgraph::cli {
 

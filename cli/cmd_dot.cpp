@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
-#include "cli/cli_support.h"
-#include "cli/commands.h"
-#include "graphs/yaml_loader.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "fxgraph/graphs/yaml_loader.h"
 
 namespace fxgraph::cli {
 

@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "cli/cli_support.h"
-#include "cli/commands.h"
-#include "io/audio_file_info.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "fxgraph/io/audio_file_info.h"
 
 namespace fxgraph::cli {
 

@@ -46,14 +46,14 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_support.h"
-#include "cli/cmd_jack.h"
-#include "engine/errors.h"
-#include "engine/parameters.h"
-#include "engine/realtime_processor.h"
-#include "graphs/yaml_loader.h"
-#include "io/jack_backend.h"
-#include "io/jack_nodes.h"
+#include "cli_support.h"
+#include "cmd_jack.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parameters.h"
+#include "fxgraph/engine/realtime_processor.h"
+#include "fxgraph/graphs/yaml_loader.h"
+#include "fxgraph/io/jack_backend.h"
+#include "fxgraph/io/jack_nodes.h"
 
 namespace fxgraph::cli {
 

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/commands.h"
+#include "commands.h"
 
 namespace fxgraph::cli {
 

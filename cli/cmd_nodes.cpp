@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_support.h"
-#include "cli/commands.h"
-#include "engine/parameters.h"
-#include "graphs/catalog.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "fxgraph/engine/parameters.h"
+#include "fxgraph/graphs/catalog.h"
 
 namespace fxgraph::cli {
 

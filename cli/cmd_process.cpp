@@ -4,13 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "cli/chain_spec.h"
-#include "cli/cli_support.h"
-#include "cli/commands.h"
-#include "graphs/catalog.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
-#include "io/stream_processor.h"
+#include "chain_spec.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/io/stream_processor.h"
 
 namespace fxgraph::cli {
 

@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_support.h"
-#include "cli/commands.h"
-#include "engine/parameters.h"
-#include "graphs/catalog.h"
-#include "graphs/yaml_loader.h"
-#include "io/file_format.h"
-#include "io/file_nodes.h"
-#include "io/offline_render.h"
-#include "io/sndfile_writer.h"
+#include "cli_support.h"
+#include "commands.h"
+#include "fxgraph/engine/parameters.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/graphs/yaml_loader.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/file_nodes.h"
+#include "fxgraph/io/offline_render.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 namespace fxgraph::cli {
 

@@ -39,11 +39,11 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/chain_spec.h"
-#include "cli/cli_support.h"
-#include "cli/cmd_jack.h"
-#include "cli/commands.h"
-#include "engine/errors.h"
+#include "chain_spec.h"
+#include "cli_support.h"
+#include "cmd_jack.h"
+#include "commands.h"
+#include "fxgraph/engine/errors.h"
 
 namespace {
 

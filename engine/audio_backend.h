@@ -38,9 +38,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/errors.h"
-#include "engine/stream_config.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/stream_config.h"
 
 namespace fxgraph {
 

@@ -18,7 +18,7 @@
 #include <cstddef>
 #include <span>
 
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "engine/compiler.h"
+#include "fxgraph/engine/compiler.h"
 
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
@@ -7,8 +7,8 @@
 #include <optional>
 #include <set>
 
-#include "engine/chain_fusable.h"
-#include "engine/errors.h"
+#include "fxgraph/engine/chain_fusable.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

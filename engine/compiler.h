@@ -18,8 +18,8 @@
 #include <memory>
 #include <unordered_set>
 
-#include "engine/graph.h"
-#include "engine/plan.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/plan.h"
 
 namespace fxgraph {
 

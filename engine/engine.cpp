@@ -1,9 +1,9 @@
-#include "engine/engine.h"
+#include "fxgraph/engine/engine.h"
 
 #include <algorithm>
 #include <thread>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -33,9 +33,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include "engine/compiler.h"
-#include "engine/graph.h"
-#include "engine/plan.h"
+#include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/plan.h"
 
 namespace fxgraph {
 

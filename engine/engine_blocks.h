@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "engine/audio_view.h"
-#include "engine/engine.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/engine.h"
 
 namespace fxgraph {
 

@@ -1,8 +1,8 @@
-#include "engine/graph.h"
+#include "fxgraph/engine/graph.h"
 
 #include <algorithm>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

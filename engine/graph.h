@@ -29,7 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "engine/multipass_driver.h"
+#include "fxgraph/engine/multipass_driver.h"
 
 #include <algorithm>
 

@@ -3,8 +3,8 @@
 #include <functional>
 #include <vector>
 
-#include "engine/engine.h"
-#include "engine/multipass.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/multipass.h"
 
 namespace fxgraph {
 

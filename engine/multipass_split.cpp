@@ -1,8 +1,8 @@
-#include "engine/multipass_split.h"
+#include "fxgraph/engine/multipass_split.h"
 
 #include <unordered_set>
 
-#include "engine/multipass.h"
+#include "fxgraph/engine/multipass.h"
 
 namespace fxgraph {
 

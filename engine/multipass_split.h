@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/graph.h"
+#include "fxgraph/engine/graph.h"
 
 namespace fxgraph {
 

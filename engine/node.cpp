@@ -1,9 +1,9 @@
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 #include <algorithm>
 #include <charconv>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -31,8 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/parameters.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/parameters.h"
 
 namespace fxgraph {
 

@@ -1,9 +1,9 @@
-#include "engine/parameters.h"
+#include "fxgraph/engine/parameters.h"
 
 #include <cmath>
 #include <sstream>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

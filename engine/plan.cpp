@@ -1,9 +1,9 @@
-#include "engine/plan.h"
+#include "fxgraph/engine/plan.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "engine/chain_fusable.h"
+#include "fxgraph/engine/chain_fusable.h"
 
 namespace fxgraph {
 

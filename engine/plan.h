@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/node.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "engine/realtime_processor.h"
+#include "fxgraph/engine/realtime_processor.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,9 +6,9 @@
 #include <string>
 #include <thread>
 
-#include "engine/engine_blocks.h"
-#include "engine/errors.h"
-#include "engine/multipass.h"
+#include "fxgraph/engine/engine_blocks.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/multipass.h"
 
 namespace fxgraph {
 

@@ -35,10 +35,10 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/audio_backend.h"
-#include "engine/engine.h"
-#include "engine/graph.h"
-#include "engine/stream_config.h"
+#include "fxgraph/engine/audio_backend.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/stream_config.h"
 
 namespace fxgraph {
 

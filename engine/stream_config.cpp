@@ -1,11 +1,11 @@
-#include "engine/stream_config.h"
+#include "fxgraph/engine/stream_config.h"
 
 #include <charconv>
 #include <cmath>
 #include <sstream>
 #include <system_error>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

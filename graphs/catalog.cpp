@@ -1,6 +1,7 @@
-#include "graphs/catalog.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/nodes/register_nodes.h"
 
-#include "io/io_nodes.h"
+#include "fxgraph/io/io_nodes.h"
 
 namespace fxgraph {
 

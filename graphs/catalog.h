@@ -1,6 +1,6 @@
 #pragma once
 // The catalog of every built-in node type: nodes/ (DSP) and io/ (memory, files, JACK).
-#include "nodes/registry.h"
+#include "fxgraph/engine/node_registry.h"
 
 namespace fxgraph {
 /// The registry YAML graphs, the CLI and `fxgraph nodes` use. Built once, thread-safe.

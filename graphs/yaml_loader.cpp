@@ -1,4 +1,4 @@
-#include "graphs/yaml_loader.h"
+#include "fxgraph/graphs/yaml_loader.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <vector>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -64,10 +64,10 @@
 #include <string>
 #include <utility>
 
-#include "engine/compiler.h"
-#include "engine/graph.h"
-#include "graphs/catalog.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/node_registry.h"
+#include "fxgraph/graphs/catalog.h"
 
 namespace fxgraph {
 

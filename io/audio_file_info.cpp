@@ -1,11 +1,11 @@
-#include "io/audio_file_info.h"
+#include "fxgraph/io/audio_file_info.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "engine/audio_view.h"
-#include "engine/errors.h"
-#include "io/sndfile_reader.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/sndfile_reader.h"
 
 namespace fxgraph {
 

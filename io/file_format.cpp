@@ -1,4 +1,4 @@
-#include "io/file_format.h"
+#include "fxgraph/io/file_format.h"
 
 #include <sndfile.h>
 
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 namespace {

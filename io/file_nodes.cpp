@@ -1,9 +1,9 @@
-#include "io/file_nodes.h"
+#include "fxgraph/io/file_nodes.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -11,10 +11,10 @@
 #include <optional>
 #include <string>
 
-#include "engine/node.h"
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 namespace fxgraph {
 

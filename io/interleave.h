@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph {
 

@@ -1,9 +1,9 @@
-#include "io/io_nodes.h"
+#include "fxgraph/io/io_nodes.h"
 
-#include "engine/errors.h"
-#include "io/file_nodes.h"
-#include "io/jack_nodes.h"
-#include "io/memory_nodes.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/file_nodes.h"
+#include "fxgraph/io/jack_nodes.h"
+#include "fxgraph/io/memory_nodes.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "io/jack_backend.h"
+#include "fxgraph/io/jack_backend.h"
 
 #include <jack/jack.h>
 
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <utility>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_backend.h"
+#include "fxgraph/engine/audio_backend.h"
 
 namespace fxgraph {
 

@@ -1,8 +1,8 @@
-#include "io/jack_nodes.h"
+#include "fxgraph/io/jack_nodes.h"
 
 #include <cstring>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/graph.h"
-#include "engine/node.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

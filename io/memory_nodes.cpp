@@ -1,4 +1,4 @@
-#include "io/memory_nodes.h"
+#include "fxgraph/io/memory_nodes.h"
 
 #include <algorithm>
 #include <cstring>

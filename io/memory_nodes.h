@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

@@ -1,10 +1,10 @@
-#include "io/null_backend.h"
+#include "fxgraph/io/null_backend.h"
 
 #include <algorithm>
 #include <chrono>
 #include <system_error>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

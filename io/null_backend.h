@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/audio_backend.h"
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_backend.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph {
 

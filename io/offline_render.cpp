@@ -1,12 +1,12 @@
-#include "io/offline_render.h"
+#include "fxgraph/io/offline_render.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "engine/engine.h"
-#include "engine/errors.h"
-#include "engine/multipass_driver.h"
-#include "io/file_nodes.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/multipass_driver.h"
+#include "fxgraph/io/file_nodes.h"
 
 namespace fxgraph {
 

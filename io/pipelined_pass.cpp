@@ -1,11 +1,11 @@
-#include "io/pipelined_pass.h"
+#include "fxgraph/io/pipelined_pass.h"
 
 #include <pthread.h>
 
 #include <exception>
 #include <thread>
 
-#include "io/chunk_pipeline.h"
+#include "fxgraph/io/chunk_pipeline.h"
 
 namespace fxgraph {
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph {
 

@@ -1,10 +1,10 @@
-#include "io/ring_buffer.h"
+#include "fxgraph/io/ring_buffer.h"
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -47,7 +47,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "io/scratch_audio_file.h"
+#include "fxgraph/io/scratch_audio_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

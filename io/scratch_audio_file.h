@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph {
 

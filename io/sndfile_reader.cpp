@@ -1,4 +1,4 @@
-#include "io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_reader.h"
 
 #include <sndfile.h>
 
@@ -8,8 +8,8 @@
 #include <system_error>
 #include <utility>
 
-#include "engine/errors.h"
-#include "io/interleave.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/interleave.h"
 
 namespace fxgraph {
 namespace {

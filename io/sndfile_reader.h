@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "io/file_format.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/io/file_format.h"
 
 struct sf_private_tag;  // libsndfile's SNDFILE
 

@@ -1,4 +1,4 @@
-#include "io/sndfile_writer.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 #include <fcntl.h>
 #include <sndfile.h>
@@ -13,8 +13,8 @@
 #include <system_error>
 #include <utility>
 
-#include "engine/errors.h"
-#include "io/interleave.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/interleave.h"
 
 namespace fxgraph {
 namespace fs = std::filesystem;

@@ -1,14 +1,14 @@
-#include "io/stream_processor.h"
+#include "fxgraph/io/stream_processor.h"
 
 #include <algorithm>
 #include <optional>
 
-#include "engine/engine_blocks.h"
-#include "engine/errors.h"
-#include "engine/multipass_driver.h"
-#include "engine/multipass_split.h"
-#include "io/pipelined_pass.h"
-#include "io/sndfile_writer.h"
+#include "fxgraph/engine/engine_blocks.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/multipass_driver.h"
+#include "fxgraph/engine/multipass_split.h"
+#include "fxgraph/io/pipelined_pass.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 namespace fxgraph {
 

@@ -26,13 +26,13 @@
 #include <optional>
 #include <string>
 
-#include "engine/audio_view.h"
-#include "engine/engine.h"
-#include "engine/graph.h"
-#include "engine/multipass_split.h"
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/multipass_split.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 namespace fxgraph {
 

@@ -2,12 +2,12 @@
 // (engine/multipass_split.h): the DSP upstream of it runs once, not once per pass.
 #include <algorithm>
 
-#include "engine/engine_blocks.h"
-#include "engine/errors.h"
-#include "engine/multipass_driver.h"
-#include "io/pipelined_pass.h"
-#include "io/scratch_audio_file.h"
-#include "io/stream_processor.h"
+#include "fxgraph/engine/engine_blocks.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/multipass_driver.h"
+#include "fxgraph/io/pipelined_pass.h"
+#include "fxgraph/io/scratch_audio_file.h"
+#include "fxgraph/io/stream_processor.h"
 
 namespace fxgraph {
 

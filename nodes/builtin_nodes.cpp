@@ -1,13 +1,13 @@
 // The node types of nodes/, registered in one place so `fxgraph nodes` lists them all.
-#include "engine/errors.h"
-#include "nodes/effects/filterbank.h"
-#include "nodes/effects/gain.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/generators/noise.h"
-#include "nodes/generators/sine.h"
-#include "nodes/registry.h"
-#include "nodes/routing/mix.h"
-#include "nodes/routing/split.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/effects/filterbank.h"
+#include "fxgraph/nodes/effects/gain.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/generators/noise.h"
+#include "fxgraph/nodes/generators/sine.h"
+#include "fxgraph/nodes/register_nodes.h"
+#include "fxgraph/nodes/routing/mix.h"
+#include "fxgraph/nodes/routing/split.h"
 
 namespace fxgraph {
 

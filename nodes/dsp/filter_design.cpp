@@ -1,5 +1,5 @@
-#include "nodes/dsp/filter_design.h"
-#include "nodes/dsp/iir_design.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/iir_design.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <numbers>
 #include <string>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph::dsp {
 namespace {

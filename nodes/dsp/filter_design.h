@@ -31,7 +31,7 @@
 
 #include <vector>
 
-#include "nodes/dsp/biquad.h"
+#include "fxgraph/nodes/dsp/biquad.h"
 
 namespace fxgraph::dsp {
 

@@ -1,4 +1,4 @@
-#include "nodes/dsp/fir_convolver.h"
+#include "fxgraph/nodes/dsp/fir_convolver.h"
 
 #include <fftw3.h>
 
@@ -10,7 +10,7 @@
 #include <new>
 #include <string>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph::dsp {
 namespace {

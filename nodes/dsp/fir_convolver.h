@@ -36,7 +36,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph::dsp {
 

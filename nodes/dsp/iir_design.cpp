@@ -1,4 +1,4 @@
-#include "nodes/dsp/iir_design.h"
+#include "fxgraph/nodes/dsp/iir_design.h"
 
 #include <algorithm>
 #include <cmath>

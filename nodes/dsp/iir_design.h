@@ -11,8 +11,8 @@
 #include <array>
 #include <cstdint>
 
-#include "nodes/dsp/biquad.h"
-#include "nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/biquad.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
 
 namespace fxgraph::dsp {
 

@@ -1,4 +1,4 @@
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 
 // The kernels (sos_kernels.h) pass vector values between always-inlined helpers. GCC
 // warns that such values would be passed differently with and without AVX (-Wpsabi,
@@ -10,9 +10,9 @@
 #include <cstring>
 #include <string>
 
-#include "engine/errors.h"
-#include "nodes/dsp/denormals.h"
-#include "nodes/dsp/sos_kernels.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/denormals.h"
+#include "fxgraph/nodes/dsp/sos_kernels.h"
 
 namespace fxgraph::dsp {
 namespace {

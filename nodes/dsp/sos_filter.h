@@ -45,8 +45,8 @@
 #include <span>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "nodes/dsp/biquad.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/nodes/dsp/biquad.h"
 
 namespace fxgraph::dsp {
 

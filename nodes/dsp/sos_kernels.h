@@ -25,7 +25,7 @@
 #include <cstring>
 #include <utility>
 
-#include "nodes/dsp/biquad.h"
+#include "fxgraph/nodes/dsp/biquad.h"
 
 namespace fxgraph::dsp::kernels {
 

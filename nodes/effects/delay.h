@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/node.h"
-#include "engine/smoothed_value.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/engine/smoothed_value.h"
 
 namespace fxgraph {
 

@@ -1,12 +1,12 @@
-#include "nodes/effects/echo.h"
+#include "fxgraph/nodes/effects/echo.h"
 
 #include <algorithm>
 #include <bit>
 #include <string>
 
-#include "engine/errors.h"
-#include "nodes/dsp/denormals.h"
-#include "nodes/effects/line_runs.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/denormals.h"
+#include "fxgraph/nodes/effects/line_runs.h"
 
 namespace fxgraph {
 

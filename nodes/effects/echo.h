@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/node.h"
-#include "engine/smoothed_value.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/engine/smoothed_value.h"
 
 namespace fxgraph {
 

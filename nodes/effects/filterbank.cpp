@@ -1,9 +1,9 @@
-#include "nodes/effects/filterbank.h"
+#include "fxgraph/nodes/effects/filterbank.h"
 
 #include <cmath>
 
-#include "engine/errors.h"
-#include "nodes/dsp/filter_design.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
 
 namespace fxgraph {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/node.h"
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "nodes/effects/gain.h"
+#include "fxgraph/nodes/effects/gain.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "engine/node.h"
-#include "engine/smoothed_value.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/engine/smoothed_value.h"
 
 namespace fxgraph {
 

@@ -1,4 +1,4 @@
-#include "nodes/effects/normalize.h"
+#include "fxgraph/nodes/effects/normalize.h"
 
 #include <algorithm>
 #include <cmath>

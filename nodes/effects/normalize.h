@@ -13,8 +13,8 @@
 #include <array>
 #include <vector>
 
-#include "engine/multipass.h"
-#include "engine/node.h"
+#include "fxgraph/engine/multipass.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

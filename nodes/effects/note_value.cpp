@@ -1,9 +1,9 @@
-#include "nodes/effects/note_value.h"
+#include "fxgraph/nodes/effects/note_value.h"
 
 #include <charconv>
 #include <cmath>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -1,12 +1,12 @@
 // Registration of the effect node types (delay, echo, reverb, normalize, filterbank).
 #include <memory>
 
-#include "engine/errors.h"
-#include "nodes/effects/delay.h"
-#include "nodes/effects/echo.h"
-#include "nodes/effects/note_value.h"
-#include "nodes/effects/reverb.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/effects/delay.h"
+#include "fxgraph/nodes/effects/echo.h"
+#include "fxgraph/nodes/effects/note_value.h"
+#include "fxgraph/nodes/effects/reverb.h"
+#include "fxgraph/nodes/register_nodes.h"
 
 namespace fxgraph {
 

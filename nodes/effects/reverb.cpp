@@ -1,9 +1,9 @@
-#include "nodes/effects/reverb.h"
+#include "fxgraph/nodes/effects/reverb.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "nodes/dsp/denormals.h"
+#include "fxgraph/nodes/dsp/denormals.h"
 
 namespace fxgraph {
 

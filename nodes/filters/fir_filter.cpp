@@ -1,12 +1,12 @@
-#include "nodes/filters/fir_filter.h"
+#include "fxgraph/nodes/filters/fir_filter.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "engine/errors.h"
-#include "nodes/dsp/filter_design.h"
-#include "nodes/filters/nyquist.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/filters/nyquist.h"
 
 namespace fxgraph::filters {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/node.h"
-#include "nodes/dsp/fir_convolver.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/engine/node_registry.h"
+#include "fxgraph/nodes/dsp/fir_convolver.h"
 
 namespace fxgraph::filters {
 

@@ -1,7 +1,7 @@
-#include "nodes/filters/iir_filter.h"
+#include "fxgraph/nodes/filters/iir_filter.h"
 
-#include "engine/errors.h"
-#include "nodes/filters/nyquist.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/filters/nyquist.h"
 
 namespace fxgraph::filters {
 

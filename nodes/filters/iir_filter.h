@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "nodes/dsp/filter_design.h"
-#include "nodes/dsp/iir_design.h"
-#include "nodes/filters/sos_filter_node.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/iir_design.h"
+#include "fxgraph/nodes/filters/sos_filter_node.h"
 
 namespace fxgraph::filters {
 

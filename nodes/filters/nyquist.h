@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph::filters {
 

@@ -1,9 +1,9 @@
-#include "nodes/filters/rbj_filter.h"
+#include "fxgraph/nodes/filters/rbj_filter.h"
 
 #include <cmath>
 
-#include "nodes/dsp/filter_design.h"
-#include "nodes/filters/nyquist.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/filters/nyquist.h"
 
 namespace fxgraph::filters {
 

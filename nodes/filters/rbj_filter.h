@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "nodes/filters/sos_filter_node.h"
+#include "fxgraph/nodes/filters/sos_filter_node.h"
 
 namespace fxgraph::filters {
 

@@ -1,10 +1,10 @@
 // Registration of the filter node types (IIR designs, RBJ biquads, FIR).
 #include <memory>
 
-#include "nodes/filters/fir_filter.h"
-#include "nodes/filters/iir_filter.h"
-#include "nodes/filters/rbj_filter.h"
-#include "nodes/registry.h"
+#include "fxgraph/nodes/filters/fir_filter.h"
+#include "fxgraph/nodes/filters/iir_filter.h"
+#include "fxgraph/nodes/filters/rbj_filter.h"
+#include "fxgraph/nodes/register_nodes.h"
 
 namespace fxgraph {
 

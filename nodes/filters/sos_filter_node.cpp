@@ -1,4 +1,4 @@
-#include "nodes/filters/sos_filter_node.h"
+#include "fxgraph/nodes/filters/sos_filter_node.h"
 
 #include <algorithm>
 #include <array>

@@ -27,10 +27,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/chain_fusable.h"
-#include "engine/node.h"
-#include "nodes/dsp/iir_design.h"
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/engine/chain_fusable.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/nodes/dsp/iir_design.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 
 namespace fxgraph::filters {
 

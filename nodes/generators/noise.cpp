@@ -1,4 +1,4 @@
-#include "nodes/generators/noise.h"
+#include "fxgraph/nodes/generators/noise.h"
 
 namespace fxgraph {
 

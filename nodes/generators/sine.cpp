@@ -1,4 +1,4 @@
-#include "nodes/generators/sine.h"
+#include "fxgraph/nodes/generators/sine.h"
 
 #include <cmath>
 #include <numbers>

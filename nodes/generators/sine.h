@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "engine/node.h"
-#include "engine/smoothed_value.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/engine/smoothed_value.h"
 
 namespace fxgraph {
 

@@ -1,9 +1,9 @@
-#include "nodes/routing/mix.h"
+#include "fxgraph/nodes/routing/mix.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

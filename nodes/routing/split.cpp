@@ -1,8 +1,8 @@
-#include "nodes/routing/split.h"
+#include "fxgraph/nodes/routing/split.h"
 
 #include <cstring>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 

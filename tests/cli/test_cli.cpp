@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
 
 #ifndef FXGRAPH_CLI
 #error "FXGRAPH_CLI (the path of the built fxgraph executable) must be defined"

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "io/audio_file_info.h"
+#include "fxgraph/io/audio_file_info.h"
 
 namespace fs = std::filesystem;
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
+#include "fxgraph/engine/audio_view.h"
 
 namespace fxgraph::test::dsp {
 

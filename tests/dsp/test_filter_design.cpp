@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "dsp/fixtures.h"
-#include "engine/errors.h"
-#include "nodes/dsp/filter_design.h"
-#include "nodes/dsp/fir_convolver.h"
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/fir_convolver.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 
 using namespace fxgraph;
 using namespace fxgraph::dsp;

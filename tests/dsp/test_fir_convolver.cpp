@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "dsp/fixtures.h"
-#include "engine/audio_view.h"
-#include "engine/errors.h"
-#include "nodes/dsp/fir_convolver.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/fir_convolver.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "dsp/fixtures.h"
-#include "engine/audio_view.h"
-#include "nodes/dsp/filter_design.h"
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

@@ -10,9 +10,9 @@
 #include <random>
 #include <string>
 
-#include "engine/audio_view.h"
-#include "engine/engine.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/nodes/register_nodes.h"
 
 namespace fxgraph::test {
 

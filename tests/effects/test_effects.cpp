@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "effects/effects_helpers.h"
-#include "engine/errors.h"
-#include "nodes/effects/note_value.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/effects/note_value.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

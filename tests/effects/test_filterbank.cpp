@@ -4,9 +4,9 @@
 #include <cmath>
 #include <numbers>
 
-#include "engine/engine.h"
-#include "engine/errors.h"
-#include "nodes/effects/filterbank.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/effects/filterbank.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "dsp/fixtures.h"
-#include "engine/compiler.h"
-#include "engine/engine.h"
-#include "engine/graph.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/nodes/register_nodes.h"
 #include "support/allocation_counter.h"
 #include "support/graph_helpers.h"
 

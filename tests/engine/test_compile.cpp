@@ -1,12 +1,12 @@
 // The compiler: order, fan-in, fan-out, upmix, buffer reuse and every compile error.
 #include <catch2/catch.hpp>
 
-#include "engine/compiler.h"
-#include "engine/engine.h"
-#include "engine/errors.h"
-#include "io/memory_nodes.h"
-#include "nodes/routing/mix.h"
-#include "nodes/routing/split.h"
+#include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/memory_nodes.h"
+#include "fxgraph/nodes/routing/mix.h"
+#include "fxgraph/nodes/routing/split.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

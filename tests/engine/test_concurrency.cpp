@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/engine.h"
+#include "fxgraph/engine/engine.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "engine/engine.h"
-#include "engine/graph.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

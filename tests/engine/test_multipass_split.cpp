@@ -1,10 +1,10 @@
 // multipass_split: where a graph may be cut at its first multi-pass node, and where not.
 #include <catch2/catch.hpp>
 
-#include "engine/engine.h"
-#include "engine/multipass_split.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/routing/mix.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/multipass_split.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/routing/mix.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/engine.h"
-#include "engine/errors.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

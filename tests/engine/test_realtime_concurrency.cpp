@@ -7,9 +7,9 @@
 #include <memory>
 #include <thread>
 
-#include "engine/realtime_processor.h"
-#include "io/null_backend.h"
-#include "nodes/generators/sine.h"
+#include "fxgraph/engine/realtime_processor.h"
+#include "fxgraph/io/null_backend.h"
+#include "fxgraph/nodes/generators/sine.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

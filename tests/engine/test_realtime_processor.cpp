@@ -6,12 +6,12 @@
 #include <cmath>
 #include <thread>
 
-#include "engine/errors.h"
-#include "engine/realtime_processor.h"
-#include "io/null_backend.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/generators/sine.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/realtime_processor.h"
+#include "fxgraph/io/null_backend.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/generators/sine.h"
+#include "fxgraph/nodes/register_nodes.h"
 #include "support/eventually.h"
 #include "support/graph_helpers.h"
 

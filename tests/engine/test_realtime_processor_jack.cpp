@@ -25,10 +25,10 @@
 #include <thread>
 #include <vector>
 
-#include "engine/errors.h"
-#include "engine/realtime_processor.h"
-#include "graphs/catalog.h"
-#include "io/jack_backend.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/realtime_processor.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/io/jack_backend.h"
 #include "support/eventually.h"
 #include "support/graph_helpers.h"
 #include "support/jack_probe.h"

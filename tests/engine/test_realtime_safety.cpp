@@ -2,11 +2,11 @@
 // and a plan swapped in half-way, counted by the replaced global operator new.
 #include <catch2/catch.hpp>
 
-#include "engine/engine.h"
-#include "io/memory_nodes.h"
-#include "nodes/generators/noise.h"
-#include "nodes/generators/sine.h"
-#include "nodes/routing/mix.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/io/memory_nodes.h"
+#include "fxgraph/nodes/generators/noise.h"
+#include "fxgraph/nodes/generators/sine.h"
+#include "fxgraph/nodes/routing/mix.h"
 #include "support/allocation_counter.h"
 #include "support/graph_helpers.h"
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "dsp/fixtures.h"
-#include "engine/engine.h"
-#include "engine/graph.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/nodes/register_nodes.h"
 
 namespace fxgraph::test::filters {
 

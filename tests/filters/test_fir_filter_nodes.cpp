@@ -7,9 +7,9 @@
 #include <fstream>
 #include <random>
 
-#include "engine/errors.h"
 #include "filter_test_helpers.h"
-#include "nodes/dsp/filter_design.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

@@ -8,10 +8,10 @@
 #include <numbers>
 #include <random>
 
-#include "engine/errors.h"
 #include "filter_test_helpers.h"
-#include "nodes/dsp/filter_design.h"
-#include "nodes/dsp/sos_filter.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/sos_filter.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "engine/errors.h"
 #include "filter_test_helpers.h"
+#include "fxgraph/engine/errors.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

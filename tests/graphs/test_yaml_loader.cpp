@@ -9,11 +9,12 @@
 #include <functional>
 #include <set>
 
-#include "engine/errors.h"
-#include "graphs/catalog.h"
-#include "graphs/yaml_loader.h"
-#include "io/io_nodes.h"
-#include "nodes/routing/split.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/graphs/yaml_loader.h"
+#include "fxgraph/io/io_nodes.h"
+#include "fxgraph/nodes/register_nodes.h"
+#include "fxgraph/nodes/routing/split.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;

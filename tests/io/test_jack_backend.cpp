@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "engine/audio_backend.h"
-#include "engine/errors.h"
-#include "io/jack_backend.h"
+#include "fxgraph/engine/audio_backend.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/jack_backend.h"
 #include "support/allocation_counter.h"
 #include "support/eventually.h"
 #include "support/jack_probe.h"

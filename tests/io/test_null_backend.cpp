@@ -8,10 +8,10 @@
 #include <string>
 #include <thread>
 
-#include "engine/audio_backend.h"
-#include "engine/errors.h"
-#include "engine/stream_config.h"
-#include "io/null_backend.h"
+#include "fxgraph/engine/audio_backend.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/stream_config.h"
+#include "fxgraph/io/null_backend.h"
 #include "support/allocation_counter.h"
 
 using namespace fxgraph;

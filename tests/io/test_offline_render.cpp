@@ -4,13 +4,13 @@
 #include <unistd.h>
 #include <filesystem>
 
-#include "engine/errors.h"
-#include "io/file_nodes.h"
-#include "io/offline_render.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/routing/mix.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/file_nodes.h"
+#include "fxgraph/io/offline_render.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/routing/mix.h"
 #include "support/graph_helpers.h"
 
 using namespace fxgraph;

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/errors.h"
-#include "io/ring_buffer.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/ring_buffer.h"
 #include "support/allocation_counter.h"
 
 using fxgraph::AudioBuffer;

@@ -4,8 +4,8 @@
 #include <unistd.h>
 #include <filesystem>
 
-#include "engine/errors.h"
-#include "io/scratch_audio_file.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/scratch_audio_file.h"
 
 using namespace fxgraph;
 namespace fs = std::filesystem;

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/errors.h"
-#include "io/audio_file_info.h"
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/audio_file_info.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
 #include "support/allocation_counter.h"
 
 namespace fs = std::filesystem;

@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/errors.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
-#include "io/stream_processor.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/generators/noise.h"
-#include "nodes/routing/mix.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/io/stream_processor.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/generators/noise.h"
+#include "fxgraph/nodes/routing/mix.h"
 #include "support/audio_files.h"
 #include "support/graph_helpers.h"
 

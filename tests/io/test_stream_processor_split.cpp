@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "engine/errors.h"
-#include "graphs/catalog.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
-#include "io/stream_processor.h"
-#include "nodes/effects/normalize.h"
-#include "nodes/generators/noise.h"
-#include "nodes/registry.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/node_registry.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/io/stream_processor.h"
+#include "fxgraph/nodes/effects/normalize.h"
+#include "fxgraph/nodes/generators/noise.h"
 #include "support/audio_files.h"
 #include "support/graph_helpers.h"
 

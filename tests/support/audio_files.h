@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
-#include "engine/graph.h"
-#include "io/file_format.h"
-#include "io/sndfile_reader.h"
-#include "io/sndfile_writer.h"
-#include "nodes/generators/noise.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/graph.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/sndfile_reader.h"
+#include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/nodes/generators/noise.h"
 
 namespace fxgraph::test {
 

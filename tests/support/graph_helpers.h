@@ -4,10 +4,10 @@
 #include <memory>
 #include <vector>
 
-#include "engine/audio_view.h"
-#include "engine/engine.h"
-#include "engine/node.h"
-#include "nodes/effects/gain.h"
+#include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/node.h"
+#include "fxgraph/nodes/effects/gain.h"
 
 namespace fxgraph::test {
 

@@ -16,7 +16,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/node.h"
+#include "fxgraph/engine/node.h"
 
 namespace fxgraph {
 
@@ -89,12 +89,5 @@ class NodeRegistry {
  private:
   std::vector<NodeType> types_;
 };
-
-/// Registers the node types of nodes/ (effects, filters, generators, routing).
-/// graphs/catalog.h combines them with the io/ nodes into the full catalog.
-void register_dsp_nodes(NodeRegistry& registry);
-/// Parts of register_dsp_nodes, one per family (nodes/filters, nodes/effects).
-void register_filter_nodes(NodeRegistry& registry);
-void register_effect_nodes(NodeRegistry& registry);
 
 }  // namespace fxgraph

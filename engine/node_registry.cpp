@@ -1,10 +1,10 @@
-#include "nodes/registry.h"
+#include "fxgraph/engine/node_registry.h"
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
-#include "engine/errors.h"
+#include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
 
