@@ -49,13 +49,13 @@ NodeRegistry registry_for(const RunOptions& options) {
   NodeRegistry registry;
   for (const std::string& name : builtin.names()) {
     NodeType type = *builtin.find(name);
-    if (name == "file_in" && !options.input.empty()) {
+    if (name == FileInNode::kType && !options.input.empty()) {
       type.factory = [path = options.input](const NodeOptions& settings) {
         (void)settings.text("path", "");  // replaced by --input
         return std::make_shared<FileInNode>(path);
       };
     }
-    if (name == "file_out" && (!options.output.empty() || !options.format.empty())) {
+    if (name == FileOutNode::kType && (!options.output.empty() || !options.format.empty())) {
       type.factory = [original = type.factory, path = options.output,
                       format = options.format](const NodeOptions& settings) {
         std::map<std::string, OptionValue> values = settings.values();

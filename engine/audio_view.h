@@ -7,20 +7,32 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace fxgraph {
 
 /// A view of `num_channels` channels of `num_frames` samples each.
 /// `channels[c]` points to channel c's first sample. Cheap to copy; owns nothing.
-struct AudioView {
-  float* const* channels = nullptr;
+/// Two flavours: AudioView (writable: node outputs, the graph output) and
+/// ConstAudioView (read-only: node inputs, the graph input). A writable view converts
+/// to a read-only one, never the other way, so a node cannot write to what it reads.
+template <typename Sample>
+struct BasicAudioView {
+  Sample* const* channels = nullptr;
   std::uint32_t num_channels = 0;
   std::uint32_t num_frames = 0;
 
-  float* channel(std::uint32_t c) const noexcept { return channels[c]; }
+  Sample* channel(std::uint32_t c) const noexcept { return channels[c]; }
   bool empty() const noexcept { return num_channels == 0 || num_frames == 0; }
+
+  operator BasicAudioView<const Sample>() const noexcept requires(!std::is_const_v<Sample>) {
+    return {channels, num_channels, num_frames};
+  }
 };
+
+using AudioView = BasicAudioView<float>;
+using ConstAudioView = BasicAudioView<const float>;
 
 /// Owning planar buffer: the channels in one allocation (padded apart, see resize),
 /// plus the channel pointer table a view needs. Allocates in the constructor and in

@@ -407,7 +407,7 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
   for (const auto& iv : in_views) {
     if (iv.alias) {
       plan->input_views_.push_back(plan->output_views_[iv.buffer]);
-      plan->own_input_channels_.push_back(plan->input_views_.back().channels);
+      plan->own_input_channels_.push_back(plan->output_views_[iv.buffer].channels);
       plan->input_buffer_of_.push_back(plan->output_buffer_of_[iv.buffer]);
     } else {
       AudioBuffer& b = plan->buffers_[iv.buffer];

@@ -148,19 +148,19 @@ void Engine::drain() noexcept {
     for (const auto& node : current_->nodes()) node->reset();
 }
 
-void Engine::run(const AudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
+void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
   drain();
   current_->run(in, out, frames, position_);
   position_ += std::min(frames, current_->max_block());
 }
 
-void Engine::process(const AudioView& in, const AudioView& out) noexcept {
+void Engine::process(const ConstAudioView& in, const AudioView& out) noexcept {
   const std::uint32_t frames = out.channels ? out.num_frames : in.num_frames;
   run(in, out, frames);
 }
 
 void Engine::process(std::uint32_t frames) noexcept {
-  run(AudioView{}, AudioView{}, frames);
+  run(ConstAudioView{}, AudioView{}, frames);
 }
 
 }  // namespace fxgraph

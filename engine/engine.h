@@ -97,7 +97,7 @@ class Engine {
   /// Applies queued changes, then runs the plan for `frames` frames (<= max_block),
   /// reading `in` (the graph input) and writing `out` (the graph output; mono results
   /// fill every channel). Either view may be empty. Audio thread.
-  void process(const AudioView& in, const AudioView& out) noexcept;
+  void process(const ConstAudioView& in, const AudioView& out) noexcept;
   /// Runs a graph without external input or output for `frames` frames. Audio thread.
   void process(std::uint32_t frames) noexcept;
   /// Frames processed so far. Audio thread (or after it stopped).
@@ -115,7 +115,7 @@ class Engine {
 
   void push(const Message& message);  // control side, mutex held
   void drain() noexcept;              // audio side
-  void run(const AudioView& in, const AudioView& out, std::uint32_t frames) noexcept;
+  void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept;
   std::pair<Node*, std::size_t> resolve(std::string_view path) const;  // mutex held
   void collect_locked();
 

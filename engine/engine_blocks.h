@@ -17,10 +17,11 @@ inline constexpr std::uint32_t kMaxChunkChannels = 64;
 
 /// A view of frames [offset, offset + frames) of `v`, without copying. A view without
 /// channels (no external input or output) stays one.
+template <typename Sample>
 struct SubView {
-  float* pointers[kMaxChunkChannels];
-  AudioView view;
-  SubView(const AudioView& v, std::uint32_t offset, std::uint32_t frames) noexcept {
+  Sample* pointers[kMaxChunkChannels];
+  BasicAudioView<Sample> view;
+  SubView(const BasicAudioView<Sample>& v, std::uint32_t offset, std::uint32_t frames) noexcept {
     if (v.channels == nullptr) return;
     for (std::uint32_t c = 0; c < v.num_channels && c < kMaxChunkChannels; ++c)
       pointers[c] = v.channels[c] + offset;
@@ -30,12 +31,13 @@ struct SubView {
 
 /// Runs the first `frames` frames of `in` through `engine` into `out`, in blocks of the
 /// engine's max_block. Each view holds at least `frames` frames, or has no channels.
-inline void process_in_blocks(Engine& engine, const AudioView& in, const AudioView& out,
+inline void process_in_blocks(Engine& engine, const ConstAudioView& in, const AudioView& out,
                               std::uint32_t frames) noexcept {
   const std::uint32_t block = engine.config().max_block;
   for (std::uint32_t offset = 0; offset < frames; offset += block) {
     const std::uint32_t n = std::min(block, frames - offset);
-    const SubView i(in, offset, n), o(out, offset, n);
+    const SubView i(in, offset, n);
+    const SubView o(out, offset, n);
     engine.process(i.view, o.view);
   }
 }

@@ -55,12 +55,12 @@ struct PrepareInfo {
 };
 
 /// What process() gets: frame count, stream position and views of the port buffers.
-/// Input views are read-only by contract; output views are written by the node.
+/// Input views are read-only (ConstAudioView); output views are written by the node.
 /// Inputs and outputs never alias each other.
 struct ProcessContext {
   std::uint32_t frames = 0;
   std::uint64_t position = 0;  ///< frames processed before this block
-  std::span<const AudioView> inputs;
+  std::span<const ConstAudioView> inputs;
   std::span<const AudioView> outputs;
 };
 

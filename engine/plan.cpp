@@ -7,7 +7,7 @@
 
 namespace fxgraph {
 
-const AudioView& Plan::source_view(std::uint32_t source) const noexcept {
+ConstAudioView Plan::source_view(std::uint32_t source) const noexcept {
   return source == kExternalInput ? external_input_ : output_views_[source];
 }
 
@@ -21,14 +21,16 @@ void Plan::gather(const Gather& g) noexcept {
         wide_enough ? external_input_.channels : own_input_channels_[g.target];
     if (wide_enough) return;
   }
-  const AudioView& dst = input_views_[g.target];
+  // Gathers fill the input's own buffer; the node then reads it through input_views_.
+  const AudioView dst{own_input_channels_[g.target], input_views_[g.target].num_channels,
+                      input_views_[g.target].num_frames};
   const std::uint32_t frames = dst.num_frames;
   if (g.kind == GatherKind::clear) {
     for (std::uint32_t c = 0; c < dst.num_channels; ++c)
       std::memset(dst.channels[c], 0, frames * sizeof(float));
     return;
   }
-  const AudioView& src = source_view(g.source);
+  const ConstAudioView src = source_view(g.source);
   const bool upmix = g.kind == GatherKind::upmix_copy || g.kind == GatherKind::upmix_add;
   const bool add = g.kind == GatherKind::add || g.kind == GatherKind::upmix_add;
   for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
@@ -46,7 +48,7 @@ void Plan::gather(const Gather& g) noexcept {
   }
 }
 
-void Plan::run(const AudioView& in, const AudioView& out, std::uint32_t frames,
+void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
                std::uint64_t position) noexcept {
   frames = std::min(frames, max_block_);
   external_input_ = in;

@@ -36,7 +36,7 @@ class Plan {
  public:
   /// Runs every step once. `in`/`out` are the external input and output (may be empty
   /// views when the graph has none). Audio thread.
-  void run(const AudioView& in, const AudioView& out, std::uint32_t frames,
+  void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
            std::uint64_t position) noexcept;
 
   std::uint32_t max_block() const noexcept { return max_block_; }
@@ -77,7 +77,7 @@ class Plan {
   /// Source index meaning "the external input".
   static constexpr std::uint32_t kExternalInput = 0xffffffffu;
 
-  const AudioView& source_view(std::uint32_t source) const noexcept;
+  ConstAudioView source_view(std::uint32_t source) const noexcept;
   void gather(const Gather& g) noexcept;
 
   double sample_rate_ = 0.0;
@@ -89,12 +89,13 @@ class Plan {
   std::vector<Step> steps_;
   std::vector<Node*> chain_nodes_;  ///< the nodes of fused chains (see Step)
   std::vector<Gather> gathers_;
-  std::vector<AudioView> input_views_;
+  std::vector<ConstAudioView> input_views_;  ///< what each node reads
   std::vector<AudioView> output_views_;
-  std::vector<std::uint32_t> input_buffer_of_;     ///< buffer index per input view (-1: alias)
-  std::vector<float* const*> own_input_channels_;  ///< each input view's own buffer
-  std::vector<std::uint32_t> output_buffer_of_;    ///< buffer index per output view
-  AudioView external_input_;                       ///< set by run()
+  std::vector<std::uint32_t> input_buffer_of_;  ///< buffer index per input view (-1: alias)
+  std::vector<float* const*>
+      own_input_channels_;  ///< each input view's own buffer (gathers write it)
+  std::vector<std::uint32_t> output_buffer_of_;  ///< buffer index per output view
+  ConstAudioView external_input_;                ///< set by run()
   std::vector<AudioBuffer> buffers_;
   std::vector<std::shared_ptr<Node>> nodes_;
   std::vector<std::string> order_ids_;

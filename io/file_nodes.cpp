@@ -7,7 +7,7 @@
 
 namespace fxgraph {
 
-FileInNode::FileInNode(std::string path) : Node("file_in"), reader_(std::move(path)) {
+FileInNode::FileInNode(std::string path) : Node(std::string(kType)), reader_(std::move(path)) {
   add_output("out", reader_.channels());
 }
 
@@ -30,7 +30,8 @@ void FileInNode::do_process(const ProcessContext& ctx) noexcept {
     std::memcpy(out.channels[c], staged_.channel(c), ctx.frames * sizeof(float));
 }
 
-FileOutNode::FileOutNode(FileOutOptions options) : Node("file_out"), options_(std::move(options)) {
+FileOutNode::FileOutNode(FileOutOptions options)
+    : Node(std::string(kType)), options_(std::move(options)) {
   if (options_.path.empty()) throw ConfigError("file_out needs a 'path'");
   // Validate the format now, so a bad extension or subtype fails at load time.
   (void)make_file_format(options_.path, options_.sample_format, options_.flac_compression);
@@ -50,7 +51,7 @@ void FileOutNode::open(std::uint32_t sample_rate, std::optional<SampleFormat> in
 }
 
 void FileOutNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   for (std::uint32_t c = 0; c < staged_.num_channels(); ++c)
     std::memcpy(staged_.channel(c), in.channels[c], ctx.frames * sizeof(float));
 }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fxgraph/engine/node.h"
 #include "fxgraph/io/file_format.h"
@@ -20,6 +21,9 @@ namespace fxgraph {
 
 class FileInNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "file_in";
+
   /// Opens `path` (throws IoError). The output has the file's channel count.
   explicit FileInNode(std::string path);
 
@@ -52,6 +56,9 @@ struct FileOutOptions {
 
 class FileOutNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "file_out";
+
   explicit FileOutNode(FileOutOptions options);
 
   const std::string& path() const noexcept { return options_.path; }

@@ -35,7 +35,7 @@ inline void deinterleave(const float* __restrict src, const AudioView& out, std:
 }
 
 /// Frames [0, in.num_frames) of planar `in` into interleaved `dst`.
-inline void interleave(const AudioView& in, float* __restrict dst) noexcept {
+inline void interleave(const ConstAudioView& in, float* __restrict dst) noexcept {
   const std::uint32_t channels = in.num_channels, frames = in.num_frames;
   if (channels == 1) {
     std::memcpy(dst, in.channels[0], frames * sizeof(float));

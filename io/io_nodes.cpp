@@ -8,7 +8,7 @@
 namespace fxgraph {
 
 void register_io_nodes(NodeRegistry& registry) {
-  registry.add({.name = "memory_in",
+  registry.add({.name = std::string(MemorySourceNode::kType),
                 .aliases = {},
                 .summary = "buffers pushed by an embedding program (MemorySourceNode::feed)",
                 .options = {{"channels", "output channels", "2"}},
@@ -16,24 +16,25 @@ void register_io_nodes(NodeRegistry& registry) {
                   return std::make_shared<MemorySourceNode>(
                       std::uint32_t(o.integer("channels", 2, 1, 64)));
                 }});
-  registry.add({.name = "memory_out",
+  registry.add({.name = std::string(MemorySinkNode::kType),
                 .aliases = {},
                 .summary = "keeps the last block for an embedding program (MemorySinkNode)",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<MemorySinkNode>(); }});
-  for (const char* type : {"jack_in", "jack_out"}) {
-    const bool in = type[5] == 'i';
-    registry.add({.name = type,
+  for (const auto direction :
+       {JackPortNode::Direction::capture, JackPortNode::Direction::playback}) {
+    const bool capture = direction == JackPortNode::Direction::capture;
+    registry.add({.name = std::string(JackPortNode::type_of(direction)),
                   .aliases = {},
-                  .summary = in ? "JACK capture ports (ports named <id>_1, <id>_2, …)"
-                                : "JACK playback ports (ports named <id>_1, <id>_2, …)",
+                  .summary = capture ? "JACK capture ports (ports named <id>_1, <id>_2, …)"
+                                     : "JACK playback ports (ports named <id>_1, <id>_2, …)",
                   .options = {{"channels", "number of ports", "1"}},
-                  .factory = [type](const NodeOptions& o) {
+                  .factory = [direction](const NodeOptions& o) {
                     return std::make_shared<JackPortNode>(
-                        type, std::uint32_t(o.integer("channels", 1, 1, 64)));
+                        direction, std::uint32_t(o.integer("channels", 1, 1, 64)));
                   }});
   }
-  registry.add({.name = "file_in",
+  registry.add({.name = std::string(FileInNode::kType),
                 .aliases = {"FileIn"},
                 .summary = "an audio file read through libsndfile (any format it reads)",
                 .options = {{"path", "the file to read (relative to the YAML file)", "required"}},
@@ -44,7 +45,7 @@ void register_io_nodes(NodeRegistry& registry) {
                                       (o.where().empty() ? "" : " (" + o.where() + ")"));
                   return std::make_shared<FileInNode>(path);
                 }});
-  registry.add({.name = "file_out",
+  registry.add({.name = std::string(FileOutNode::kType),
                 .aliases = {"FileOut"},
                 .summary = "an audio file written through libsndfile (format from the extension)",
                 .options = {{"path", "the file to write (relative to the YAML file)", "required"},

@@ -6,8 +6,8 @@
 
 namespace fxgraph {
 
-JackPortNode::JackPortNode(std::string type, std::uint32_t channels)
-    : Node(std::move(type)), channels_(channels) {
+JackPortNode::JackPortNode(Direction direction, std::uint32_t channels)
+    : Node(std::string(type_of(direction))), direction_(direction), channels_(channels) {
   add_input("in", channels);
   add_output("out", channels);
 }
@@ -22,7 +22,7 @@ JackBinding bind_jack_ports(Graph& graph) {
   for (const auto& id : graph.ids()) {
     auto* node = dynamic_cast<JackPortNode*>(&graph.node(id));
     if (!node) continue;
-    const bool input = node->type() == "jack_in";
+    const bool input = node->direction() == JackPortNode::Direction::capture;
     std::string& slot = input ? b.input_node : b.output_node;
     if (!slot.empty())
       throw GraphError("the graph has two " + node->type() + " nodes ('" + slot + "' and '" + id +

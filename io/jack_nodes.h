@@ -8,6 +8,7 @@
 // channels gives ports `guitar_1` and `guitar_2`.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/graph.h"
@@ -17,14 +18,25 @@ namespace fxgraph {
 
 class JackPortNode : public Node {
  public:
-  /// `type` is "jack_in" or "jack_out"; `channels` the port count.
-  JackPortNode(std::string type, std::uint32_t channels);
+  /// Capture ports feed the graph (jack_in); playback ports take its output (jack_out).
+  enum class Direction { capture, playback };
+  /// The registry type names of the two directions.
+  static constexpr std::string_view kCaptureType = "jack_in";
+  static constexpr std::string_view kPlaybackType = "jack_out";
+  static constexpr std::string_view type_of(Direction d) noexcept {
+    return d == Direction::capture ? kCaptureType : kPlaybackType;
+  }
+
+  /// `channels` is the port count.
+  JackPortNode(Direction direction, std::uint32_t channels);
+  Direction direction() const noexcept { return direction_; }
   std::uint32_t channels() const noexcept { return channels_; }
 
  protected:
   void do_process(const ProcessContext& ctx) noexcept override;
 
  private:
+  Direction direction_;
   std::uint32_t channels_;
 };
 

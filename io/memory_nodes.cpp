@@ -8,7 +8,7 @@ namespace fxgraph {
 namespace {
 /// Copies min(frames) of each channel; a mono source fills every channel; channels the
 /// source lacks become silence.
-void copy_view(const AudioView& src, const AudioView& dst, std::uint32_t frames) noexcept {
+void copy_view(const ConstAudioView& src, const AudioView& dst, std::uint32_t frames) noexcept {
   const std::uint32_t n = std::min(frames, src.channels ? src.num_frames : 0u);
   for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
     const float* s = src.channels == nullptr ? nullptr
@@ -22,7 +22,7 @@ void copy_view(const AudioView& src, const AudioView& dst, std::uint32_t frames)
 }
 }  // namespace
 
-MemorySourceNode::MemorySourceNode(std::uint32_t channels) : Node("memory_in") {
+MemorySourceNode::MemorySourceNode(std::uint32_t channels) : Node(std::string(kType)) {
   add_output("out", channels);
 }
 
@@ -30,7 +30,7 @@ void MemorySourceNode::do_process(const ProcessContext& ctx) noexcept {
   copy_view(source_, ctx.outputs[0], ctx.frames);
 }
 
-MemorySinkNode::MemorySinkNode() : Node("memory_out") {
+MemorySinkNode::MemorySinkNode() : Node(std::string(kType)) {
   add_input("in");
 }
 

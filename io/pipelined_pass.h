@@ -25,7 +25,7 @@ struct PipelinedPass {
   /// Calling thread: processes `frames` frames of `in` into `out`.
   std::function<void(AudioBuffer& in, AudioBuffer& out, std::uint32_t frames)> process;
   /// Writer thread: takes the processed chunk (its exact frame count).
-  std::function<void(const AudioView& chunk)> write;
+  std::function<void(const ConstAudioView& chunk)> write;
 };
 
 /// Runs the pass to the end of the input. Rethrows the first error of any stage.

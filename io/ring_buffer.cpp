@@ -25,7 +25,7 @@ std::uint32_t MultichannelRingBuffer::available_write() const noexcept {
   return capacity_ - static_cast<std::uint32_t>(w - r);
 }
 
-std::uint32_t MultichannelRingBuffer::write(const AudioView& in) {
+std::uint32_t MultichannelRingBuffer::write(const ConstAudioView& in) {
   check_channels(in, "write");
   if (policy_ == OverflowPolicy::throw_error) {
     // The consumer can only make more room, so room checked here is still there below.
@@ -39,7 +39,7 @@ std::uint32_t MultichannelRingBuffer::write(const AudioView& in) {
   return try_write(in);
 }
 
-std::uint32_t MultichannelRingBuffer::try_write(const AudioView& in) noexcept {
+std::uint32_t MultichannelRingBuffer::try_write(const ConstAudioView& in) noexcept {
   const std::uint64_t w = write_count_.load(std::memory_order_relaxed);
   const std::uint64_t r = read_count_.load(std::memory_order_acquire);
   const auto room = capacity_ - static_cast<std::uint32_t>(w - r);
@@ -119,7 +119,7 @@ void MultichannelRingBuffer::clear() noexcept {
 
 // --- helpers ---------------------------------------------------------------------
 
-void MultichannelRingBuffer::copy_in(std::uint64_t start, const AudioView& in,
+void MultichannelRingBuffer::copy_in(std::uint64_t start, const ConstAudioView& in,
                                      std::uint32_t frames) noexcept {
   const auto pos = static_cast<std::uint32_t>(start % capacity_);
   const std::uint32_t first = std::min(frames, capacity_ - pos);  // up to the wrap point
@@ -154,7 +154,7 @@ void MultichannelRingBuffer::copy_out(std::uint64_t start, const AudioView& out,
   }
 }
 
-void MultichannelRingBuffer::check_channels(const AudioView& view, const char* what) const {
+void MultichannelRingBuffer::check_channels(const ConstAudioView& view, const char* what) const {
   if (view.num_channels != channels_)
     throw RealtimeError(std::string("ring buffer ") + what + ": the ring has " +
                         std::to_string(channels_) + " channels but the view has " +

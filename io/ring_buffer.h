@@ -72,12 +72,12 @@ class MultichannelRingBuffer {
   /// throws BufferOverrunError and writes nothing when fewer than in.num_frames frames
   /// are free. Policy drop: same as try_write(). Returns the frames written.
   /// Throws RealtimeError on a channel-count mismatch.
-  std::uint32_t write(const AudioView& in);
+  std::uint32_t write(const ConstAudioView& in);
 
   /// Audio thread. Writes as many frames of `in` as fit and returns that number; the
   /// frames that did not fit are dropped and added to overruns(). Channels of `in`
   /// beyond channels() are ignored; missing ones are written as silence.
-  std::uint32_t try_write(const AudioView& in) noexcept;
+  std::uint32_t try_write(const ConstAudioView& in) noexcept;
 
   /// Audio thread (producer side). Frames that can be written now.
   std::uint32_t available_write() const noexcept;
@@ -124,8 +124,8 @@ class MultichannelRingBuffer {
   // Copy `frames` frames between the ring (from frame counter `start`, wrapping) and
   // the first `frames` frames of the view; missing channels read as silence.
   void copy_out(std::uint64_t start, const AudioView& out, std::uint32_t frames) const noexcept;
-  void copy_in(std::uint64_t start, const AudioView& in, std::uint32_t frames) noexcept;
-  void check_channels(const AudioView& view, const char* what) const;
+  void copy_in(std::uint64_t start, const ConstAudioView& in, std::uint32_t frames) noexcept;
+  void check_channels(const ConstAudioView& view, const char* what) const;
 
   static constexpr std::size_t cache_line = 64;
 

@@ -52,7 +52,7 @@ void ScratchAudioFile::reserve(std::uint32_t max_frames) {
   interleaved_.resize(std::size_t(max_frames) * channels_);
 }
 
-void ScratchAudioFile::write(const AudioView& in) {
+void ScratchAudioFile::write(const ConstAudioView& in) {
   if (in.num_channels != channels_)
     throw IoError("scratch file '" + path_ + "' holds " + std::to_string(channels_) +
                   " channels, not " + std::to_string(in.num_channels));

@@ -48,7 +48,7 @@ class ScratchAudioFile {
   /// read() will not allocate.
   void reserve(std::uint32_t max_frames);
   /// Appends `in` (in.num_channels must equal channels()). Throws IoError.
-  void write(const AudioView& in);
+  void write(const ConstAudioView& in);
   /// Moves the read position back to the first frame.
   void rewind();
   /// Reads up to out.num_frames frames into `out` and returns the number read (0 at the

@@ -187,7 +187,7 @@ void SndfileWriter::reserve(std::uint32_t max_frames) {
   if (interleaved_.size() < needed) interleaved_.resize(needed);
 }
 
-void SndfileWriter::write(const AudioView& in) {
+void SndfileWriter::write(const ConstAudioView& in) {
   require_open("write");
   if (in.num_channels != channels_)
     throw IoError("cannot write '" + path_ + "': the file has " + std::to_string(channels_) +

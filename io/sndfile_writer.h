@@ -54,7 +54,7 @@ class SndfileWriter {
 
   /// Appends `in` (in.num_channels must equal channels()). Throws IoError on a channel
   /// mismatch, a write error (disk full, ...), or after commit().
-  void write(const AudioView& in);
+  void write(const ConstAudioView& in);
 
   /// Finishes the file and renames it onto path(). Throws IoError on failure, in which
   /// case the target path is left as it was and the temporary is removed by the

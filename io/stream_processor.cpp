@@ -107,10 +107,10 @@ void StreamProcessor::process_file(const std::string& input, const std::string& 
   writer.commit();
 }
 
-std::function<void(const AudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,
-                                                                       std::uint64_t frames) {
+std::function<void(const ConstAudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,
+                                                                            std::uint64_t frames) {
   const double total = double(std::max<std::uint64_t>(frames, 1));
-  return [this, &writer, total, done = std::uint64_t(0)](const AudioView& chunk) mutable {
+  return [this, &writer, total, done = std::uint64_t(0)](const ConstAudioView& chunk) mutable {
     writer.write(chunk);
     done += chunk.num_frames;
     if (progress_) progress_(std::min(1.0, double(done) / total));

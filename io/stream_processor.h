@@ -74,8 +74,8 @@ class StreamProcessor {
   void process_file_split(const MultiPassSplit& split, SndfileReader& reader,
                           const std::string& output, const OutputOptions& options);
   /// A writer stage that reports progress over `frames` frames.
-  std::function<void(const AudioView&)> progress_writer(SndfileWriter& writer,
-                                                        std::uint64_t frames);
+  std::function<void(const ConstAudioView&)> progress_writer(SndfileWriter& writer,
+                                                             std::uint64_t frames);
   Graph graph_;
   std::uint32_t chunk_size_;
   std::function<void(double)> progress_;

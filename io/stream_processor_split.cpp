@@ -50,7 +50,7 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(upstream, in.view(frames), out.view(frames), frames);
                           },
-                      .write = [&](const AudioView& chunk) { cache.write(chunk); }});
+                      .write = [&](const ConstAudioView& chunk) { cache.write(chunk); }});
   measured.finish_measurement();
 
   // Later multi-pass nodes measure from the scratch file, in the same chunks (so their

@@ -219,7 +219,7 @@ void FirConvolver::run_tail(std::uint32_t c, std::uint32_t newest) noexcept {
   std::memcpy(tail_out_.get() + static_cast<std::size_t>(c) * P, time + P, P * sizeof(float));
 }
 
-void FirConvolver::process(const AudioView& in, const AudioView& out) noexcept {
+void FirConvolver::process(const ConstAudioView& in, const AudioView& out) noexcept {
   const std::uint32_t frames = std::min(in.num_frames, out.num_frames);
   if (frames == 0 || channels_ == 0 || in.num_channels < channels_ || out.num_channels < channels_)
     return;

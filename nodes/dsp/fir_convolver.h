@@ -66,7 +66,7 @@ class FirConvolver {
   /// frame count. (Defensively: extra channels are ignored, only the common frames are
   /// processed, and with too few channels nothing is done, since all channels share
   /// one partition clock.)
-  void process(const AudioView& in, const AudioView& out) noexcept;
+  void process(const ConstAudioView& in, const AudioView& out) noexcept;
 
   std::uint32_t num_channels() const noexcept { return channels_; }
   std::uint32_t num_taps() const noexcept { return num_taps_; }

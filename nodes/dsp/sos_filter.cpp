@@ -253,12 +253,12 @@ bool SosFilter::same_groups(const SosFilter& other) const noexcept {
   return true;
 }
 
-void SosFilter::process(const AudioView& in, const AudioView& out) noexcept {
+void SosFilter::process(const ConstAudioView& in, const AudioView& out) noexcept {
   SosFilter* self = this;
   process_chain(std::span<SosFilter* const>(&self, 1), in, out);
 }
 
-void SosFilter::process_chain(std::span<SosFilter* const> filters, const AudioView& in,
+void SosFilter::process_chain(std::span<SosFilter* const> filters, const ConstAudioView& in,
                               const AudioView& out) noexcept {
   if (filters.empty()) return;
   SosFilter& head = *filters[0];

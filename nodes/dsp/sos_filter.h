@@ -75,7 +75,7 @@ class SosFilter {
   /// Any number of frames per call. Precondition: in and out have num_channels()
   /// channels and the same frame count. (Defensively: extra channels are ignored, only
   /// the common frames are processed, and with too few channels nothing is done.)
-  void process(const AudioView& in, const AudioView& out) noexcept;
+  void process(const ConstAudioView& in, const AudioView& out) noexcept;
 
   /// Runs `filters` as one cascade (audio thread): in -> filters[0] -> ... -> out, in
   /// one walk over the block instead of one per filter, which hides each section's
@@ -85,7 +85,7 @@ class SosFilter {
   /// and the chain is the more exact. Filters prepared for different channel counts,
   /// or more than kMaxChainSections sections in all, simply run in turn. in and out
   /// may be the same memory. The filters must be distinct.
-  static void process_chain(std::span<SosFilter* const> filters, const AudioView& in,
+  static void process_chain(std::span<SosFilter* const> filters, const ConstAudioView& in,
                             const AudioView& out) noexcept;
 
   std::uint32_t num_channels() const noexcept { return channels_; }

@@ -11,7 +11,9 @@
 namespace fxgraph {
 
 DelayNode::DelayNode(DelayStrategy strategy, double max_time_ms, double time_ms)
-    : Node("delay"), strategy_(strategy), max_time_ms_(std::max(max_time_ms, kMaxTimeMs)) {
+    : Node(std::string(kType)),
+      strategy_(strategy),
+      max_time_ms_(std::max(max_time_ms, kMaxTimeMs)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "time_ms",
@@ -116,8 +118,9 @@ float DelayNode::taps_sum(std::uint32_t channel, std::uint32_t delay,
   return sum;
 }
 
-void DelayNode::process_plain(const AudioView& in, const AudioView& out, std::uint32_t channels,
-                              std::uint32_t n, float fb, bool ramping, float steady_mix) noexcept {
+void DelayNode::process_plain(const ConstAudioView& in, const AudioView& out,
+                              std::uint32_t channels, std::uint32_t n, float fb, bool ramping,
+                              float steady_mix) noexcept {
   const std::uint32_t delay = delay_;
   for (std::uint32_t c = 0; c < channels; ++c) {
     const float* x = in.channels[in.num_channels == 1 ? 0 : std::min(c, in.num_channels - 1)];
@@ -143,7 +146,7 @@ void DelayNode::process_plain(const AudioView& in, const AudioView& out, std::ui
 
 void DelayNode::do_process(const ProcessContext& ctx) noexcept {
   dsp::ScopedFlushDenormals no_denormals;
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const std::uint32_t n = ctx.frames;
   const std::uint32_t channels = std::min(out.num_channels, channels_);

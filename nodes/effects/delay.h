@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -34,6 +35,9 @@ enum class DelayStrategy : std::uint8_t { mono, ping_pong };
 
 class DelayNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "delay";
+
   enum Param : std::size_t { kTimeMs, kTimeSamples, kFeedback, kMix, kTaps };
   static constexpr double kMaxTimeMs = 5000.0;
   static constexpr std::uint32_t kMaxTaps = 8;
@@ -66,7 +70,7 @@ class DelayNode : public Node {
     return lines_[std::size_t(channel) * capacity_ + ((write_ - delay) & mask_)];
   }
   /// The common case (no crossfade, mono strategy, one tap) in vectorised runs.
-  void process_plain(const AudioView& in, const AudioView& out, std::uint32_t channels,
+  void process_plain(const ConstAudioView& in, const AudioView& out, std::uint32_t channels,
                      std::uint32_t n, float fb, bool ramping, float steady_mix) noexcept;
   float taps_sum(std::uint32_t channel, std::uint32_t delay, std::uint32_t taps) const noexcept;
 

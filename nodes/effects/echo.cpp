@@ -10,7 +10,7 @@
 
 namespace fxgraph {
 
-EchoNode::EchoNode() : Node("echo") {
+EchoNode::EchoNode() : Node(std::string(kType)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "delay",
@@ -67,7 +67,7 @@ void EchoNode::on_reset() noexcept {
 
 void EchoNode::do_process(const ProcessContext& ctx) noexcept {
   dsp::ScopedFlushDenormals no_denormals;
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const std::uint32_t n = ctx.frames;
   const std::uint32_t channels = std::min(out.num_channels, channels_);

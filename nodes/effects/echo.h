@@ -15,6 +15,7 @@
 // longer delay before the node starts instead.
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -24,6 +25,9 @@ namespace fxgraph {
 
 class EchoNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "echo";
+
   enum Param : std::size_t { kDelay, kDecay, kMix };
   static constexpr std::uint32_t kMaxDelay = 480000;
   static constexpr double kRampSeconds = 0.020;

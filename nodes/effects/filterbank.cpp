@@ -7,7 +7,8 @@
 
 namespace fxgraph {
 
-FilterbankNode::FilterbankNode(FilterbankOptions options) : Node("filterbank"), options_(options) {
+FilterbankNode::FilterbankNode(FilterbankOptions options)
+    : Node(std::string(kType)), options_(options) {
   if (options_.bands < 1 || options_.bands > 64)
     throw ConfigError("filterbank: 'bands' must be 1 … 64, got " + std::to_string(options_.bands));
   if (!(options_.min_hz > 0.0) || !(options_.max_hz > options_.min_hz))
@@ -57,7 +58,7 @@ void FilterbankNode::on_reset() noexcept {
 }
 
 void FilterbankNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const std::uint32_t group = in.num_channels;
   for (std::uint32_t b = 0; b < bands_.size(); ++b) {

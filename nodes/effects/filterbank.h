@@ -8,6 +8,7 @@
 // the channel count), so the band settings are options, not live parameters.
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -23,6 +24,9 @@ struct FilterbankOptions {
 
 class FilterbankNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "filterbank";
+
   explicit FilterbankNode(FilterbankOptions options = {});
 
   /// Centre frequency of band `b`, in Hz.

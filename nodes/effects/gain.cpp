@@ -16,7 +16,7 @@ double linear_to_db(double g) {
 }
 }  // namespace
 
-GainNode::GainNode() : Node("gain") {
+GainNode::GainNode() : Node(std::string(kType)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "gain",
@@ -59,7 +59,7 @@ void GainNode::on_parameter(std::size_t index, double value) noexcept {
 }
 
 void GainNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const std::uint32_t n = ctx.frames;
   const bool ramping = gain_.is_ramping();

@@ -3,6 +3,7 @@
 // Parameters `gain` (linear) and `gain_db` are two views of one value: setting either
 // moves both. `clamp` limits the output to [-1, 1] (torchfx's Gain(clamp=True)).
 
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -12,6 +13,9 @@ namespace fxgraph {
 
 class GainNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "gain";
+
   enum Param : std::size_t { kGain, kGainDb, kClamp };
   /// Ramp time for gain changes.
   static constexpr double kRampSeconds = 0.010;

@@ -6,7 +6,7 @@
 
 namespace fxgraph {
 
-NormalizeNode::NormalizeNode() : Node("normalize") {
+NormalizeNode::NormalizeNode() : Node(std::string(kType)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "peak",
@@ -70,7 +70,7 @@ void NormalizeNode::finish_measurement() {
 }
 
 void NormalizeNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const bool histogram = pass_ == Pass::measure && Strategy(int(value(kStrategy))) == percentile;
   for (std::uint32_t c = 0; c < out.num_channels; ++c) {

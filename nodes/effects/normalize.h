@@ -11,6 +11,7 @@
 // A silent signal is left as it is (no division by zero).
 
 #include <array>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/multipass.h"
@@ -20,6 +21,9 @@ namespace fxgraph {
 
 class NormalizeNode : public Node, public MultiPassNode {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "normalize";
+
   enum Param : std::size_t { kPeak, kStrategy, kPercentile };
   enum Strategy { peak, rms, percentile, per_channel };
 

@@ -30,20 +30,20 @@ std::shared_ptr<Node> make_delay(const NodeOptions& o) {
 }  // namespace
 
 void register_effect_nodes(NodeRegistry& registry) {
-  registry.add({.name = "reverb",
+  registry.add({.name = std::string(ReverbNode::kType),
                 .aliases = {"Reverb", "Freeverb"},
                 .summary = "algorithmic room reverb (Freeverb: 8 combs + 4 all-passes per channel)",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<ReverbNode>(); }});
   registry.add(
-      {.name = "delay",
+      {.name = std::string(DelayNode::kType),
        .aliases = {"Delay"},
        .summary = "feedback delay in ms, samples or BPM-synced notes; taps; mono or ping-pong",
        .options = {{"strategy", "mono (per channel) or ping_pong (stereo output)", "mono"},
                    {"bpm", "tempo for a synced delay (with 'note')", ""},
                    {"note", "note value: 1/4, 1/8, 1/8d (dotted), 1/8t (triplet), …", ""}},
        .factory = make_delay});
-  registry.add({.name = "echo",
+  registry.add({.name = std::string(EchoNode::kType),
                 .aliases = {"FeedbackEcho"},
                 .summary = "feedback echo: delay in samples, decay, mix (torchfx's Reverb class)",
                 .options = {},

@@ -27,7 +27,7 @@ std::uint32_t scaled(std::uint32_t samples, double rate) {
 }
 }  // namespace
 
-ReverbNode::ReverbNode() : Node("reverb") {
+ReverbNode::ReverbNode() : Node(std::string(kType)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "room_size",
@@ -233,7 +233,7 @@ void ReverbNode::run_tank(Tank& t, const float* in, float* out, std::uint32_t fr
 
 void ReverbNode::do_process(const ProcessContext& ctx) noexcept {
   dsp::ScopedFlushDenormals no_denormals;
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   const std::uint32_t n = ctx.frames;
   const std::uint32_t channels =

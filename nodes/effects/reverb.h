@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -28,6 +29,9 @@ namespace fxgraph {
 
 class ReverbNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "reverb";
+
   enum Param : std::size_t { kRoomSize, kDamping, kMix, kWidth, kPreDelay };
   static constexpr std::size_t kCombs = 8;
   static constexpr std::size_t kAllpasses = 4;

@@ -25,9 +25,9 @@ void FirFilterNode::on_prepare(const PrepareInfo& info) {
 }
 
 void FirFilterNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
-  convolver_.process(AudioView{in.channels, in.num_channels, ctx.frames},
+  convolver_.process(ConstAudioView{in.channels, in.num_channels, ctx.frames},
                      AudioView{out.channels, out.num_channels, ctx.frames});
 }
 

@@ -56,17 +56,17 @@ void SosFilterNode::process_chain(std::span<Node* const> chain,
   std::array<dsp::SosFilter*, ChainFusable::kMaxChain> filters{};
   const std::size_t count = std::min(chain.size(), filters.size());
   for (std::size_t i = 0; i < count; ++i) filters[i] = &static_cast<SosFilterNode*>(chain[i])->sos_;
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   dsp::SosFilter::process_chain(std::span<dsp::SosFilter* const>(filters.data(), count),
-                                AudioView{in.channels, in.num_channels, ctx.frames},
+                                ConstAudioView{in.channels, in.num_channels, ctx.frames},
                                 AudioView{out.channels, out.num_channels, ctx.frames});
 }
 
 void SosFilterNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
-  sos_.process(AudioView{in.channels, in.num_channels, ctx.frames},
+  sos_.process(ConstAudioView{in.channels, in.num_channels, ctx.frames},
                AudioView{out.channels, out.num_channels, ctx.frames});
 }
 

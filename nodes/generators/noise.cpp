@@ -12,7 +12,8 @@ std::uint64_t splitmix64(std::uint64_t x) {
 }
 }  // namespace
 
-NoiseNode::NoiseNode(std::uint32_t channels, std::uint64_t seed) : Node("noise"), seed_(seed) {
+NoiseNode::NoiseNode(std::uint32_t channels, std::uint64_t seed)
+    : Node(std::string(kType)), seed_(seed) {
   add_output("out", channels);
   add_parameter({.name = "amplitude",
                  .min = 0.0,

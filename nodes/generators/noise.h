@@ -4,6 +4,7 @@
 // same for a given seed whatever the block sizes.
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -13,6 +14,9 @@ namespace fxgraph {
 
 class NoiseNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "noise";
+
   enum Param : std::size_t { kAmplitude };
   explicit NoiseNode(std::uint32_t channels = 1, std::uint64_t seed = 0);
 

@@ -5,7 +5,7 @@
 
 namespace fxgraph {
 
-SineNode::SineNode(std::uint32_t channels) : Node("sine") {
+SineNode::SineNode(std::uint32_t channels) : Node(std::string(kType)) {
   add_output("out", channels);
   add_parameter({.name = "frequency",
                  .unit = "Hz",

@@ -2,6 +2,7 @@
 // sine: a sine wave generator (no inputs). `channels` (option) copies of one tone.
 
 #include <cstdint>
+#include <string_view>
 
 #include "fxgraph/engine/node.h"
 #include "fxgraph/engine/smoothed_value.h"
@@ -10,6 +11,9 @@ namespace fxgraph {
 
 class SineNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "sine";
+
   enum Param : std::size_t { kFrequency, kAmplitude };
   explicit SineNode(std::uint32_t channels = 1);
 

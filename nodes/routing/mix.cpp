@@ -7,7 +7,7 @@
 
 namespace fxgraph {
 
-MixNode::MixNode(std::uint32_t inputs) : Node("mix"), gains_(inputs) {
+MixNode::MixNode(std::uint32_t inputs) : Node(std::string(kType)), gains_(inputs) {
   if (inputs == 0) throw ConfigError("mix needs at least one input");
   for (std::uint32_t i = 0; i < inputs; ++i) {
     add_input(std::to_string(i));
@@ -50,7 +50,7 @@ void MixNode::do_process(const ProcessContext& ctx) noexcept {
   for (std::uint32_t c = 0; c < out.num_channels; ++c)
     std::memset(out.channels[c], 0, n * sizeof(float));
   for (std::size_t k = 0; k < ctx.inputs.size(); ++k) {
-    const AudioView& in = ctx.inputs[k];
+    const ConstAudioView& in = ctx.inputs[k];
     SmoothedValue& gain = gains_[k];
     const bool ramping = gain.is_ramping();
     if (ramping)

@@ -2,6 +2,7 @@
 // mix: sums N inputs ("0" … "N-1"), each with its own ramped gain (gain_0 …).
 // The output is as wide as the widest input; mono inputs are spread to every channel.
 
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -11,6 +12,9 @@ namespace fxgraph {
 
 class MixNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "mix";
+
   explicit MixNode(std::uint32_t inputs = 2);
 
   std::vector<std::uint32_t> output_channels(

@@ -6,21 +6,21 @@
 
 namespace fxgraph {
 
-SplitNode::SplitNode(std::uint32_t outputs) : Node("split") {
+SplitNode::SplitNode(std::uint32_t outputs) : Node(std::string(kType)) {
   if (outputs == 0) throw ConfigError("split needs at least one output");
   add_input("in");
   for (std::uint32_t i = 0; i < outputs; ++i) add_output(std::to_string(i));
 }
 
 void SplitNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   for (const AudioView& out : ctx.outputs)
     for (std::uint32_t c = 0; c < out.num_channels; ++c)
       std::memcpy(out.channels[c], in.channels[c], ctx.frames * sizeof(float));
 }
 
 ChannelSelectNode::ChannelSelectNode(std::vector<std::uint32_t> channels)
-    : Node("channel_select"), select_(std::move(channels)) {
+    : Node(std::string(kType)), select_(std::move(channels)) {
   if (select_.empty()) throw ConfigError("channel_select needs at least one channel index");
   add_input("in");
   add_output("out", std::uint32_t(select_.size()));
@@ -36,7 +36,7 @@ std::vector<std::uint32_t> ChannelSelectNode::output_channels(
 }
 
 void ChannelSelectNode::do_process(const ProcessContext& ctx) noexcept {
-  const AudioView& in = ctx.inputs[0];
+  const ConstAudioView& in = ctx.inputs[0];
   const AudioView& out = ctx.outputs[0];
   for (std::uint32_t c = 0; c < out.num_channels; ++c)
     std::memcpy(out.channels[c], in.channels[select_[c]], ctx.frames * sizeof(float));

@@ -5,6 +5,7 @@
 // channel_select: picks channels of its input by index, in the order given
 // (e.g. [1, 0] swaps a stereo pair; [0] takes the left channel).
 
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/node.h"
@@ -13,6 +14,9 @@ namespace fxgraph {
 
 class SplitNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "split";
+
   explicit SplitNode(std::uint32_t outputs = 2);
 
  protected:
@@ -21,6 +25,9 @@ class SplitNode : public Node {
 
 class ChannelSelectNode : public Node {
  public:
+  /// The registry type name (fxgraph nodes lists it).
+  static constexpr std::string_view kType = "channel_select";
+
   explicit ChannelSelectNode(std::vector<std::uint32_t> channels);
 
   std::vector<std::uint32_t> output_channels(
