@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "cli_support.h"
@@ -44,6 +45,25 @@ std::string default_text(const ParameterSpec& spec) {
   return format_number(spec.default_value);
 }
 
+/// A type's example settings in --chain syntax: fir(taps=[0.5, 0.3]).
+std::string example_text(const NodeType& type) {
+  std::string text;
+  for (const auto& [key, value] : type.example) {
+    text += (text.empty() ? "" : ", ") + key + "=";
+    if (const double* number = std::get_if<double>(&value)) {
+      text += format_number(*number);
+    } else if (const auto* word = std::get_if<std::string>(&value)) {
+      text += "\"" + *word + "\"";
+    } else {
+      std::string list;
+      for (double v : std::get<std::vector<double>>(value))
+        list += (list.empty() ? "" : ", ") + format_number(v);
+      text += "[" + list + "]";
+    }
+  }
+  return type.name + "(" + text + ")";
+}
+
 void list_types(const NodeRegistry& registry) {
   std::vector<Row> rows{{"TYPE", "ALIASES", "SUMMARY"}};
   for (const std::string& name : registry.names()) {
@@ -75,6 +95,8 @@ void describe_type(const NodeRegistry& registry, const std::string& name) {
       rows.push_back({option.name, option.default_text, option.description});
     print_table(std::cout, rows, "  ");
   }
+
+  if (!type->example.empty()) std::cout << "\nexample: " << example_text(*type) << "\n";
 
   std::cout << "\nparameters (settable in YAML, with --set and at run time):\n";
   std::vector<ParameterSpec> parameters;

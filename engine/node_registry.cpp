@@ -114,7 +114,19 @@ std::vector<std::string> NodeRegistry::close_matches(const std::string& name) co
 }
 
 std::vector<ParameterSpec> NodeRegistry::parameters_of(const std::string& type) const {
-  return create(type, NodeOptions{})->parameters();
+  try {
+    return create(type, NodeOptions{})->parameters();
+  } catch (const Error&) {
+    // Types that need settings (FIR taps) are built from their example instead; when
+    // that fails too (a file that is not here), the defaults' error is the clearer one.
+    const NodeType* found = find(type);
+    if (!found || found->example.empty()) throw;
+    try {
+      return create(type, NodeOptions(found->example))->parameters();
+    } catch (const Error&) {
+    }
+    throw;
+  }
 }
 
 std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,

@@ -68,6 +68,10 @@ struct NodeType {
   std::string summary;
   std::vector<OptionSpec> options;
   std::function<std::shared_ptr<Node>(const NodeOptions&)> factory;
+  /// Settings that build a working node when the defaults do not (FIR taps, a file
+  /// path): shown by `fxgraph nodes TYPE`, and used by the node conformance test, which
+  /// creates the files an example names. Empty when the defaults suffice.
+  std::map<std::string, OptionValue> example = {};
 };
 
 class NodeRegistry {
@@ -83,7 +87,8 @@ class NodeRegistry {
   std::vector<std::string> names() const;
   /// Names and aliases close to `name` (edit distance), best first.
   std::vector<std::string> close_matches(const std::string& name) const;
-  /// The parameter table of a type (built from a default node).
+  /// The parameter table of a type (built from a default node, or from the type's
+  /// example settings when the defaults cannot build one).
   std::vector<ParameterSpec> parameters_of(const std::string& type) const;
 
  private:

@@ -38,13 +38,15 @@ void register_io_nodes(NodeRegistry& registry) {
                 .aliases = {"FileIn"},
                 .summary = "an audio file read through libsndfile (any format it reads)",
                 .options = {{"path", "the file to read (relative to the YAML file)", "required"}},
-                .factory = [](const NodeOptions& o) {
-                  const std::string path = o.text("path", "");
-                  if (path.empty())
-                    throw ConfigError("file_in needs a 'path'" +
-                                      (o.where().empty() ? "" : " (" + o.where() + ")"));
-                  return std::make_shared<FileInNode>(path);
-                }});
+                .factory =
+                    [](const NodeOptions& o) {
+                      const std::string path = o.text("path", "");
+                      if (path.empty())
+                        throw ConfigError("file_in needs a 'path'" +
+                                          (o.where().empty() ? "" : " (" + o.where() + ")"));
+                      return std::make_shared<FileInNode>(path);
+                    },
+                .example = {{"path", std::string("speech.wav")}}});
   registry.add({.name = std::string(FileOutNode::kType),
                 .aliases = {"FileOut"},
                 .summary = "an audio file written through libsndfile (format from the extension)",
@@ -52,17 +54,19 @@ void register_io_nodes(NodeRegistry& registry) {
                             {"format", "sample format: pcm16, pcm24, pcm32, float, double",
                              "the input's, else pcm24"},
                             {"compression", "FLAC compression level 0-8", "libsndfile's"}},
-                .factory = [](const NodeOptions& o) {
-                  FileOutOptions options;
-                  options.path = o.text("path", "");
-                  if (options.path.empty())
-                    throw ConfigError("file_out needs a 'path'" +
-                                      (o.where().empty() ? "" : " (" + o.where() + ")"));
-                  options.sample_format = o.text("format", "");
-                  if (o.has("compression"))
-                    options.flac_compression = int(o.integer("compression", 5, 0, 8));
-                  return std::make_shared<FileOutNode>(options);
-                }});
+                .factory =
+                    [](const NodeOptions& o) {
+                      FileOutOptions options;
+                      options.path = o.text("path", "");
+                      if (options.path.empty())
+                        throw ConfigError("file_out needs a 'path'" +
+                                          (o.where().empty() ? "" : " (" + o.where() + ")"));
+                      options.sample_format = o.text("format", "");
+                      if (o.has("compression"))
+                        options.flac_compression = int(o.integer("compression", 5, 0, 8));
+                      return std::make_shared<FileOutNode>(options);
+                    },
+                .example = {{"path", std::string("clean.wav")}}});
 }
 
 }  // namespace fxgraph

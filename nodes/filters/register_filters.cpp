@@ -84,7 +84,8 @@ void register_fir(NodeRegistry& r) {
          .summary = "FIR filter with given taps (zero latency, FFT for long filters)",
          .options = {{"taps", "list of taps, first tap applies to the newest sample", ""},
                      {"path", "text file with one tap per line ('#' comments)", ""}},
-         .factory = filters::make_fir_node});
+         .factory = filters::make_fir_node,
+         .example = {{"taps", std::vector<double>{0.5, 0.3, -0.2, 0.1}}}});
   r.add({.name = "fir_design",
          .aliases = {"DesignableFIR", "FirDesign"},
          .summary = "windowed-sinc FIR (scipy firwin): lowpass, highpass, bandpass, bandstop",

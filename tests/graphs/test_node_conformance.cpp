@@ -1,0 +1,167 @@
+// Node conformance: every type in the catalog, at 1, 2 and 6 channels, keeps the node
+// contract of engine/node.h. A new node type is covered by registering it: this test
+// walks the registry, so there is no list of types to keep up to date.
+//
+// For each type and channel count:
+//   - it is prepared (an Engine compiles a one-node chain around it);
+//   - processing seeded noise in random block sizes allocates nothing on the audio
+//     thread, and gives bit for bit the output of the same input in fixed blocks;
+//   - after reset, the same input gives the first run's output again;
+//   - every parameter set to its minimum and to its maximum gives finite output (a
+//     value the node refuses with ParameterError — a cutoff above Nyquist — is fine).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/graphs/catalog.h"
+#include "support/allocation_counter.h"
+#include "support/audio_files.h"
+
+using namespace fxgraph;
+
+namespace {
+
+constexpr std::uint32_t kMaxBlock = 256;
+// Longer than every default delay line (delay: 500 ms), so state that reset leaves
+// behind comes out again within the run. Not a multiple of any block size.
+constexpr std::uint32_t kFrames = 30011;
+constexpr std::uint32_t kOutChannels = 48;  // room for the widest output (filterbank 8 x 6)
+
+/// The type's example settings, with `channels` set when the type has that option, and
+/// every file the example names created (as `channels`-channel noise) in `folder`.
+NodeOptions conformance_options(const NodeType& type, std::uint32_t channels,
+                                const std::filesystem::path& folder) {
+  NodeOptions options;
+  for (const auto& [key, value] : type.example) {
+    const auto* text = std::get_if<std::string>(&value);
+    if (text && std::filesystem::path(*text).has_extension()) {
+      const auto file = folder / (std::to_string(channels) + "-" + *text);
+      if (!std::filesystem::exists(file)) test::write_noise_wav(file, 4800, channels);
+      options.set(key, file.string());
+    } else {
+      options.set(key, value);
+    }
+  }
+  for (const OptionSpec& option : type.options)
+    if (option.name == "channels") options.set("channels", double(channels));
+  return options;
+}
+
+AudioBuffer seeded_noise(std::uint32_t channels, std::uint32_t frames) {
+  AudioBuffer b(channels, frames);
+  std::mt19937 random(1234);
+  std::uniform_real_distribution<float> sample(-0.5f, 0.5f);
+  for (std::uint32_t c = 0; c < channels; ++c)
+    for (std::uint32_t i = 0; i < frames; ++i) b.channel(c)[i] = sample(random);
+  return b;
+}
+
+/// Runs `in` through `engine` in blocks of `sizes` (cycled; all <= kMaxBlock) and
+/// returns every output channel's samples; counts the audio thread's allocations.
+std::vector<float> run(Engine& engine, AudioBuffer& in, const std::vector<std::uint32_t>& sizes,
+                       std::size_t& allocations) {
+  AudioBuffer out(kOutChannels, kFrames);
+  float* in_pointers[kOutChannels];
+  float* out_pointers[kOutChannels];
+  std::size_t next = 0;
+  for (std::uint32_t offset = 0; offset < kFrames;) {
+    const std::uint32_t n = std::min(sizes[next++ % sizes.size()], kFrames - offset);
+    for (std::uint32_t c = 0; c < in.num_channels(); ++c) in_pointers[c] = in.channel(c) + offset;
+    for (std::uint32_t c = 0; c < kOutChannels; ++c) out_pointers[c] = out.channel(c) + offset;
+    test::AllocationCounter counter;
+    engine.process(ConstAudioView{in_pointers, in.num_channels(), n},
+                   AudioView{out_pointers, kOutChannels, n});
+    allocations += counter.count();
+    offset += n;
+  }
+  std::vector<float> samples;
+  for (std::uint32_t c = 0; c < kOutChannels; ++c)
+    samples.insert(samples.end(), out.channel(c), out.channel(c) + kFrames);
+  return samples;
+}
+
+/// A graph of one node, id "0", fed by the graph input when it has an input port and
+/// giving the graph output when it has an output port (sources and sinks have one side).
+Graph one_node_graph(std::shared_ptr<Node> node) {
+  Graph g;
+  const bool has_input = !node->input_ports().empty();
+  const bool has_output = !node->output_ports().empty();
+  g.add("0", std::move(node));
+  if (has_input) g.set_input({"0", ""});
+  if (has_output) g.set_output({"0", ""});
+  return g;
+}
+
+/// Where two runs first differ, as "channel c, frame i: a vs b"; empty when identical.
+/// (Catch would print both whole vectors, a million samples, on a failed ==.)
+std::string first_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && !(std::isnan(a[i]) && std::isnan(b[i])))
+      return "channel " + std::to_string(i / kFrames) + ", frame " + std::to_string(i % kFrames) +
+             ": " + std::to_string(a[i]) + " vs " + std::to_string(b[i]);
+  return "";
+}
+
+bool all_finite(const std::vector<float>& samples) {
+  for (float s : samples)
+    if (!std::isfinite(s)) return false;
+  return true;
+}
+
+std::vector<std::uint32_t> random_block_sizes(std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<std::uint32_t> size(1, kMaxBlock);
+  std::vector<std::uint32_t> sizes(64);
+  for (auto& s : sizes) s = size(random);
+  return sizes;
+}
+
+}  // namespace
+
+TEST_CASE("every registered node type keeps the node contract at 1, 2 and 6 channels",
+          "[conformance][realtime]") {
+  const NodeRegistry& registry = builtin_registry();
+  const std::string type_name = GENERATE_COPY(from_range(registry.names()));
+  const std::uint32_t channels = GENERATE(1u, 2u, 6u);
+  CAPTURE(type_name, channels);
+  static const auto folder = test::unique_temp_dir("fxgraph-conformance");
+  const NodeType& type = *registry.find(type_name);
+  const NodeOptions options = conformance_options(type, channels, folder);
+  const EngineConfig config{.max_block = kMaxBlock, .input_channels = channels};
+  AudioBuffer input = seeded_noise(channels, kFrames);
+
+  Engine fixed(one_node_graph(registry.create(type_name, options)), config);
+  std::size_t ignored = 0;
+  const std::vector<float> reference = run(fixed, input, {kMaxBlock}, ignored);
+  REQUIRE(all_finite(reference));
+
+  auto node = registry.create(type_name, options);
+  Engine engine(one_node_graph(node), config);
+  REQUIRE(node->is_prepared());
+  std::size_t allocations = 0;
+  const std::vector<float> varied = run(engine, input, random_block_sizes(channels), allocations);
+  CHECK(allocations == 0);
+  CHECK(first_difference(varied, reference) == "");
+
+  engine.request_reset();
+  CHECK(first_difference(run(engine, input, {kMaxBlock}, allocations), reference) == "");
+
+  for (const ParameterSpec& spec : node->parameters()) {
+    for (const double value : {spec.min, spec.max}) {
+      CAPTURE(spec.name, value);
+      try {
+        engine.set_parameter("0." + spec.name, value);
+      } catch (const ParameterError&) {
+        continue;  // refused by the node with a reason: nothing reached the audio thread
+      }
+      CHECK(all_finite(run(engine, input, {kMaxBlock}, allocations)));
+    }
+  }
+  CHECK(allocations == 0);
+}
