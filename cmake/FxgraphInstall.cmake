@@ -141,9 +141,14 @@ install(FILES ${PROJECT_BINARY_DIR}/fxgraph.pc
   COMPONENT Development)
 
 # ---- the command and the example graphs ----
+# Shared libraries are found from where they were installed, wherever the prefix is:
+# the command looks in bin/../lib, each library beside itself (a RUNPATH serves only
+# the file that has it, not the libraries that file loads).
+if(FXGRAPH_PACKAGE_SHARED)
+  set_target_properties(${FXGRAPH_LIBRARY_TARGETS} PROPERTIES INSTALL_RPATH "$ORIGIN")
+endif()
 if(TARGET fxgraph_cli)
   if(FXGRAPH_PACKAGE_SHARED)
-    # Finds the libraries next to it wherever the prefix is (bin/../lib).
     file(RELATIVE_PATH FXGRAPH_BIN_TO_LIB /prefix/${CMAKE_INSTALL_BINDIR}
          /prefix/${CMAKE_INSTALL_LIBDIR})
     set_target_properties(fxgraph_cli PROPERTIES INSTALL_RPATH "$ORIGIN/${FXGRAPH_BIN_TO_LIB}")

@@ -28,8 +28,8 @@ bool all_equal(const fxgraph::AudioBuffer& out, float expected, const char* what
   for (std::uint32_t c = 0; c < kChannels; ++c)
     for (std::uint32_t i = 0; i < kBlock; ++i)
       if (std::fabs(out.channel(c)[i] - expected) > 1e-6f) {
-        std::fprintf(stderr, "consumer: %s: channel %u frame %u is %.7f, expected %.7f\n", what,
-                     c, i, double(out.channel(c)[i]), double(expected));
+        std::fprintf(stderr, "consumer: %s: channel %u frame %u is %.7f, expected %.7f\n", what, c,
+                     i, double(out.channel(c)[i]), double(expected));
         return false;
       }
   return true;
@@ -66,7 +66,8 @@ int main() {
   Engine built(Graph::chain({first, second}), config);
   if (!check_chain(built, "Graph::chain")) return 1;
 
-  GraphDocument loaded = load_graph_string("chain:\n  - { type: gain, gain: 0.5 }\n  - { type: gain }\n");
+  GraphDocument loaded =
+      load_graph_string("chain:\n  - { type: gain, gain: 0.5 }\n  - { type: gain }\n");
   Engine from_yaml(loaded.graph, config);
   if (!check_chain(from_yaml, "YAML chain")) return 1;
 
