@@ -4,7 +4,8 @@
 //   fxgraph process IN OUT --chain "highpass(80) | gain(1.5)"
 //   fxgraph nodes [TYPE]        fxgraph check GRAPH.yaml
 //   fxgraph dot GRAPH.yaml      fxgraph info FILE
-//   fxgraph jack GRAPH.yaml     (live, as a JACK client; cmd_jack.cpp)
+//   fxgraph jack GRAPH.yaml     (live, as a JACK client; cmd_jack.cpp — in a build
+//                               without JACK it exits 2 saying so, cmd_jack_unavailable.cpp)
 //
 // Output: results on stdout; every message about a problem on stderr, starting with
 // "fxgraph: error: "; the progress bar on stderr, and only on a terminal.

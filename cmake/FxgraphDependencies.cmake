@@ -1,5 +1,6 @@
 # What fxgraph's layers link against (all Debian 12 packages; scripts/install-deps.sh).
-find_package(Boost 1.74 REQUIRED COMPONENTS graph)
+set(FXGRAPH_BOOST_MIN_VERSION 1.74)  # fxgraphConfig.cmake asks for the same
+find_package(Boost ${FXGRAPH_BOOST_MIN_VERSION} REQUIRED COMPONENTS graph)
 find_package(Threads REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)

@@ -25,6 +25,16 @@ function(fxgraph_set_warnings target)
   endif()
 endfunction()
 
+# Shared builds (BUILD_SHARED_LIBS=ON): libfxgraph_engine.so.0.1.0 with the soname
+# libfxgraph_engine.so.0.1. Before 1.0 any minor release may break the ABI (as the
+# package version file assumes, see FxgraphInstall.cmake), so the soname carries
+# major.minor; from 1.0 on, the major version alone.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(FXGRAPH_SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+else()
+  set(FXGRAPH_SOVERSION ${PROJECT_VERSION_MAJOR})
+endif()
+
 # fxgraph_add_layer(NAME [PUBLIC deps…] [PRIVATE deps…] [EXCLUDE files…])
 # Builds every .cpp under NAME/ into the library fxgraph_NAME (alias fxgraph::NAME,
 # exported as fxgraph::NAME too).
@@ -37,7 +47,9 @@ function(fxgraph_add_layer name)
   add_library(fxgraph_${name} ${sources})
   add_library(fxgraph::${name} ALIAS fxgraph_${name})
   set_target_properties(fxgraph_${name} PROPERTIES EXPORT_NAME ${name}
-                                                   POSITION_INDEPENDENT_CODE ON)
+                                                   POSITION_INDEPENDENT_CODE ON
+                                                   VERSION ${PROJECT_VERSION}
+                                                   SOVERSION ${FXGRAPH_SOVERSION})
   target_compile_features(fxgraph_${name} PUBLIC cxx_std_20)
   target_include_directories(fxgraph_${name} PUBLIC
     $<BUILD_INTERFACE:${FXGRAPH_BUILD_INCLUDE_DIR}>

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "fxgraph/engine/engine.h"
-#include "fxgraph/nodes/effects/gain.h"
+#include <fxgraph/engine/engine.h>
+#include <fxgraph/nodes/effects/gain.h>
 
 int main() {
   using namespace fxgraph;

@@ -10,10 +10,10 @@
 #include <string>
 #include <thread>
 
-#include "fxgraph/engine/errors.h"
-#include "fxgraph/engine/realtime_processor.h"
-#include "fxgraph/graphs/catalog.h"
-#include "fxgraph/io/jack_backend.h"
+#include <fxgraph/engine/errors.h>
+#include <fxgraph/engine/realtime_processor.h>
+#include <fxgraph/graphs/catalog.h>
+#include <fxgraph/io/jack_backend.h>
 
 int main(int argc, char** argv) {
   using namespace fxgraph;

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "fxgraph/engine/errors.h"
-#include "fxgraph/io/stream_processor.h"
-#include "fxgraph/nodes/effects/gain.h"
+#include <fxgraph/engine/errors.h>
+#include <fxgraph/io/stream_processor.h>
+#include <fxgraph/nodes/effects/gain.h>
 
 int main(int argc, char** argv) {
   using namespace fxgraph;

@@ -518,3 +518,18 @@ TEST_CASE("dot writes Graphviz with node and port labels", "[cli]") {
   REQUIRE(to_file.status == 0);
   CHECK(read_text(dir / "demo.dot") == result.out);
 }
+
+#ifndef FXGRAPH_WITH_JACK
+// Built with FXGRAPH_WITH_JACK=OFF: the subcommand stays and explains itself. (With
+// JACK, tests/engine/test_realtime_processor_jack.cpp runs the real one.)
+TEST_CASE("fxgraph jack in a build without JACK exits 2 saying how to get it", "[cli]") {
+  TempDir dir;
+  const std::string guitar = std::string(FXGRAPH_SOURCE_DIR) + "/graphs/guitar.yaml";
+  const CliResult result = run_cli(dir, "jack " + shell_quote(guitar) + " --connect");
+  CHECK(result.status == 2);
+  CHECK(result.out.empty());
+  CHECK_THAT(result.err, StartsWith("fxgraph: error: this fxgraph was built without JACK"));
+  CHECK_THAT(result.err, Contains("libjack-jackd2-dev"));
+  CHECK(dir.entries().empty());
+}
+#endif
