@@ -58,12 +58,11 @@ struct GraphAttributes {
 };
 
 /// The port an endpoint names, spelled as the node names it ("" → its first port).
-std::string port_name(const Graph& graph, const Endpoint& end, bool output) {
+std::string port_name(const Graph& graph, const Endpoint& end, PortDirection direction) {
   if (!graph.contains(end.node)) return end.port;
   const Node& node = graph.node(end.node);
-  const auto& ports = output ? node.output_ports() : node.input_ports();
-  const int index = output ? node.find_output(end.port.empty() ? "0" : end.port)
-                           : node.find_input(end.port.empty() ? "0" : end.port);
+  const auto& ports = direction == PortDirection::output ? node.output_ports() : node.input_ports();
+  const int index = resolve_port(node, end.port, direction);
   return index >= 0 ? ports[std::size_t(index)].name : end.port;
 }
 
@@ -78,7 +77,8 @@ std::string to_dot(const GraphDocument& document) {
     if (!vertex_of.count(edge.from.node) || !vertex_of.count(edge.to.node)) continue;
     std::string label;
     if (!edge.from.port.empty() || !edge.to.port.empty())
-      label = port_name(graph, edge.from, true) + "->" + port_name(graph, edge.to, false);
+      label = port_name(graph, edge.from, PortDirection::output) + "->" +
+              port_name(graph, edge.to, PortDirection::input);
     boost::add_edge(vertex_of[edge.from.node], vertex_of[edge.to.node], EdgeLabel{label}, dot);
   }
   std::ostringstream out;

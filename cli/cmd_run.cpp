@@ -110,15 +110,17 @@ void apply_set(Graph& graph, const std::string& assignment) {
   try {
     const ParameterPath path = ParameterPath::parse(path_text);
     if (!graph.contains(path.node))
-      throw ParameterError("unknown node '" + path.node + "': the graph's nodes are " +
-                           join_names(graph.ids()));
+      throw ParameterError(
+          "unknown node '" + path.node + "': the graph's nodes are " + join_names(graph.ids()),
+          {.node = path.node});
     Node& node = graph.node(path.node);
     const int index = node.find_parameter(path.parameter);
     if (index < 0) {
       std::vector<std::string> names;
       for (const auto& spec : node.parameters()) names.push_back(spec.name);
       throw ParameterError("unknown parameter '" + path.parameter + "' on node '" + path.node +
-                           "' (" + node.type() + "): valid parameters are " + join_names(names));
+                               "' (" + node.type() + "): valid parameters are " + join_names(names),
+                           {.node = path.node, .key = path.parameter, .key_part = KeyPart::name});
     }
     const ParameterSpec& spec = node.parameters()[std::size_t(index)];
     double value = 0.0;
@@ -127,12 +129,14 @@ void apply_set(Graph& graph, const std::string& assignment) {
     } else if (spec.kind == ParameterKind::choice) {
       value = choice_index(spec, value_text, path_text);
     } else {
-      throw ParameterError("'" + value_text + "' is not a number");
+      throw ParameterError("'" + value_text + "' is not a number",
+                           {.node = path.node, .key = path.parameter});
     }
     node.request_parameter(std::size_t(index), value, path_text);
     node.apply_parameter(std::size_t(index), value);
-  } catch (const ParameterError& e) {
-    throw ParameterError(context + e.what());
+  } catch (ParameterError& e) {
+    e.prefix_message(context);
+    throw;
   }
 }
 

@@ -24,6 +24,12 @@ struct ResolvedEdge {
   std::size_t out_port, in_port;
 };
 
+/// A port of one vertex: where the external input enters or the external output leaves.
+struct VertexPort {
+  std::size_t vertex;
+  std::size_t port;
+};
+
 /// Records the DFS finish order (reversed: a topological order) and the first back
 /// edge with the tree parents needed to spell the cycle out.
 struct OrderVisitor : boost::default_dfs_visitor {
@@ -47,67 +53,6 @@ std::string port_names(const std::vector<PortSpec>& ports) {
 
 std::string describe_node(const Graph& g, const std::string& id) {
   return "'" + id + "' (" + g.node(id).type() + ")";
-}
-
-std::vector<ResolvedEdge> resolve_edges(const Graph& graph,
-                                        const std::map<std::string, std::size_t>& index) {
-  std::vector<ResolvedEdge> out;
-  for (const Edge& e : graph.edges()) {
-    auto from = index.find(e.from.node);
-    auto to = index.find(e.to.node);
-    for (auto* end : {&e.from, &e.to}) {
-      if (!index.count(end->node))
-        throw GraphError("edge '" + e.str() + "': unknown node '" + end->node + "' (nodes are " +
-                         join_names(graph.ids()) + ")");
-    }
-    const Node& src = graph.node(e.from.node);
-    const Node& dst = graph.node(e.to.node);
-    const int out_port =
-        e.from.port.empty() ? (src.output_ports().empty() ? -1 : 0) : src.find_output(e.from.port);
-    const int in_port =
-        e.to.port.empty() ? (dst.input_ports().empty() ? -1 : 0) : dst.find_input(e.to.port);
-    if (out_port < 0)
-      throw GraphError("edge '" + e.str() + "': node " + describe_node(graph, e.from.node) +
-                       " has no output port" +
-                       (e.from.port.empty() ? "" : " '" + e.from.port + "'") +
-                       " (outputs: " + port_names(src.output_ports()) + ")");
-    if (in_port < 0)
-      throw GraphError("edge '" + e.str() + "': node " + describe_node(graph, e.to.node) +
-                       " has no input port" + (e.to.port.empty() ? "" : " '" + e.to.port + "'") +
-                       " (inputs: " + port_names(dst.input_ports()) + ")");
-    out.push_back({&e, from->second, to->second, std::size_t(out_port), std::size_t(in_port)});
-  }
-  return out;
-}
-
-std::vector<std::size_t> topological_order(const Graph& graph,
-                                           const std::vector<ResolvedEdge>& edges) {
-  const auto& ids = graph.ids();
-  BoostGraph bg(ids.size());
-  for (const auto& e : edges) boost::add_edge(e.from, e.to, bg);
-
-  std::vector<Vertex> finished;
-  std::vector<Vertex> parent(ids.size());
-  for (std::size_t v = 0; v < ids.size(); ++v) parent[v] = v;
-  std::optional<std::pair<Vertex, Vertex>> back;
-  OrderVisitor visitor;
-  visitor.finished = &finished;
-  visitor.parent = &parent;
-  visitor.back = &back;
-  boost::depth_first_search(bg, boost::visitor(visitor));
-
-  if (back) {
-    // back = (u, v): v is an ancestor of u in the DFS tree, so v → … → u → v.
-    auto [u, v] = *back;
-    std::vector<std::string> cycle{ids[u]};
-    for (Vertex w = u; w != v; w = parent[w]) cycle.push_back(ids[parent[w]]);
-    std::reverse(cycle.begin(), cycle.end());
-    std::string text;
-    for (const auto& id : cycle) text += id + " -> ";
-    throw GraphError("the graph has a cycle: " + text + cycle.front() +
-                     " (audio graphs must be acyclic; use a delay node's feedback instead)");
-  }
-  return {finished.rbegin(), finished.rend()};
 }
 
 /// Hands out buffers and takes them back when their last reader has run. The free ones
@@ -148,280 +93,440 @@ class BufferPool {
 
 }  // namespace
 
-std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions& options,
-                                        const std::unordered_set<const Node*>* running) {
-  if (!(options.sample_rate > 0.0))
-    throw GraphError("sample rate must be positive, got " + std::to_string(options.sample_rate));
-  if (options.max_block == 0) throw GraphError("max block size must be at least 1 frame");
-
-  const auto& ids = graph.ids();
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
-
-  const std::vector<ResolvedEdge> edges = resolve_edges(graph, index);
-  const std::vector<std::size_t> order = topological_order(graph, edges);
-
-  // External endpoints.
-  std::optional<std::pair<std::size_t, std::size_t>> ext_in, ext_out;  // vertex, port
-  if (graph.input()) {
-    const Endpoint& e = *graph.input();
-    if (!index.count(e.node))
-      throw GraphError("graph input: unknown node '" + e.node + "' (nodes are " + join_names(ids) +
-                       ")");
-    const Node& n = graph.node(e.node);
-    const int port = e.port.empty() ? (n.input_ports().empty() ? -1 : 0) : n.find_input(e.port);
-    if (port < 0)
-      throw GraphError("graph input: node " + describe_node(graph, e.node) + " has no input port " +
-                       (e.port.empty() ? "" : "'" + e.port + "' ") +
-                       "(inputs: " + port_names(n.input_ports()) + ")");
-    ext_in = {index[e.node], std::size_t(port)};
-  }
-  if (graph.output()) {
-    const Endpoint& e = *graph.output();
-    if (!index.count(e.node))
-      throw GraphError("graph output: unknown node '" + e.node + "' (nodes are " + join_names(ids) +
-                       ")");
-    const Node& n = graph.node(e.node);
-    const int port = e.port.empty() ? (n.output_ports().empty() ? -1 : 0) : n.find_output(e.port);
-    if (port < 0)
-      throw GraphError("graph output: node " + describe_node(graph, e.node) +
-                       " has no output port " + (e.port.empty() ? "" : "'" + e.port + "' ") +
-                       "(outputs: " + port_names(n.output_ports()) + ")");
-    ext_out = {index[e.node], std::size_t(port)};
+/// One compilation. run() calls the phases in order; each reads what the earlier ones
+/// left in the members and adds its own, so a phase is a chapter, not a pass over
+/// everything. Nested in Compiler because the last phases fill the Plan's private parts.
+class Compiler::Session {
+ public:
+  Session(const Graph& graph, const CompileOptions& options,
+          const std::unordered_set<const Node*>* running)
+      : graph_(graph),
+        options_(options),
+        running_(running),
+        ids_(graph.ids()),
+        pool_(options.max_block) {
+    for (std::size_t i = 0; i < ids_.size(); ++i) index_[ids_[i]] = i;
   }
 
-  // Edges into each (vertex, input port), and out of each (vertex, output port).
-  std::vector<std::vector<std::vector<const ResolvedEdge*>>> incoming(ids.size());
-  std::vector<std::vector<std::size_t>> readers(ids.size());  // per output port: reader count
-  std::vector<std::shared_ptr<Node>> nodes(ids.size());
-  for (std::size_t v = 0; v < ids.size(); ++v) {
-    nodes[v] = graph.node_ptr(ids[v]);
-    incoming[v].resize(nodes[v]->input_ports().size());
-    readers[v].assign(nodes[v]->output_ports().size(), 0);
-  }
-  for (const auto& e : edges) {
-    incoming[e.to][e.in_port].push_back(&e);
-    ++readers[e.from][e.out_port];
+  std::unique_ptr<Plan> run() {
+    resolve_edges();
+    order_topologically();
+    resolve_external_endpoints();
+    wire_ports();
+    resolve_channels();
+    prepare_nodes();
+    assign_buffers();
+    if (options_.fuse_chains) fuse_chains();
+    return materialise();
   }
 
-  // Channel resolution in topological order.
-  std::vector<std::vector<std::uint32_t>> in_ch(ids.size()), out_ch(ids.size());
-  for (std::size_t v : order) {
-    const Node& node = *nodes[v];
-    const auto& ports = node.input_ports();
-    in_ch[v].resize(ports.size());
-    for (std::size_t p = 0; p < ports.size(); ++p) {
-      std::uint32_t widest = 0;
-      for (const auto* e : incoming[v][p]) widest = std::max(widest, out_ch[e->from][e->out_port]);
-      if (ext_in && ext_in->first == v && ext_in->second == p)
-        widest = std::max(widest, options.input_channels);
-      const std::uint32_t width = ports[p].channels != kAnyChannels ? ports[p].channels
-                                  : widest != 0                     ? widest
-                                                                    : 1;
-      for (const auto* e : incoming[v][p]) {
-        const std::uint32_t src = out_ch[e->from][e->out_port];
-        if (src != width && src != 1)
-          throw GraphError("channel mismatch on edge '" + e->edge->str() + "': '" +
-                           e->edge->from.str() + "' gives " + std::to_string(src) +
-                           " channels but input '" + e->edge->to.str() + "' takes " +
-                           std::to_string(width) + " (only mono sources are upmixed)");
-      }
-      in_ch[v][p] = width;
-    }
-    try {
-      out_ch[v] = node.output_channels(in_ch[v]);
-    } catch (const GraphError& e) {
-      throw GraphError("node " + describe_node(graph, ids[v]) + ": " + e.what());
-    }
-  }
-
-  // Prepare nodes (allocation happens here, never at run time).
-  for (std::size_t v : order) {
-    PrepareInfo info{options.sample_rate, options.max_block, in_ch[v], out_ch[v]};
-    Node& node = *nodes[v];
-    if (running && running->count(&node) && !node.is_prepared_for(info))
-      throw GraphError("node " + describe_node(graph, ids[v]) +
-                       " is running and would need re-preparing (its channels, sample rate or "
-                       "block size change); replace it with a new node instead");
-    try {
-      node.prepare(info);
-    } catch (const Error& e) {
-      throw GraphError("node " + describe_node(graph, ids[v]) + ": " + e.what());
-    }
-  }
-
-  // Build the steps and assign buffers by liveness.
-  auto plan = std::unique_ptr<Plan>(new Plan());
-  plan->sample_rate_ = options.sample_rate;
-  plan->max_block_ = options.max_block;
-  plan->input_channels_ = ext_in ? options.input_channels : 0;
-  BufferPool pool(options.max_block);
-  // Output view index and remaining readers per (vertex, output port).
-  std::vector<std::vector<std::uint32_t>> out_view(ids.size());
-  std::vector<std::vector<std::size_t>> remaining = readers;
-  if (ext_out) ++remaining[ext_out->first][ext_out->second];  // read after the last step
-
+ private:
+  /// Where a step's input or output view lives before the buffers exist.
   struct ViewPlan {
     std::uint32_t buffer;  // buffer index, or alias: the source output view
     bool alias;
     std::uint32_t channels;
   };
-  std::vector<ViewPlan> in_views, out_views;
-  std::vector<std::size_t> step_vertex;  // the vertex each step runs
 
-  for (std::size_t v : order) {
-    Node& node = *nodes[v];
-    Plan::Step step{};
-    step.node = &node;
-    step.input_begin = std::uint32_t(in_views.size());
-    step.gather_begin = std::uint32_t(plan->gathers_.size());
-    std::vector<std::uint32_t> scratch;
-    std::string line = ids[v] + " (" + node.type() + ")";
+  // ---- resolve edges: graph.edges() → edges_ (vertex and port indices) ----
+  // Throws for an edge naming an unknown node or port.
+  void resolve_edges() {
+    for (const Edge& e : graph_.edges()) {
+      for (auto* end : {&e.from, &e.to}) {
+        if (!index_.count(end->node))
+          throw GraphError("edge '" + e.str() + "': unknown node '" + end->node + "' (nodes are " +
+                               join_names(ids_) + ")",
+                           {.node = end->node, .edge = e.str()});
+      }
+      const Node& src = graph_.node(e.from.node);
+      const Node& dst = graph_.node(e.to.node);
+      const int out_port = resolve_port(src, e.from.port, PortDirection::output);
+      const int in_port = resolve_port(dst, e.to.port, PortDirection::input);
+      if (out_port < 0)
+        throw GraphError("edge '" + e.str() + "': node " + describe_node(graph_, e.from.node) +
+                             " has no output port" +
+                             (e.from.port.empty() ? "" : " '" + e.from.port + "'") +
+                             " (outputs: " + port_names(src.output_ports()) + ")",
+                         {.node = e.from.node, .edge = e.str()});
+      if (in_port < 0)
+        throw GraphError("edge '" + e.str() + "': node " + describe_node(graph_, e.to.node) +
+                             " has no input port" +
+                             (e.to.port.empty() ? "" : " '" + e.to.port + "'") +
+                             " (inputs: " + port_names(dst.input_ports()) + ")",
+                         {.node = e.to.node, .edge = e.str()});
+      edges_.push_back({&e, index_.at(e.from.node), index_.at(e.to.node), std::size_t(out_port),
+                        std::size_t(in_port)});
+    }
+  }
 
-    for (std::size_t p = 0; p < node.input_ports().size(); ++p) {
-      const auto& sources = incoming[v][p];
-      const bool external = ext_in && ext_in->first == v && ext_in->second == p;
-      const std::uint32_t width = in_ch[v][p];
-      const std::uint32_t view = std::uint32_t(in_views.size());
-      if (sources.size() == 1 && !external &&
-          out_ch[sources[0]->from][sources[0]->out_port] == width) {
-        in_views.push_back({out_view[sources[0]->from][sources[0]->out_port], true, width});
-      } else {
-        const std::uint32_t buffer = pool.acquire(width);
-        scratch.push_back(buffer);
-        in_views.push_back({buffer, false, width});
-        bool first = true;
-        auto add_gather = [&](std::uint32_t source, std::uint32_t src_width) {
-          const bool upmix = src_width == 1 && width != 1;
-          Plan::GatherKind kind =
-              first ? (upmix ? Plan::GatherKind::upmix_copy : Plan::GatherKind::copy)
-                    : (upmix ? Plan::GatherKind::upmix_add : Plan::GatherKind::add);
-          plan->gathers_.push_back({kind, view, source});
-          first = false;
-        };
-        if (external && sources.empty() && options.input_channels >= width) {
-          // The buffer is the fallback for a call with a narrower external input.
-          plan->gathers_.push_back({Plan::GatherKind::external_view, view, Plan::kExternalInput});
-          first = false;
-        } else if (external) {
-          add_gather(Plan::kExternalInput, options.input_channels);
+  // ---- order topologically: edges_ → order_ (producers before consumers) ----
+  // Throws for a cycle, spelled out from its first node (the error's node).
+  void order_topologically() {
+    BoostGraph bg(ids_.size());
+    for (const auto& e : edges_) boost::add_edge(e.from, e.to, bg);
+
+    std::vector<Vertex> finished;
+    std::vector<Vertex> parent(ids_.size());
+    for (std::size_t v = 0; v < ids_.size(); ++v) parent[v] = v;
+    std::optional<std::pair<Vertex, Vertex>> back;
+    OrderVisitor visitor;
+    visitor.finished = &finished;
+    visitor.parent = &parent;
+    visitor.back = &back;
+    boost::depth_first_search(bg, boost::visitor(visitor));
+
+    if (back) {
+      // back = (u, v): v is an ancestor of u in the DFS tree, so v → … → u → v.
+      auto [u, v] = *back;
+      std::vector<std::string> cycle{ids_[u]};
+      for (Vertex w = u; w != v; w = parent[w]) cycle.push_back(ids_[parent[w]]);
+      std::reverse(cycle.begin(), cycle.end());
+      std::string text;
+      for (const auto& id : cycle) text += id + " -> ";
+      throw GraphError("the graph has a cycle: " + text + cycle.front() +
+                           " (audio graphs must be acyclic; use a delay node's feedback instead)",
+                       {.node = cycle.front()});
+    }
+    order_.assign(finished.rbegin(), finished.rend());
+  }
+
+  // ---- resolve the external endpoints: graph.input()/output() → ext_in_, ext_out_ ----
+  // Throws for an unknown node or port; the error's key is "input" or "output".
+  void resolve_external_endpoints() {
+    if (graph_.input()) ext_in_ = resolve_external(*graph_.input(), PortDirection::input);
+    if (graph_.output()) ext_out_ = resolve_external(*graph_.output(), PortDirection::output);
+  }
+
+  VertexPort resolve_external(const Endpoint& e, PortDirection direction) const {
+    const bool input = direction == PortDirection::input;
+    const std::string key = input ? "input" : "output";
+    if (!index_.count(e.node))
+      throw GraphError(
+          "graph " + key + ": unknown node '" + e.node + "' (nodes are " + join_names(ids_) + ")",
+          {.key = key});
+    const Node& n = graph_.node(e.node);
+    const int port = resolve_port(n, e.port, direction);
+    if (port < 0)
+      throw GraphError("graph " + key + ": node " + describe_node(graph_, e.node) + " has no " +
+                           key + " port " + (e.port.empty() ? "" : "'" + e.port + "' ") + "(" +
+                           key + "s: " + port_names(input ? n.input_ports() : n.output_ports()) +
+                           ")",
+                       {.key = key});
+    return {index_.at(e.node), std::size_t(port)};
+  }
+
+  // ---- wire ports: edges_ → incoming_ (edges into each input port) and readers_ ----
+  // (edge count out of each output port); also fetches every vertex's node.
+  void wire_ports() {
+    incoming_.resize(ids_.size());
+    readers_.resize(ids_.size());
+    nodes_.resize(ids_.size());
+    for (std::size_t v = 0; v < ids_.size(); ++v) {
+      nodes_[v] = graph_.node_ptr(ids_[v]);
+      incoming_[v].resize(nodes_[v]->input_ports().size());
+      readers_[v].assign(nodes_[v]->output_ports().size(), 0);
+    }
+    for (const auto& e : edges_) {
+      incoming_[e.to][e.in_port].push_back(&e);
+      ++readers_[e.from][e.out_port];
+    }
+  }
+
+  bool is_external_input(std::size_t v, std::size_t p) const {
+    return ext_in_ && ext_in_->vertex == v && ext_in_->port == p;
+  }
+
+  // ---- resolve channels: in topological order → in_ch_, out_ch_ per port ----
+  // Applies the channel rules (compiler.h); throws for a mismatch, naming the edge.
+  void resolve_channels() {
+    in_ch_.resize(ids_.size());
+    out_ch_.resize(ids_.size());
+    for (std::size_t v : order_) {
+      const Node& node = *nodes_[v];
+      const auto& ports = node.input_ports();
+      in_ch_[v].resize(ports.size());
+      for (std::size_t p = 0; p < ports.size(); ++p) {
+        std::uint32_t widest = 0;
+        for (const auto* e : incoming_[v][p])
+          widest = std::max(widest, out_ch_[e->from][e->out_port]);
+        if (is_external_input(v, p)) widest = std::max(widest, options_.input_channels);
+        const std::uint32_t width = ports[p].channels != kAnyChannels ? ports[p].channels
+                                    : widest != 0                     ? widest
+                                                                      : 1;
+        for (const auto* e : incoming_[v][p]) {
+          const std::uint32_t src = out_ch_[e->from][e->out_port];
+          if (src != width && src != 1)
+            throw GraphError("channel mismatch on edge '" + e->edge->str() + "': '" +
+                                 e->edge->from.str() + "' gives " + std::to_string(src) +
+                                 " channels but input '" + e->edge->to.str() + "' takes " +
+                                 std::to_string(width) + " (only mono sources are upmixed)",
+                             {.node = e->edge->to.node, .edge = e->edge->str()});
         }
-        for (const auto* e : sources)
-          add_gather(out_view[e->from][e->out_port], out_ch[e->from][e->out_port]);
-        if (first) plan->gathers_.push_back({Plan::GatherKind::clear, view, 0});
+        in_ch_[v][p] = width;
+      }
+      try {
+        out_ch_[v] = node.output_channels(in_ch_[v]);
+      } catch (const GraphError& e) {
+        throw node_failure(v, e);
       }
     }
-    step.input_count = std::uint32_t(node.input_ports().size());
-    step.gather_count = std::uint32_t(plan->gathers_.size()) - step.gather_begin;
+  }
 
-    // Outputs get fresh buffers while the inputs are still held, so no step writes
-    // into what it reads.
-    step.output_begin = std::uint32_t(out_views.size());
-    out_view[v].resize(node.output_ports().size());
-    for (std::size_t p = 0; p < node.output_ports().size(); ++p) {
-      const std::uint32_t buffer = pool.acquire(out_ch[v][p]);
-      out_view[v][p] = std::uint32_t(out_views.size());
-      out_views.push_back({buffer, false, out_ch[v][p]});
+  /// `cause`, raised by node `v`, as a GraphError that names the node (message and field).
+  GraphError node_failure(std::size_t v, const Error& cause) const {
+    GraphError error("node " + describe_node(graph_, ids_[v]) + ": " + cause.what(),
+                     cause.context());
+    error.add_context({.node = ids_[v]});
+    return error;
+  }
+
+  // ---- prepare nodes: in_ch_, out_ch_ → every node prepared (allocation happens here) ----
+  // Throws for a running node that would need re-preparing, or a node that refuses.
+  void prepare_nodes() {
+    for (std::size_t v : order_) {
+      PrepareInfo info{options_.sample_rate, options_.max_block, in_ch_[v], out_ch_[v]};
+      Node& node = *nodes_[v];
+      if (running_ && running_->count(&node) && !node.is_prepared_for(info))
+        throw GraphError("node " + describe_node(graph_, ids_[v]) +
+                             " is running and would need re-preparing (its channels, sample rate "
+                             "or block size change); replace it with a new node instead",
+                         {.node = ids_[v]});
+      try {
+        node.prepare(info);
+      } catch (const Error& e) {
+        throw node_failure(v, e);
+      }
     }
-    step.output_count = std::uint32_t(node.output_ports().size());
-    plan->steps_.push_back(step);
-    step_vertex.push_back(v);
+  }
 
-    // Release: scratch inputs, sources whose last reader this was, unread outputs.
-    for (auto b : scratch) pool.release(b);
-    for (std::size_t p = 0; p < node.input_ports().size(); ++p)
-      for (const auto* e : incoming[v][p])
-        if (--remaining[e->from][e->out_port] == 0)
-          pool.release(out_views[out_view[e->from][e->out_port]].buffer);
-    for (std::size_t p = 0; p < node.output_ports().size(); ++p)
-      if (remaining[v][p] == 0) pool.release(out_views[out_view[v][p]].buffer);
+  // ---- assign buffers: order_ → plan_ steps and gathers, in_views_, out_views_ ----
+  // Buffers are shared by liveness: one goes back to the pool when its last reader ran.
+  void assign_buffers() {
+    plan_.reset(new Plan());
+    plan_->sample_rate_ = options_.sample_rate;
+    plan_->max_block_ = options_.max_block;
+    plan_->input_channels_ = ext_in_ ? options_.input_channels : 0;
+    out_view_.resize(ids_.size());
+    remaining_ = readers_;
+    if (ext_out_) ++remaining_[ext_out_->vertex][ext_out_->port];  // read after the last step
 
+    for (std::size_t v : order_) {
+      Plan::Step step{};
+      step.node = nodes_[v].get();
+      std::vector<std::uint32_t> scratch;
+      gather_inputs(v, step, scratch);
+      // Outputs get fresh buffers while the inputs are still held, so no step writes
+      // into what it reads.
+      allocate_outputs(v, step);
+      plan_->steps_.push_back(step);
+      step_vertex_.push_back(v);
+      release_after(v, scratch);
+      plan_->describe_lines_.push_back(describe_step(v, step));
+      plan_->order_ids_.push_back(ids_[v]);
+    }
+  }
+
+  /// The input views of vertex `v`'s step: an alias of the producer's output when one
+  /// edge of the same width feeds the port, else a scratch buffer (listed in `scratch`)
+  /// filled by gathers (copy, sum, upmix, the external input, or silence).
+  void gather_inputs(std::size_t v, Plan::Step& step, std::vector<std::uint32_t>& scratch) {
+    const Node& node = *nodes_[v];
+    step.input_begin = std::uint32_t(in_views_.size());
+    step.gather_begin = std::uint32_t(plan_->gathers_.size());
     for (std::size_t p = 0; p < node.input_ports().size(); ++p) {
-      const auto& iv = in_views[step.input_begin + p];
-      line += "  in " + node.input_ports()[p].name + ":" + std::to_string(in_ch[v][p]) + "ch" +
-              (iv.alias ? "=buf" + std::to_string(out_views[iv.buffer].buffer)
+      const auto& sources = incoming_[v][p];
+      const bool external = is_external_input(v, p);
+      const std::uint32_t width = in_ch_[v][p];
+      const std::uint32_t view = std::uint32_t(in_views_.size());
+      if (sources.size() == 1 && !external &&
+          out_ch_[sources[0]->from][sources[0]->out_port] == width) {
+        in_views_.push_back({out_view_[sources[0]->from][sources[0]->out_port], true, width});
+        continue;
+      }
+      const std::uint32_t buffer = pool_.acquire(width);
+      scratch.push_back(buffer);
+      in_views_.push_back({buffer, false, width});
+      bool first = true;
+      auto add_gather = [&](std::uint32_t source, std::uint32_t src_width) {
+        const bool upmix = src_width == 1 && width != 1;
+        Plan::GatherKind kind =
+            first ? (upmix ? Plan::GatherKind::upmix_copy : Plan::GatherKind::copy)
+                  : (upmix ? Plan::GatherKind::upmix_add : Plan::GatherKind::add);
+        plan_->gathers_.push_back({kind, view, source});
+        first = false;
+      };
+      if (external && sources.empty() && options_.input_channels >= width) {
+        // The buffer is the fallback for a call with a narrower external input.
+        plan_->gathers_.push_back({Plan::GatherKind::external_view, view, Plan::kExternalInput});
+        first = false;
+      } else if (external) {
+        add_gather(Plan::kExternalInput, options_.input_channels);
+      }
+      for (const auto* e : sources)
+        add_gather(out_view_[e->from][e->out_port], out_ch_[e->from][e->out_port]);
+      if (first) plan_->gathers_.push_back({Plan::GatherKind::clear, view, 0});
+    }
+    step.input_count = std::uint32_t(node.input_ports().size());
+    step.gather_count = std::uint32_t(plan_->gathers_.size()) - step.gather_begin;
+  }
+
+  /// A fresh buffer for each output port of vertex `v`.
+  void allocate_outputs(std::size_t v, Plan::Step& step) {
+    const std::size_t count = nodes_[v]->output_ports().size();
+    step.output_begin = std::uint32_t(out_views_.size());
+    out_view_[v].resize(count);
+    for (std::size_t p = 0; p < count; ++p) {
+      const std::uint32_t buffer = pool_.acquire(out_ch_[v][p]);
+      out_view_[v][p] = std::uint32_t(out_views_.size());
+      out_views_.push_back({buffer, false, out_ch_[v][p]});
+    }
+    step.output_count = std::uint32_t(count);
+  }
+
+  /// After vertex `v` ran: its scratch inputs, the sources it was the last reader of,
+  /// and its outputs nobody reads go back to the pool.
+  void release_after(std::size_t v, const std::vector<std::uint32_t>& scratch) {
+    const Node& node = *nodes_[v];
+    for (auto b : scratch) pool_.release(b);
+    for (std::size_t p = 0; p < node.input_ports().size(); ++p)
+      for (const auto* e : incoming_[v][p])
+        if (--remaining_[e->from][e->out_port] == 0)
+          pool_.release(out_views_[out_view_[e->from][e->out_port]].buffer);
+    for (std::size_t p = 0; p < node.output_ports().size(); ++p)
+      if (remaining_[v][p] == 0) pool_.release(out_views_[out_view_[v][p]].buffer);
+  }
+
+  /// The Plan::describe() line of vertex `v`: its ports, channels and buffers.
+  std::string describe_step(std::size_t v, const Plan::Step& step) const {
+    const Node& node = *nodes_[v];
+    std::string line = ids_[v] + " (" + node.type() + ")";
+    for (std::size_t p = 0; p < node.input_ports().size(); ++p) {
+      const auto& iv = in_views_[step.input_begin + p];
+      line += "  in " + node.input_ports()[p].name + ":" + std::to_string(in_ch_[v][p]) + "ch" +
+              (iv.alias ? "=buf" + std::to_string(out_views_[iv.buffer].buffer)
                         : "@buf" + std::to_string(iv.buffer));
     }
     for (std::size_t p = 0; p < node.output_ports().size(); ++p)
-      line += "  out " + node.output_ports()[p].name + ":" + std::to_string(out_ch[v][p]) +
-              "ch@buf" + std::to_string(out_views[out_view[v][p]].buffer);
-    plan->describe_lines_.push_back(std::move(line));
-    plan->order_ids_.push_back(ids[v]);
+      line += "  out " + node.output_ports()[p].name + ":" + std::to_string(out_ch_[v][p]) +
+              "ch@buf" + std::to_string(out_views_[out_view_[v][p]].buffer);
+    return line;
   }
 
-  // Fuse runs of chainable nodes into one step each (engine/chain_fusable.h). B joins
-  // the run that A ends when B runs right after A and A's only output feeds only B's
-  // only input, through an alias (no gather): nothing else can see the buffer between
-  // them, so not writing it changes nothing.
-  if (options.fuse_chains) {
-    auto single_in_out = [&](std::size_t v) {
-      return nodes[v]->input_ports().size() == 1 && nodes[v]->output_ports().size() == 1;
-    };
-    auto feeds_only = [&](std::size_t a, std::size_t b, const Plan::Step& b_step) {
-      const auto& sources = incoming[b][0];
-      return readers[a][0] == 1 && !(ext_out && ext_out->first == a) &&
-             !(ext_in && ext_in->first == b) && sources.size() == 1 && sources[0]->from == a &&
-             b_step.gather_count == 0 && in_views[b_step.input_begin].alias;
-    };
+  // ---- fuse chains: plan_ steps → runs of chainable nodes as one step each ----
+  // (engine/chain_fusable.h). B joins the run that A ends when B runs right after A and
+  // A's only output feeds only B's only input, through an alias (no gather): nothing
+  // else can see the buffer between them, so not writing it changes nothing.
+  void fuse_chains() {
     std::vector<Plan::Step> fused;
-    for (std::size_t i = 0; i < plan->steps_.size();) {
-      Plan::Step head = plan->steps_[i];
-      const std::size_t head_vertex = step_vertex[i];
-      auto* fusable = dynamic_cast<ChainFusable*>(nodes[head_vertex].get());
+    const auto& steps = plan_->steps_;
+    for (std::size_t i = 0; i < steps.size();) {
+      Plan::Step head = steps[i];
+      auto* fusable = dynamic_cast<ChainFusable*>(nodes_[step_vertex_[i]].get());
       std::size_t last = i;
-      if (fusable && single_in_out(head_vertex)) {
-        while (last + 1 < plan->steps_.size() && last + 1 - i < ChainFusable::kMaxChain) {
-          const std::size_t a = step_vertex[last], b = step_vertex[last + 1];
-          if (!single_in_out(b) || !feeds_only(a, b, plan->steps_[last + 1]) ||
-              !fusable->can_chain_with(*nodes[b]))
+      if (fusable && has_one_input_and_output(step_vertex_[i])) {
+        while (last + 1 < steps.size() && last + 1 - i < ChainFusable::kMaxChain) {
+          const std::size_t a = step_vertex_[last], b = step_vertex_[last + 1];
+          if (!has_one_input_and_output(b) || !feeds_only(a, b, steps[last + 1]) ||
+              !fusable->can_chain_with(*nodes_[b]))
             break;
           ++last;
         }
       }
       if (last > i) {
         head.fusable = fusable;
-        head.chain_begin = std::uint32_t(plan->chain_nodes_.size());
+        head.chain_begin = std::uint32_t(plan_->chain_nodes_.size());
         head.chain_count = std::uint32_t(last - i + 1);
-        for (std::size_t k = i; k <= last; ++k) plan->chain_nodes_.push_back(plan->steps_[k].node);
-        head.output_begin = plan->steps_[last].output_begin;
+        for (std::size_t k = i; k <= last; ++k) plan_->chain_nodes_.push_back(steps[k].node);
+        head.output_begin = steps[last].output_begin;
         std::string line = "fused into one step:";
-        for (std::size_t k = i; k <= last; ++k) line += " " + ids[step_vertex[k]];
-        plan->describe_lines_.push_back(std::move(line));
+        for (std::size_t k = i; k <= last; ++k) line += " " + ids_[step_vertex_[k]];
+        plan_->describe_lines_.push_back(std::move(line));
       }
       fused.push_back(head);
       i = last + 1;
     }
-    plan->steps_ = std::move(fused);
+    plan_->steps_ = std::move(fused);
   }
 
-  // Materialise buffers and the views into them.
-  plan->buffers_ = pool.materialise();
-  plan->output_buffer_of_.reserve(out_views.size());
-  for (const auto& ov : out_views) {
-    AudioBuffer& b = plan->buffers_[ov.buffer];
-    plan->output_views_.push_back(b.view().channels
-                                      ? AudioView{b.view().channels, ov.channels, options.max_block}
-                                      : AudioView{});
-    plan->output_buffer_of_.push_back(ov.buffer);
+  bool has_one_input_and_output(std::size_t v) const {
+    return nodes_[v]->input_ports().size() == 1 && nodes_[v]->output_ports().size() == 1;
   }
-  for (const auto& iv : in_views) {
-    if (iv.alias) {
-      plan->input_views_.push_back(plan->output_views_[iv.buffer]);
-      plan->own_input_channels_.push_back(plan->output_views_[iv.buffer].channels);
-      plan->input_buffer_of_.push_back(plan->output_buffer_of_[iv.buffer]);
-    } else {
-      AudioBuffer& b = plan->buffers_[iv.buffer];
-      plan->input_views_.push_back({b.view().channels, iv.channels, options.max_block});
-      plan->own_input_channels_.push_back(b.view().channels);
-      plan->input_buffer_of_.push_back(iv.buffer);
+
+  /// Whether `a`'s only output feeds nothing but `b`'s only input, by alias.
+  bool feeds_only(std::size_t a, std::size_t b, const Plan::Step& b_step) const {
+    const auto& sources = incoming_[b][0];
+    return readers_[a][0] == 1 && !(ext_out_ && ext_out_->vertex == a) &&
+           !(ext_in_ && ext_in_->vertex == b) && sources.size() == 1 && sources[0]->from == a &&
+           b_step.gather_count == 0 && in_views_[b_step.input_begin].alias;
+  }
+
+  // ---- materialise: the pool's buffers and the view plans → the finished Plan ----
+  std::unique_ptr<Plan> materialise() {
+    Plan& plan = *plan_;
+    plan.buffers_ = pool_.materialise();
+    plan.output_buffer_of_.reserve(out_views_.size());
+    for (const auto& ov : out_views_) {
+      AudioBuffer& b = plan.buffers_[ov.buffer];
+      plan.output_views_.push_back(
+          b.view().channels ? AudioView{b.view().channels, ov.channels, options_.max_block}
+                            : AudioView{});
+      plan.output_buffer_of_.push_back(ov.buffer);
     }
+    for (const auto& iv : in_views_) {
+      if (iv.alias) {
+        plan.input_views_.push_back(plan.output_views_[iv.buffer]);
+        plan.own_input_channels_.push_back(plan.output_views_[iv.buffer].channels);
+        plan.input_buffer_of_.push_back(plan.output_buffer_of_[iv.buffer]);
+      } else {
+        AudioBuffer& b = plan.buffers_[iv.buffer];
+        plan.input_views_.push_back({b.view().channels, iv.channels, options_.max_block});
+        plan.own_input_channels_.push_back(b.view().channels);
+        plan.input_buffer_of_.push_back(iv.buffer);
+      }
+    }
+    if (ext_out_) {
+      plan.output_view_ = out_view_[ext_out_->vertex][ext_out_->port];
+      plan.output_channels_ = out_ch_[ext_out_->vertex][ext_out_->port];
+    }
+    for (std::size_t v : order_) plan.nodes_.push_back(nodes_[v]);
+    return std::move(plan_);
   }
-  if (ext_out) {
-    plan->output_view_ = out_view[ext_out->first][ext_out->second];
-    plan->output_channels_ = out_ch[ext_out->first][ext_out->second];
-  }
-  for (std::size_t v : order) plan->nodes_.push_back(nodes[v]);
-  return plan;
+
+  // Inputs.
+  const Graph& graph_;
+  const CompileOptions& options_;
+  const std::unordered_set<const Node*>* running_;
+  const std::vector<std::string>& ids_;
+  std::map<std::string, std::size_t> index_;  // id → vertex
+
+  // resolve_edges, order_topologically, resolve_external_endpoints.
+  std::vector<ResolvedEdge> edges_;
+  std::vector<std::size_t> order_;
+  std::optional<VertexPort> ext_in_, ext_out_;
+
+  // wire_ports: per vertex, per port.
+  std::vector<std::shared_ptr<Node>> nodes_;
+  std::vector<std::vector<std::vector<const ResolvedEdge*>>> incoming_;
+  std::vector<std::vector<std::size_t>> readers_;
+
+  // resolve_channels: per vertex, per port.
+  std::vector<std::vector<std::uint32_t>> in_ch_, out_ch_;
+
+  // assign_buffers, fuse_chains.
+  std::unique_ptr<Plan> plan_;
+  BufferPool pool_;
+  std::vector<std::vector<std::uint32_t>> out_view_;  // output view per (vertex, port)
+  std::vector<std::vector<std::size_t>> remaining_;   // readers still to run per output
+  std::vector<ViewPlan> in_views_, out_views_;
+  std::vector<std::size_t> step_vertex_;  // the vertex each step runs
+};
+
+std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions& options,
+                                        const std::unordered_set<const Node*>* running) {
+  if (!(options.sample_rate > 0.0))
+    throw GraphError("sample rate must be positive, got " + std::to_string(options.sample_rate));
+  if (options.max_block == 0) throw GraphError("max block size must be at least 1 frame");
+  return Session(graph, options, running).run();
 }
 
 }  // namespace fxgraph

@@ -6,6 +6,14 @@
 // orders it topologically with Boost.Graph, resolves every port's channel count,
 // prepares the nodes, and assigns buffers by liveness. All allocation happens here.
 //
+// Errors carry their subject as data (errors.h): an edge error its edge (and the node
+// at fault), a cycle its first node, a node's failure its id, a bad graph input or
+// output the key "input" or "output".
+//
+// Phases (compiler.cpp), in order: resolve edges, order topologically (cycle check),
+// resolve the external endpoints, wire ports, resolve channels, prepare nodes, assign
+// buffers, fuse chains, materialise the plan.
+//
 // Channel rules
 //   - An input port with a fixed count takes sources of that count, or mono sources
 //     (upmixed: the one channel is copied to every channel).
@@ -41,6 +49,9 @@ class Compiler {
   /// Throws GraphError.
   static std::unique_ptr<Plan> compile(const Graph& graph, const CompileOptions& options,
                                        const std::unordered_set<const Node*>* running = nullptr);
+
+ private:
+  class Session;  // one compilation, phase by phase (compiler.cpp)
 };
 
 }  // namespace fxgraph

@@ -28,15 +28,17 @@ std::pair<Node*, std::size_t> Engine::resolve(std::string_view path) const {
   const ParameterPath p = ParameterPath::parse(path);
   if (!graph_.contains(p.node))
     throw ParameterError("unknown node '" + p.node + "' in parameter path '" + std::string(path) +
-                         "': nodes are " + join_names(graph_.ids()));
+                             "': nodes are " + join_names(graph_.ids()),
+                         {.node = p.node});
   Node& node = graph_.node(p.node);
   const int index = node.find_parameter(p.parameter);
   if (index < 0) {
     std::vector<std::string> names;
     for (const auto& s : node.parameters()) names.push_back(s.name);
     throw ParameterError("unknown parameter '" + p.parameter + "' on node '" + p.node + "' (" +
-                         node.type() + ") in path '" + std::string(path) +
-                         "': valid parameters are " + join_names(names));
+                             node.type() + ") in path '" + std::string(path) +
+                             "': valid parameters are " + join_names(names),
+                         {.node = p.node, .key = p.parameter, .key_part = KeyPart::name});
   }
   return {&node, std::size_t(index)};
 }
@@ -45,7 +47,12 @@ void Engine::set_parameter(std::string_view path, double value) {
   std::lock_guard lock(control_mutex_);
   collect_locked();
   auto [node, index] = resolve(path);
-  node->request_parameter(index, value, path);
+  try {
+    node->request_parameter(index, value, path);
+  } catch (Error& error) {
+    error.add_context({.node = ParameterPath::parse(path).node});  // the node knows no id
+    throw;
+  }
   push({node, std::uint32_t(index), value, nullptr});
 }
 

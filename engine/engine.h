@@ -69,7 +69,8 @@ class Engine {
   // ---- control threads ----
 
   /// Validates "node.param" and `value` (throws ParameterError listing valid names, or
-  /// naming the allowed range), then queues the change for the next block.
+  /// naming the allowed range, with its node and key fields set), then queues the
+  /// change for the next block.
   void set_parameter(std::string_view path, double value);
   /// The last value set (or configured) for "node.param". Throws ParameterError.
   double get_parameter(std::string_view path) const;

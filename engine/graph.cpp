@@ -17,10 +17,18 @@ std::string trim(std::string_view s) {
 void check_id(std::string_view id) {
   if (id.empty()) throw GraphError("node id must not be empty");
   if (id.find_first_of(".: \t\n") != std::string_view::npos || id.find("->") != id.npos)
-    throw GraphError("node id '" + std::string(id) +
-                     "' may not contain '.', ':', '->' or spaces (they separate paths and ports)");
+    throw GraphError(
+        "node id '" + std::string(id) +
+            "' may not contain '.', ':', '->' or spaces (they separate paths and ports)",
+        {.node = std::string(id)});
 }
 }  // namespace
+
+int resolve_port(const Node& node, std::string_view port, PortDirection direction) noexcept {
+  const bool input = direction == PortDirection::input;
+  if (port.empty()) return (input ? node.input_ports() : node.output_ports()).empty() ? -1 : 0;
+  return input ? node.find_input(port) : node.find_output(port);
+}
 
 Endpoint Endpoint::parse(std::string_view text) {
   const auto colon = text.find(':');
@@ -40,7 +48,9 @@ Endpoint Endpoint::parse(std::string_view text) {
 Graph Graph::chain(std::vector<std::shared_ptr<Node>> nodes) {
   Graph g;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!nodes[i]) throw GraphError("chain element " + std::to_string(i) + " is null");
+    if (!nodes[i])
+      throw GraphError("chain element " + std::to_string(i) + " is null",
+                       {.node = std::to_string(i)});
     g.add(std::to_string(i), std::move(nodes[i]));
     if (i > 0) g.connect(Endpoint{std::to_string(i - 1), ""}, Endpoint{std::to_string(i), ""});
   }
@@ -53,8 +63,8 @@ Graph Graph::chain(std::vector<std::shared_ptr<Node>> nodes) {
 
 Node& Graph::add(std::string id, std::shared_ptr<Node> node) {
   check_id(id);
-  if (!node) throw GraphError("node '" + id + "' is null");
-  if (nodes_.count(id)) throw GraphError("duplicate node id '" + id + "'");
+  if (!node) throw GraphError("node '" + id + "' is null", {.node = id});
+  if (nodes_.count(id)) throw GraphError("duplicate node id '" + id + "'", {.node = id});
   Node& ref = *node;
   nodes_.emplace(id, std::move(node));
   ids_.push_back(std::move(id));
@@ -74,14 +84,15 @@ void Graph::remove(std::string_view id) {
 void Graph::connect(Endpoint from, Endpoint to) {
   Edge edge{std::move(from), std::move(to)};
   if (std::find(edges_.begin(), edges_.end(), edge) != edges_.end())
-    throw GraphError("edge '" + edge.str() + "' already exists");
+    throw GraphError("edge '" + edge.str() + "' already exists", {.edge = edge.str()});
   edges_.push_back(std::move(edge));
 }
 
 void Graph::disconnect(std::string_view from, std::string_view to) {
   const Edge edge{Endpoint::parse(from), Endpoint::parse(to)};
   auto it = std::find(edges_.begin(), edges_.end(), edge);
-  if (it == edges_.end()) throw GraphError("there is no edge '" + edge.str() + "' to remove");
+  if (it == edges_.end())
+    throw GraphError("there is no edge '" + edge.str() + "' to remove", {.edge = edge.str()});
   edges_.erase(it);
 }
 
@@ -96,7 +107,8 @@ Node& Graph::node(std::string_view id) const {
 std::shared_ptr<Node> Graph::node_ptr(std::string_view id) const {
   auto it = nodes_.find(std::string(id));
   if (it == nodes_.end())
-    throw GraphError("unknown node '" + std::string(id) + "': nodes are " + join_names(ids_));
+    throw GraphError("unknown node '" + std::string(id) + "': nodes are " + join_names(ids_),
+                     {.node = std::string(id)});
   return it->second;
 }
 

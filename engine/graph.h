@@ -22,6 +22,7 @@
 //
 // Threads: a Graph is a plain value; edit it on one thread at a time.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +34,17 @@
 
 namespace fxgraph {
 
+/// Which side of a node a port is on.
+enum class PortDirection : std::uint8_t { input, output };
+
+/// The index of the port that `port` names among `node`'s inputs or outputs: a port
+/// name or a decimal index, and "" for the first port. This is the one place that rule
+/// lives (the compiler, the YAML loader and `fxgraph dot` all ask here). -1 when there
+/// is no such port, including "" on a node without ports on that side.
+int resolve_port(const Node& node, std::string_view port, PortDirection direction) noexcept;
+
 /// One end of an edge: a node id and a port (a name or a decimal index; empty means
-/// the node's first port).
+/// the node's first port, see resolve_port).
 struct Endpoint {
   std::string node;
   std::string port;

@@ -84,7 +84,8 @@ void Node::configure_parameter(std::string_view name, double value) {
     std::vector<std::string> names;
     for (const auto& s : specs_) names.push_back(s.name);
     throw ParameterError("unknown parameter '" + std::string(name) + "' for node type '" + type_ +
-                         "': valid parameters are " + join_names(names));
+                             "': valid parameters are " + join_names(names),
+                         {.key = std::string(name), .key_part = KeyPart::name});
   }
   request_parameter(std::size_t(index), value, name);
   apply_parameter(std::size_t(index), value);
@@ -96,6 +97,10 @@ void Node::request_parameter(std::size_t index, double value, std::string_view w
   requested_[index].store(value, std::memory_order_relaxed);
   try {
     on_request(index, value);
+  } catch (Error& error) {
+    requested_[index].store(previous, std::memory_order_relaxed);
+    error.add_context({.key = specs_[index].name});  // the node's own check may not say
+    throw;
   } catch (...) {
     requested_[index].store(previous, std::memory_order_relaxed);
     throw;

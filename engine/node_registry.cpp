@@ -17,7 +17,7 @@ double NodeOptions::number(const std::string& key, double fallback) const {
   if (it == values_.end()) return fallback;
   used_.insert(key);
   if (const double* v = std::get_if<double>(&it->second)) return *v;
-  throw ConfigError(context(key) + " must be a number");
+  throw ConfigError(context(key) + " must be a number", {.key = key});
 }
 
 std::string NodeOptions::text(const std::string& key, const std::string& fallback) const {
@@ -30,7 +30,7 @@ std::string NodeOptions::text(const std::string& key, const std::string& fallbac
     out << *d;
     return out.str();
   }
-  throw ConfigError(context(key) + " must be a single value, not a list");
+  throw ConfigError(context(key) + " must be a single value, not a list", {.key = key});
 }
 
 std::vector<double> NodeOptions::numbers(const std::string& key) const {
@@ -39,14 +39,15 @@ std::vector<double> NodeOptions::numbers(const std::string& key) const {
   used_.insert(key);
   if (const auto* v = std::get_if<std::vector<double>>(&it->second)) return *v;
   if (const double* d = std::get_if<double>(&it->second)) return {*d};
-  throw ConfigError(context(key) + " must be a number or a list of numbers");
+  throw ConfigError(context(key) + " must be a number or a list of numbers", {.key = key});
 }
 
 long NodeOptions::integer(const std::string& key, long fallback, long lo, long hi) const {
   const double v = number(key, double(fallback));
   if (!std::isfinite(v) || v != std::floor(v) || v < double(lo) || v > double(hi))
     throw ConfigError(context(key) + " must be a whole number in [" + std::to_string(lo) + ", " +
-                      std::to_string(hi) + "]");
+                          std::to_string(hi) + "]",
+                      {.key = key});
   return long(v);
 }
 
@@ -135,9 +136,11 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
   const std::string where = options.where().empty() ? "" : " (" + options.where() + ")";
   if (!type) {
     const auto close = close_matches(type_name);
+    // The setting at fault is `type:`, whose value names no type.
     throw ConfigError("unknown node type '" + type_name + "'" + where +
-                      (close.empty() ? "" : "; did you mean " + join_names(close) + "?") +
-                      " Run `fxgraph nodes` for the list");
+                          (close.empty() ? "" : "; did you mean " + join_names(close) + "?") +
+                          " Run `fxgraph nodes` for the list",
+                      {.key = "type"});
   }
   // Parameters are set after construction: mark them used before the factory reads.
   auto node = type->factory(options);
@@ -153,10 +156,12 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
       if (spec.kind == ParameterKind::choice) {
         node->configure_parameter(key, choice_index(spec, *s, path));
       } else {
-        throw ParameterError("parameter '" + path + "' must be a number, got '" + *s + "'");
+        throw ParameterError("parameter '" + path + "' must be a number, got '" + *s + "'",
+                             {.key = key});
       }
     } else {
-      throw ParameterError("parameter '" + path + "' must be a single number, not a list");
+      throw ParameterError("parameter '" + path + "' must be a single number, not a list",
+                           {.key = key});
     }
   }
   const auto unused = options.unused();
@@ -165,7 +170,8 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
     for (const auto& p : node->parameters()) valid.push_back(p.name);
     for (const auto& o : type->options) valid.push_back(o.name);
     throw ConfigError("unknown setting '" + unused.front() + "' for node type '" + type->name +
-                      "'" + where + ": valid settings are " + join_names(valid));
+                          "'" + where + ": valid settings are " + join_names(valid),
+                      {.key = unused.front(), .key_part = KeyPart::name});
   }
   return node;
 }

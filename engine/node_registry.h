@@ -37,7 +37,7 @@ class NodeOptions {
   const std::string& where() const noexcept { return where_; }
   void set_where(std::string where) { where_ = std::move(where); }
 
-  /// Typed reads; each marks the key used. Throw ConfigError on a wrong type.
+  /// Typed reads; each marks the key used. Throw ConfigError (its key set) on a wrong type.
   double number(const std::string& key, double fallback) const;
   std::string text(const std::string& key, const std::string& fallback) const;
   std::vector<double> numbers(const std::string& key) const;
@@ -81,7 +81,9 @@ class NodeRegistry {
   const NodeType* find(const std::string& name) const;
   /// Builds a node: the factory reads its options, the rest set parameters. Throws
   /// ConfigError (unknown type with close matches, unknown key listing valid ones) or
-  /// ParameterError (bad value).
+  /// ParameterError (bad value). The error's key names the setting at fault ("type" for
+  /// an unknown type; KeyPart::name for an unknown setting); it has no node id, which
+  /// only the caller knows.
   std::shared_ptr<Node> create(const std::string& type, const NodeOptions& options) const;
   /// Type names (not aliases), sorted.
   std::vector<std::string> names() const;

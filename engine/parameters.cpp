@@ -35,23 +35,25 @@ std::string describe_range(const ParameterSpec& spec) {
 
 void validate_parameter_value(const ParameterSpec& spec, double value, std::string_view where) {
   const std::string prefix = "value " + format_number(value) + " for '" + std::string(where) + "'";
-  if (!std::isfinite(value)) throw ParameterError(prefix + " is not a finite number");
+  const ErrorContext context{.key = spec.name};
+  if (!std::isfinite(value)) throw ParameterError(prefix + " is not a finite number", context);
   const bool whole = spec.kind != ParameterKind::real;
   if (whole && value != std::floor(value))
-    throw ParameterError(prefix + " must be a whole number in " + describe_range(spec));
+    throw ParameterError(prefix + " must be a whole number in " + describe_range(spec), context);
   const double lo = spec.kind == ParameterKind::choice ? 0.0 : spec.min;
   const double hi = spec.kind == ParameterKind::choice   ? double(spec.choices.size()) - 1
                     : spec.kind == ParameterKind::toggle ? 1.0
                                                          : spec.max;
   if (value < lo || value > hi)
-    throw ParameterError(prefix + " is out of range: allowed " + describe_range(spec));
+    throw ParameterError(prefix + " is out of range: allowed " + describe_range(spec), context);
 }
 
 double choice_index(const ParameterSpec& spec, std::string_view name, std::string_view where) {
   for (std::size_t i = 0; i < spec.choices.size(); ++i)
     if (spec.choices[i] == name) return double(i);
   throw ParameterError("'" + std::string(name) + "' is not a valid choice for '" +
-                       std::string(where) + "': valid choices are " + join_names(spec.choices));
+                           std::string(where) + "': valid choices are " + join_names(spec.choices),
+                       {.key = spec.name});
 }
 
 std::string join_names(const std::vector<std::string>& names) {

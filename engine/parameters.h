@@ -49,11 +49,11 @@ struct ParameterPath {
 
 /// Checks `value` against `spec`; throws ParameterError naming `where` (a path such as
 /// "2.gain") with the allowed range when the value is NaN, infinite, out of range, not a
-/// whole number for integer/choice/toggle parameters.
+/// whole number for integer/choice/toggle parameters. The error's key is spec.name.
 void validate_parameter_value(const ParameterSpec& spec, double value, std::string_view where);
 
 /// Resolves a choice name (e.g. "hann") to its index; throws ParameterError listing the
-/// valid names.
+/// valid names (its key is spec.name).
 double choice_index(const ParameterSpec& spec, std::string_view name, std::string_view where);
 
 /// "[0, 4] linear" style description of the range for messages and tables.

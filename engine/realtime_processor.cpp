@@ -26,9 +26,10 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
   for (const auto& id : graph_.ids())
     if (dynamic_cast<MultiPassNode*>(&graph_.node(id)))
       throw GraphError("node '" + id + "' (" + graph_.node(id).type() +
-                       ") needs the whole signal before it can start (two passes), which a "
-                       "live stream cannot give; use it on files (fxgraph run/process), or a "
-                       "gain or limiter live");
+                           ") needs the whole signal before it can start (two passes), which "
+                           "a live stream cannot give; use it on files (fxgraph run/process), "
+                           "or a gain or limiter live",
+                       {.node = id});
   if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
   rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));

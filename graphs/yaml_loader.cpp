@@ -11,6 +11,7 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/errors.h"
@@ -79,39 +80,35 @@ std::optional<double> parse_bool(const std::string& text) {
   return std::nullopt;
 }
 
-/// Rethrows the fxgraph exception being handled as the same type, message prefixed.
-/// Call only from inside a catch block.
-[[noreturn]] void rethrow_prefixed(const std::string& prefix) {
-  try {
-    throw;
-  } catch (const GraphError& e) {
-    throw GraphError(prefix + e.what());
-  } catch (const ParameterError& e) {
-    throw ParameterError(prefix + e.what());
-  } catch (const ConfigError& e) {
-    throw ConfigError(prefix + e.what());
-  } catch (const IoError& e) {
-    throw IoError(prefix + e.what());
-  } catch (const BackendNotAvailableError& e) {
-    throw BackendNotAvailableError(prefix + e.what());
-  } catch (const StreamError& e) {
-    throw StreamError(prefix + e.what());
-  } catch (const BufferOverrunError& e) {
-    throw BufferOverrunError(prefix + e.what());
-  } catch (const BufferUnderrunError& e) {
-    throw BufferUnderrunError(prefix + e.what());
-  } catch (const RealtimeError& e) {
-    throw RealtimeError(prefix + e.what());
-  } catch (const Error& e) {
-    throw Error(prefix + e.what());
-  }
+template <class Map>
+std::optional<typename Map::mapped_type> lookup(const Map& map, const typename Map::key_type& key) {
+  const auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  return it->second;
 }
 
-std::string remove_all(std::string text, const std::string& part) {
-  if (part.empty()) return text;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at))
-    text.erase(at, part.size());
-  return text;
+/// Where in the document an error's fields point: its edge; else its node's setting
+/// (the key or the value, whichever the error blames); else its node; else the graph
+/// setting its key names (`input:`, `output:`). Nothing when the document has none.
+std::optional<YamlLocation> find_location(const GraphDocument& doc, const ErrorContext& context) {
+  if (!context.edge.empty())
+    if (auto loc = lookup(doc.edge_locations, context.edge)) return loc;
+  if (!context.node.empty() && !context.key.empty()) {
+    if (auto setting = lookup(doc.setting_locations, {context.node, context.key}))
+      return context.key_part == KeyPart::name ? setting->key : setting->value;
+  }
+  if (!context.node.empty()) return lookup(doc.node_locations, context.node);
+  if (context.key == "input") return doc.input_location;
+  if (context.key == "output") return doc.output_location;
+  return std::nullopt;
+}
+
+/// Points `error` at the token its fields name (see find_location), or at the document
+/// as a whole when they name none of its tokens.
+void locate_in(Error& error, const GraphDocument& doc) {
+  const auto loc = find_location(doc, error.context());
+  error.locate_at(loc ? SourceLocation{doc.source, loc->first, loc->second}
+                      : SourceLocation{doc.source});
 }
 
 /// One `key: value` of a mapping, with the key's text and both marks.
@@ -131,24 +128,40 @@ class Loader {
     try {
       root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-      throw ConfigError(at(e.mark) + "YAML syntax error: " + e.msg);
+      throw error_at<ConfigError>(e.mark, "YAML syntax error: " + e.msg);
     }
     try {
       return build(root);
     } catch (const YAML::Exception& e) {
       // yaml-cpp surprises (conversions, invalid nodes) still get a location.
-      throw ConfigError(at(e.mark) + "YAML error: " + e.msg);
+      throw error_at<ConfigError>(e.mark, "YAML error: " + e.msg);
     }
   }
 
  private:
-  std::string at(const YAML::Mark& mark) const {
-    if (mark.is_null()) return source_ + ": ";
+  SourceLocation location(const YAML::Mark& mark) const {
+    if (mark.is_null()) return {source_};
     const auto [line, column] = location_of(mark);
-    return source_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+    return {source_, line, column};
   }
-  std::string at(const YAML::Node& node) const {
-    return at(mark_or(node, YAML::Mark::null_mark()));
+
+  /// A new E pointed at `mark`: its location field set, its message prefixed with it.
+  template <class E>
+  E error_at(const YAML::Mark& mark, const std::string& message, ErrorContext context = {}) const {
+    E error(message, std::move(context));
+    error.locate_at(location(mark));
+    return error;
+  }
+  template <class E>
+  E error_at(const YAML::Node& node, const std::string& message, ErrorContext context = {}) const {
+    return error_at<E>(mark_or(node, YAML::Mark::null_mark()), message, std::move(context));
+  }
+
+  /// Points a caught error at `mark`, its message prefixed with `prefix` first; the
+  /// caller rethrows the same object (`throw;`), so its type survives.
+  void point_at(Error& error, const YAML::Mark& mark, std::string_view prefix = "") const {
+    error.prefix_message(prefix);
+    error.locate_at(location(mark));
   }
 
   /// The entries of a mapping in file order, refusing repeated and non-scalar keys
@@ -159,15 +172,16 @@ class Loader {
     std::vector<Entry> out;
     for (const auto& item : map) {
       if (!item.first.IsScalar())
-        throw ConfigError(at(item.first) + "keys of " + what + " must be plain names, not " +
-                          kind_name(item.first));
+        throw error_at<ConfigError>(
+            item.first, "keys of " + what + " must be plain names, not " + kind_name(item.first));
       Entry entry{item.first.Scalar(), item.first, item.second};
       for (const Entry& earlier : out) {
         if (earlier.key == entry.key) {
           const auto [line, column] = location_of(earlier.key_node.Mark());
-          throw DuplicateError(at(item.first) + "duplicate " + duplicate_noun + " '" + entry.key +
-                               "' in " + what + " (first defined at line " + std::to_string(line) +
-                               ", column " + std::to_string(column) + "); each must appear once");
+          throw error_at<DuplicateError>(
+              item.first, "duplicate " + duplicate_noun + " '" + entry.key + "' in " + what +
+                              " (first defined at line " + std::to_string(line) + ", column " +
+                              std::to_string(column) + "); each must appear once");
         }
       }
       out.push_back(std::move(entry));
@@ -180,10 +194,9 @@ class Loader {
     doc.source = source_;
     if (!root.IsMap()) {
       const std::string found = root.IsNull() ? "an empty document" : kind_name(root);
-      throw ConfigError(at(mark_or(root, YAML::Mark())) +
-                        "expected a mapping at the top level (with `nodes:` or `chain:`), "
-                        "found " +
-                        found);
+      throw error_at<ConfigError>(
+          mark_or(root, YAML::Mark()),
+          "expected a mapping at the top level (with `nodes:` or `chain:`), found " + found);
     }
     const auto top = entries<ConfigError>(root, "the top level", "key");
     const Entry* nodes = nullptr;
@@ -197,15 +210,18 @@ class Loader {
       } else if (e.key == "sample_rate") {
         const double rate = number(e, "a sample rate in Hz");
         if (!(rate > 0.0) || !std::isfinite(rate))
-          throw ParameterError(at(e.value) + "sample_rate must be a positive number of Hz, got " +
-                               e.value.Scalar());
+          throw error_at<ParameterError>(
+              e.value, "sample_rate must be a positive number of Hz, got " + e.value.Scalar(),
+              {.key = e.key});
         doc.sample_rate = rate;
       } else if (e.key == "block_size") {
         const double frames = number(e, "a block size in frames");
         if (frames != std::floor(frames) || frames < 1 || frames > double(1 << 20))
-          throw ParameterError(at(e.value) +
-                               "block_size must be a whole number of frames in [1, 1048576], got " +
-                               e.value.Scalar());
+          throw error_at<ParameterError>(
+              e.value,
+              "block_size must be a whole number of frames in [1, 1048576], got " +
+                  e.value.Scalar(),
+              {.key = e.key});
         doc.block_size = std::uint32_t(frames);
       } else if (e.key == "nodes") {
         nodes = &e;
@@ -218,23 +234,25 @@ class Loader {
       } else if (e.key == "output") {
         output = &e;
       } else {
-        throw ConfigError(at(e.key_node) + "unknown top-level key '" + e.key +
-                          "': valid keys are " + join_names(kTopLevelKeys));
+        throw error_at<ConfigError>(
+            e.key_node,
+            "unknown top-level key '" + e.key + "': valid keys are " + join_names(kTopLevelKeys),
+            {.key = e.key, .key_part = KeyPart::name});
       }
     }
 
     if (nodes && chain)
-      throw GraphError(at(chain->key_node) +
-                       "a graph has either `nodes:` (with `edges:`) or `chain:`, not both "
-                       "(`nodes:` is at line " +
-                       std::to_string(location_of(nodes->key_node.Mark()).first) + ")");
+      throw error_at<GraphError>(chain->key_node,
+                                 "a graph has either `nodes:` (with `edges:`) or `chain:`, not "
+                                 "both (`nodes:` is at line " +
+                                     std::to_string(location_of(nodes->key_node.Mark()).first) +
+                                     ")");
     if (chain && edges)
-      throw GraphError(at(edges->key_node) +
-                       "`edges:` goes with `nodes:`; a `chain:` connects its nodes in order");
+      throw error_at<GraphError>(
+          edges->key_node, "`edges:` goes with `nodes:`; a `chain:` connects its nodes in order");
     if (!nodes && !chain)
-      throw ConfigError(at(root) +
-                        "expected `nodes:` (with `edges:`) or `chain:`: the document "
-                        "describes no nodes");
+      throw error_at<ConfigError>(
+          root, "expected `nodes:` (with `edges:`) or `chain:`: the document describes no nodes");
 
     if (chain) {
       load_chain(*chain, doc);
@@ -243,12 +261,12 @@ class Loader {
       if (edges) load_edges(*edges, doc);
     }
     if (input) {
-      const Endpoint e = endpoint_setting(*input, doc, /*is_input=*/true);
+      const Endpoint e = endpoint_setting(*input, doc, PortDirection::input);
       doc.graph.set_input(e);
       doc.input_location = location_of(input->value.Mark());
     }
     if (output) {
-      const Endpoint e = endpoint_setting(*output, doc, /*is_input=*/false);
+      const Endpoint e = endpoint_setting(*output, doc, PortDirection::output);
       doc.graph.set_output(e);
       doc.output_location = location_of(output->value.Mark());
     }
@@ -257,8 +275,9 @@ class Loader {
 
   std::string scalar_text(const Entry& e, const std::string& expected) const {
     if (!e.value.IsScalar())
-      throw ConfigError(at(mark_or(e.value, e.key_node.Mark())) + "`" + e.key + ":` must be " +
-                        expected + ", not " + kind_name(e.value));
+      throw error_at<ConfigError>(
+          mark_or(e.value, e.key_node.Mark()),
+          "`" + e.key + ":` must be " + expected + ", not " + kind_name(e.value), {.key = e.key});
     return e.value.Scalar();
   }
 
@@ -266,8 +285,9 @@ class Loader {
     const std::string text = scalar_text(e, expected);
     const auto value = is_plain(e.value) ? parse_number(text) : std::nullopt;
     if (!value)
-      throw ConfigError(at(e.value) + "`" + e.key + ":` must be " + expected +
-                        " (a number), not '" + text + "'");
+      throw error_at<ConfigError>(
+          e.value, "`" + e.key + ":` must be " + expected + " (a number), not '" + text + "'",
+          {.key = e.key});
     return *value;
   }
 
@@ -275,102 +295,101 @@ class Loader {
 
   void load_nodes(const Entry& nodes, GraphDocument& doc) {
     if (!nodes.value.IsMap())
-      throw ConfigError(at(mark_or(nodes.value, nodes.key_node.Mark())) +
-                        "`nodes:` must be a mapping of node id to `{ type: …, settings… }`, not " +
-                        kind_name(nodes.value));
+      throw error_at<ConfigError>(
+          mark_or(nodes.value, nodes.key_node.Mark()),
+          "`nodes:` must be a mapping of node id to `{ type: …, settings… }`, not " +
+              kind_name(nodes.value));
     const auto list = entries<GraphError>(nodes.value, "`nodes:`", "node id");
     if (list.empty())
-      throw GraphError(at(nodes.key_node) + "`nodes:` is empty: a graph needs nodes");
+      throw error_at<GraphError>(nodes.key_node, "`nodes:` is empty: a graph needs nodes");
     for (const Entry& e : list) {
-      auto node = make_node(e.key, e.key_node, e.value);
+      auto node = make_node(e.key, e.key_node, e.value, doc);
       try {
         doc.graph.add(e.key, std::move(node));
-      } catch (const Error&) {
-        rethrow_prefixed(at(e.key_node));
+      } catch (Error& error) {
+        point_at(error, e.key_node.Mark());
+        throw;
       }
-      doc.node_locations[e.key] = location_of(e.key_node.Mark());
     }
   }
 
   void load_chain(const Entry& chain, GraphDocument& doc) {
     if (!chain.value.IsSequence())
-      throw ConfigError(at(mark_or(chain.value, chain.key_node.Mark())) +
-                        "`chain:` must be a list of `{ type: …, settings… }`, not " +
-                        kind_name(chain.value));
+      throw error_at<ConfigError>(
+          mark_or(chain.value, chain.key_node.Mark()),
+          "`chain:` must be a list of `{ type: …, settings… }`, not " + kind_name(chain.value));
     if (chain.value.size() == 0)
-      throw GraphError(at(chain.key_node) + "`chain:` is empty: a graph needs nodes");
+      throw error_at<GraphError>(chain.key_node, "`chain:` is empty: a graph needs nodes");
     std::vector<std::shared_ptr<Node>> list;
     for (std::size_t i = 0; i < chain.value.size(); ++i) {
       const YAML::Node item = chain.value[i];
-      const std::string id = std::to_string(i);
-      list.push_back(make_node(id, item, item));
-      doc.node_locations[id] = location_of(item.Mark());
+      list.push_back(make_node(std::to_string(i), item, item, doc));
     }
     doc.graph = Graph::chain(std::move(list));
     for (const Edge& edge : doc.graph.edges())
       doc.edge_locations[edge.str()] = doc.node_locations[edge.to.node];
   }
 
-  /// Builds node `id` from its `{ type: …, settings… }` mapping. `id_node` is where the
-  /// node is named (its key, or the chain item).
+  /// Builds node `id` from its `{ type: …, settings… }` mapping and records where it and
+  /// its settings are written. `id_node` is where the node is named (its key, or the
+  /// chain item).
   std::shared_ptr<Node> make_node(const std::string& id, const YAML::Node& id_node,
-                                  const YAML::Node& spec) {
+                                  const YAML::Node& spec, GraphDocument& doc) {
     const std::string label = "node '" + id + "'";
     if (!spec.IsMap())
-      throw ConfigError(at(mark_or(spec, id_node.Mark())) + label +
-                        " must be a mapping like `{ type: gain, gain: 0.5 }`, not " +
-                        kind_name(spec));
+      throw error_at<ConfigError>(mark_or(spec, id_node.Mark()),
+                                  label +
+                                      " must be a mapping like `{ type: gain, gain: 0.5 }`, "
+                                      "not " +
+                                      kind_name(spec),
+                                  {.node = id});
     const auto settings = entries<ConfigError>(spec, label, "setting");
+    doc.node_locations[id] = location_of(id_node.Mark());
     const Entry* type_entry = nullptr;
     std::map<std::string, OptionValue> values;
     for (const Entry& e : settings) {
+      doc.setting_locations[{id, e.key}] = {location_of(e.key_node.Mark()),
+                                            location_of(mark_or(e.value, e.key_node.Mark()))};
       if (e.key == "type") {
         type_entry = &e;
         continue;
       }
-      values[e.key] = option_value(label, e);
+      values[e.key] = option_value(id, e);
     }
     if (!type_entry)
-      throw ConfigError(at(spec) + label +
-                        " has no `type:`; expected e.g. `{ type: gain }` "
-                        "(run `fxgraph nodes` for the types)");
+      throw error_at<ConfigError>(spec,
+                                  label +
+                                      " has no `type:`; expected e.g. `{ type: gain }` "
+                                      "(run `fxgraph nodes` for the types)",
+                                  {.node = id, .key = "type"});
     if (!type_entry->value.IsScalar() || type_entry->value.Scalar().empty())
-      throw ConfigError(at(mark_or(type_entry->value, type_entry->key_node.Mark())) + label +
-                        ": `type:` must be a node type name, not " + kind_name(type_entry->value));
+      throw error_at<ConfigError>(
+          mark_or(type_entry->value, type_entry->key_node.Mark()),
+          label + ": `type:` must be a node type name, not " + kind_name(type_entry->value),
+          {.node = id, .key = "type"});
     const std::string type = type_entry->value.Scalar();
 
+    // Registry messages say where the node is (NodeOptions::where); the location comes
+    // from the error's key, which names the setting at fault.
     const auto [line, column] = location_of(id_node.Mark());
     const std::string where =
         label + " at " + source_ + ":" + std::to_string(line) + ":" + std::to_string(column);
     try {
       return registry_.create(type, NodeOptions(std::move(values), where));
-    } catch (const Error& error) {
-      // Point at the token the message is about: the type, or the setting it names.
-      std::string message = remove_all(remove_all(error.what(), where), label);
-      YAML::Mark mark = spec.Mark();
-      if (!registry_.find(type)) {
-        mark = type_entry->value.Mark();
-      } else {
-        const bool unknown_setting = message.find("unknown setting") != std::string::npos;
-        for (const Entry& e : settings) {
-          if (e.key == "type") continue;
-          if (message.find("'" + e.key + "'") != std::string::npos ||
-              message.find("'" + e.key + " ") != std::string::npos) {
-            mark = unknown_setting ? e.key_node.Mark() : mark_or(e.value, e.key_node.Mark());
-            break;
-          }
-        }
-      }
-      const std::string what = error.what();
-      const bool named = what.find(label) != std::string::npos;
-      rethrow_prefixed(at(mark) + (named ? "" : label + " (" + type + "): "));
+    } catch (Error& error) {
+      error.add_context({.node = id});
+      // Errors raised by the node itself (a value out of range) do not name it yet.
+      if (std::string_view(error.what()).find(where) == std::string_view::npos)
+        error.prefix_message(label + " (" + type + "): ");
+      locate_in(error, doc);
+      throw;
     }
   }
 
   /// A setting's YAML value as a NodeOptions value (see the header for the rules).
-  OptionValue option_value(const std::string& label, const Entry& e) const {
+  OptionValue option_value(const std::string& id, const Entry& e) const {
     const YAML::Node& v = e.value;
-    const std::string setting = "setting '" + e.key + "' of " + label;
+    const std::string setting = "setting '" + e.key + "' of node '" + id + "'";
     const std::string expected = "expected a number, a string or a list of numbers";
     if (v.IsScalar()) {
       const std::string& text = v.Scalar();
@@ -388,15 +407,18 @@ class Loader {
         std::optional<double> d;
         if (item.IsScalar() && is_plain(item)) d = parse_number(item.Scalar());
         if (!d)
-          throw ConfigError(at(mark_or(item, v.Mark())) + setting + ": item " +
-                            std::to_string(i + 1) + " is " + kind_name(item) +
-                            "; a list setting holds numbers only, e.g. [1, 0]");
+          throw error_at<ConfigError>(mark_or(item, v.Mark()),
+                                      setting + ": item " + std::to_string(i + 1) + " is " +
+                                          kind_name(item) +
+                                          "; a list setting holds numbers only, e.g. [1, 0]",
+                                      {.node = id, .key = e.key});
         numbers.push_back(*d);
       }
       return numbers;
     }
-    throw ConfigError(at(mark_or(v, e.key_node.Mark())) + setting + " is " + kind_name(v) + "; " +
-                      expected);
+    throw error_at<ConfigError>(mark_or(v, e.key_node.Mark()),
+                                setting + " is " + kind_name(v) + "; " + expected,
+                                {.node = id, .key = e.key});
   }
 
   // ---- edges ----
@@ -413,16 +435,16 @@ class Loader {
   void load_edges(const Entry& edges, GraphDocument& doc) {
     if (edges.value.IsNull()) return;  // `edges:` with nothing under it: no edges
     if (!edges.value.IsSequence())
-      throw ConfigError(at(mark_or(edges.value, edges.key_node.Mark())) +
-                        "`edges:` must be a list of paths like `- a -> b -> c`, not " +
-                        kind_name(edges.value));
+      throw error_at<ConfigError>(
+          mark_or(edges.value, edges.key_node.Mark()),
+          "`edges:` must be a list of paths like `- a -> b -> c`, not " + kind_name(edges.value));
     for (std::size_t i = 0; i < edges.value.size(); ++i) {
       const YAML::Node item = edges.value[i];
       if (!item.IsScalar())
-        throw ConfigError(at(mark_or(item, edges.value.Mark())) + "edge " + std::to_string(i + 1) +
-                          " must be a path like `a -> b` or "
-                          "`a:out -> mix:1`, not " +
-                          kind_name(item));
+        throw error_at<ConfigError>(mark_or(item, edges.value.Mark()),
+                                    "edge " + std::to_string(i + 1) +
+                                        " must be a path like `a -> b` or `a:out -> mix:1`, not " +
+                                        kind_name(item));
       load_path(item, doc);
     }
   }
@@ -444,69 +466,83 @@ class Loader {
       // An empty endpoint is reported at the arrow (or end) that follows it.
       const YAML::Mark mark = mark_inside(item, first == std::string::npos ? end : start + first);
       if (first == std::string::npos)
-        throw GraphError(at(mark) + "edge '" + text + "' has an empty endpoint " +
-                         (arrow == std::string::npos ? "at its end" : "before '->'") +
-                         "; expected `node` or `node:port` on both sides of every '->'");
+        throw error_at<GraphError>(
+            mark, "edge '" + text + "' has an empty endpoint " +
+                      (arrow == std::string::npos ? "at its end" : "before '->'") +
+                      "; expected `node` or `node:port` on both sides of every '->'");
       try {
         parts.push_back({Endpoint::parse(piece), mark});
-      } catch (const Error&) {
-        rethrow_prefixed(at(mark) + "edge '" + text + "': ");
+      } catch (Error& error) {
+        point_at(error, mark, "edge '" + text + "': ");
+        throw;
       }
       if (arrow == std::string::npos) break;
       start = arrow + 2;
     }
     if (parts.size() < 2)
-      throw GraphError(at(item) + "edge '" + text + "' needs at least two endpoints, e.g. `" +
-                       text + " -> out`");
+      throw error_at<GraphError>(
+          item, "edge '" + text + "' needs at least two endpoints, e.g. `" + text + " -> out`");
+    const std::string context = "edge '" + text + "'";
     for (std::size_t i = 0; i < parts.size(); ++i) {
       // The first endpoint only sends, the last only receives, the middle ones both.
-      const std::string context = "edge '" + text + "'";
       if (i + 1 < parts.size())
-        check_endpoint(parts[i].endpoint, parts[i].mark, doc, false, context);
-      if (i > 0) check_endpoint(parts[i].endpoint, parts[i].mark, doc, true, context);
+        check_endpoint(parts[i].endpoint, parts[i].mark, doc, PortDirection::output, context,
+                       {.node = parts[i].endpoint.node,
+                        .edge = Edge{parts[i].endpoint, parts[i + 1].endpoint}.str()});
+      if (i > 0)
+        check_endpoint(parts[i].endpoint, parts[i].mark, doc, PortDirection::input, context,
+                       {.node = parts[i].endpoint.node,
+                        .edge = Edge{parts[i - 1].endpoint, parts[i].endpoint}.str()});
     }
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
       const Edge edge{parts[i].endpoint, parts[i + 1].endpoint};
       try {
         doc.graph.connect(edge.from, edge.to);
-      } catch (const Error&) {
-        rethrow_prefixed(at(parts[i].mark));
+      } catch (Error& error) {
+        point_at(error, parts[i].mark);
+        throw;
       }
       doc.edge_locations[edge.str()] = location_of(parts[i].mark);
     }
   }
 
-  /// Checks that `e` names a node of the graph with such a port (an input when
-  /// `is_input`), so the error can carry the line of the edge that names it.
+  /// Checks that `e` names a node of the graph with such a port, so the error can carry
+  /// the line of the edge (or setting) that names it. `context` starts the message;
+  /// `fields` say what it is about (the edge, or the graph's `input`/`output` key).
   void check_endpoint(const Endpoint& e, const YAML::Mark& mark, const GraphDocument& doc,
-                      bool is_input, const std::string& context) const {
-    const std::string prefix = at(mark) + context;
+                      PortDirection direction, const std::string& context,
+                      const ErrorContext& fields) const {
     if (!doc.graph.contains(e.node))
-      throw GraphError(prefix + ": unknown node '" + e.node + "' (nodes are " +
-                       join_names(doc.graph.ids()) + ")");
+      throw error_at<GraphError>(mark,
+                                 context + ": unknown node '" + e.node + "' (nodes are " +
+                                     join_names(doc.graph.ids()) + ")",
+                                 fields);
     const Node& node = doc.graph.node(e.node);
-    const auto& ports = is_input ? node.input_ports() : node.output_ports();
-    const int index = e.port.empty() ? (ports.empty() ? -1 : 0)
-                      : is_input     ? node.find_input(e.port)
-                                     : node.find_output(e.port);
-    if (index >= 0) return;
+    if (resolve_port(node, e.port, direction) >= 0) return;
+    const bool input = direction == PortDirection::input;
     std::vector<std::string> names;
-    for (const auto& p : ports) names.push_back(p.name);
-    const std::string direction = is_input ? "input" : "output";
-    throw GraphError(prefix + ": node '" + e.node + "' (" + node.type() + ") has no " + direction +
-                     " port" + (e.port.empty() ? "" : " '" + e.port + "'") + " (" + direction +
-                     "s: " + join_names(names) + ")");
+    for (const auto& p : input ? node.input_ports() : node.output_ports()) names.push_back(p.name);
+    const std::string side = input ? "input" : "output";
+    throw error_at<GraphError>(mark,
+                               context + ": node '" + e.node + "' (" + node.type() + ") has no " +
+                                   side + " port" + (e.port.empty() ? "" : " '" + e.port + "'") +
+                                   " (" + side + "s: " + join_names(names) + ")",
+                               fields);
   }
 
-  Endpoint endpoint_setting(const Entry& entry, const GraphDocument& doc, bool is_input) const {
+  Endpoint endpoint_setting(const Entry& entry, const GraphDocument& doc,
+                            PortDirection direction) const {
     const std::string text = scalar_text(entry, "an endpoint `node` or `node:port`");
     Endpoint e;
     try {
       e = Endpoint::parse(text);
-    } catch (const Error&) {
-      rethrow_prefixed(at(entry.value) + "`" + entry.key + ":`: ");
+    } catch (Error& error) {
+      error.add_context({.key = entry.key});
+      point_at(error, entry.value.Mark(), "`" + entry.key + ":`: ");
+      throw;
     }
-    check_endpoint(e, entry.value.Mark(), doc, is_input, "graph " + entry.key + " '" + text + "'");
+    check_endpoint(e, entry.value.Mark(), doc, direction, "graph " + entry.key + " '" + text + "'",
+                   {.key = entry.key});
     return e;
   }
 
@@ -514,41 +550,6 @@ class Loader {
   std::string source_;
   std::string folder_;
 };
-
-/// The quoted name after `marker` in `message` ("edge 'a -> b'" → "a -> b").
-std::optional<std::string> quoted_after(const std::string& message, const std::string& marker) {
-  const auto at = message.find(marker);
-  if (at == std::string::npos) return std::nullopt;
-  const auto begin = at + marker.size();
-  const auto end = message.find('\'', begin);
-  if (end == std::string::npos) return std::nullopt;
-  return message.substr(begin, end - begin);
-}
-
-/// Where in the document a compiler message points: its edge, its node, the first node
-/// of its cycle, or the graph's input/output.
-std::optional<YamlLocation> locate(const GraphDocument& doc, const std::string& message) {
-  auto find = [](const auto& map, const std::optional<std::string>& key) {
-    std::optional<YamlLocation> out;
-    if (key) {
-      auto it = map.find(*key);
-      if (it != map.end()) out = it->second;
-    }
-    return out;
-  };
-  if (auto loc = find(doc.edge_locations, quoted_after(message, "edge '"))) return loc;
-  const auto cycle = message.find("cycle: ");
-  if (cycle != std::string::npos) {
-    const auto begin = cycle + 7;
-    const auto end = message.find(" -> ", begin);
-    if (end != std::string::npos)
-      if (auto loc = find(doc.node_locations, message.substr(begin, end - begin))) return loc;
-  }
-  if (message.rfind("graph input", 0) == 0 && doc.input_location) return doc.input_location;
-  if (message.rfind("graph output", 0) == 0 && doc.output_location) return doc.output_location;
-  if (auto loc = find(doc.node_locations, quoted_after(message, "node '"))) return loc;
-  return find(doc.node_locations, quoted_after(message, "unknown node '"));
-}
 
 }  // namespace
 
@@ -594,13 +595,9 @@ std::unique_ptr<Plan> compile_document(const GraphDocument& document,
                                        const CompileOptions& options) {
   try {
     return Compiler::compile(document.graph, options);
-  } catch (const GraphError& e) {
-    const std::string message = e.what();
-    const auto loc = locate(document, message);
-    const std::string where = loc ? document.source + ":" + std::to_string(loc->first) + ":" +
-                                        std::to_string(loc->second) + ": "
-                                  : document.source + ": ";
-    throw GraphError(where + message);
+  } catch (Error& error) {
+    locate_in(error, document);
+    throw;
   }
 }
 

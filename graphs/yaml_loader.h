@@ -25,7 +25,7 @@
 //   feeds "0", its output is the last node). A document has `nodes:` (with optional
 //   `edges:`) or `chain:`, never both.
 //
-// Settings → NodeOptions (nodes/registry.h)
+// Settings → NodeOptions (engine/node_registry.h)
 //   - an unquoted scalar that reads as a number (`80`, `-3.5`, `1e3`, `.inf`) → double;
 //     `true` / `false` → 1 / 0;
 //   - any other scalar, and every quoted scalar (`"80"`), → string (YAML's own rule:
@@ -42,8 +42,10 @@
 //
 // Errors
 //   Messages read `file.yaml:12:5: what went wrong; what was expected`, with the line
-//   and column (1-based) of the offending token. The exception type says what kind of
-//   problem it is:
+//   and column (1-based) of the offending token; the same place is in the error's
+//   context().location (engine/errors.h), with the node, edge or setting key it is
+//   about. The loader finds the token from those fields, never from the message. The
+//   exception type says what kind of problem it is:
 //   - ConfigError: YAML syntax errors, the document's shape (top level not a mapping,
 //     unknown or repeated keys, `nodes:` not a mapping, a node without `type:`, a value
 //     of the wrong kind), unknown node types (with close matches) and unknown settings;
@@ -74,6 +76,13 @@ namespace fxgraph {
 /// A line and column in a YAML document, both 1-based.
 using YamlLocation = std::pair<int, int>;
 
+/// Where a node's setting is written: its key and its value.
+struct SettingLocation {
+  YamlLocation key;
+  YamlLocation value;
+  bool operator==(const SettingLocation&) const = default;
+};
+
 /// What a YAML file describes: the graph plus its optional stream settings and where
 /// each piece was written (for messages that point back into the file).
 struct GraphDocument {
@@ -85,8 +94,10 @@ struct GraphDocument {
   std::string source;  ///< what messages call it: path or string name
   std::map<std::string, YamlLocation> node_locations;  ///< node id → where it was defined
   std::map<std::string, YamlLocation> edge_locations;  ///< Edge::str() → its edge path
-  std::optional<YamlLocation> input_location;          ///< the `input:` value
-  std::optional<YamlLocation> output_location;         ///< the `output:` value
+  /// (node id, setting key) → where the setting is written, `type:` included.
+  std::map<std::pair<std::string, std::string>, SettingLocation> setting_locations;
+  std::optional<YamlLocation> input_location;   ///< the `input:` value
+  std::optional<YamlLocation> output_location;  ///< the `output:` value
 };
 
 /// Loads a graph file. Relative file paths in settings resolve against its folder.
@@ -111,8 +122,10 @@ bool is_path_setting(const std::string& key);
 CompileOptions compile_options_for(const GraphDocument& document, CompileOptions base = {});
 
 /// Compiles the document's graph and returns the plan. A GraphError (cycle, channel
-/// mismatch, …) is rethrown as `file:line:col: message`, pointing at the edge or node
-/// the message names (for a cycle, its first node); `file: message` when it names none.
+/// mismatch, …) is rethrown, the same object, as `file:line:col: message` with its
+/// location field set: it points at the edge the error's fields name, else the node's
+/// setting, else the node (a cycle names its first node), else the `input:` or
+/// `output:` value; `file: message` when the fields name nothing in the document.
 std::unique_ptr<Plan> compile_document(const GraphDocument& document,
                                        const CompileOptions& options);
 
