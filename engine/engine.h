@@ -95,9 +95,10 @@ class Engine {
 
   // ---- audio thread ----
 
-  /// Applies queued changes, then runs the plan for `frames` frames (<= max_block),
-  /// reading `in` (the graph input) and writing `out` (the graph output; mono results
-  /// fill every channel). Either view may be empty. Audio thread.
+  /// Applies queued changes, then runs the plan for one block of `out.num_frames`
+  /// frames (`in.num_frames` when `out` is empty; at most max_block), reading `in` (the
+  /// graph input) and writing `out` (the graph output; mono results fill every
+  /// channel). Either view may be empty. Audio thread.
   void process(const ConstAudioView& in, const AudioView& out) noexcept;
   /// Runs a graph without external input or output for `frames` frames. Audio thread.
   void process(std::uint32_t frames) noexcept;

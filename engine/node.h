@@ -101,13 +101,14 @@ class Node {
   const PrepareInfo& prepared_info() const noexcept { return prepared_info_; }
 
   /// Sets a parameter's value before the node runs (construction from YAML or code).
-  /// Validates like set_parameter; `where` names the value in error messages.
+  /// Validates like set_parameter: throws ParameterError naming the parameter.
   void configure_parameter(std::string_view name, double value);
 
   // ---- control threads ----
 
-  /// Validates `value` for parameter `index`, records it as the requested value and
-  /// returns it (possibly adjusted). Throws ParameterError. The engine then queues it.
+  /// Validates `value` for parameter `index` and records it as the requested value;
+  /// `where` names it in error messages (a path such as "drive.gain"). Throws
+  /// ParameterError and keeps the previous value. The engine then queues it.
   void request_parameter(std::size_t index, double value, std::string_view where);
   /// The last requested (or configured) value: what get_parameter returns.
   double requested_value(std::size_t index) const noexcept {

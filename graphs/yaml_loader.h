@@ -7,7 +7,7 @@
 //   turns that text into a Graph, and the place that makes a mistake in it cheap to
 //   fix: every error starts with `file:line:column: ` and says what was expected.
 //
-// Format (see DESIGN.md)
+// Format (see ARCHITECTURE.md and the README)
 //     name: guitar                # optional
 //     sample_rate: 48000          # optional, > 0
 //     block_size: 256             # optional, whole number ≥ 1

@@ -6,7 +6,7 @@
 //   - Exact streaming: the output does not depend on how the signal is cut into
 //     blocks (state carries across process() calls; same samples in, same bits out).
 //   - Click-free parameter changes: set_sections() swaps coefficients and keeps the
-//     state, so sweeping a cutoff is smooth (DESIGN.md: unlike torchfx, no reset).
+//     state, so sweeping a cutoff is smooth (unlike torchfx, which resets the state).
 //   - Realtime: process(), set_sections() and reset() never allocate, lock or throw.
 //   - Speed: double precision, yet fast enough for many channels (see Notes).
 //

@@ -23,7 +23,7 @@ using namespace fxgraph::test::dsp;
 
 namespace {
 
-constexpr double kTolerance = 1e-5;  // relative RMS error against scipy (DESIGN.md)
+constexpr double kTolerance = 1e-5;  // relative RMS error against scipy (the DSP contract)
 
 FilterKind kind_of(const FixtureCase& c) {
   return c.text("kind") == "lowpass" ? FilterKind::lowpass : FilterKind::highpass;
