@@ -13,6 +13,7 @@
 #include "fxgraph/nodes/register_nodes.h"
 #include "fxgraph/nodes/routing/mix.h"
 #include "support/graph_helpers.h"
+#include "support/thrown.h"
 
 using namespace fxgraph;
 using fxgraph::test::ConstantNode;
@@ -23,15 +24,7 @@ namespace {
 /// The context of the E that `action` throws; fails the test unless it throws an E.
 template <class E>
 ErrorContext context_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const E& e) {
-    return e.context();
-  } catch (const std::exception& e) {
-    FAIL("threw the wrong exception type: " << e.what());
-  }
-  FAIL("did not throw");
-  return {};
+  return test::thrown_by<E>(action).context();
 }
 
 Graph three_gains() {
@@ -163,14 +156,10 @@ TEST_CASE("a cycle carries its first node, the one its message starts from", "[e
   g.connect("a", "b");
   g.connect("b", "c");
   g.connect("c", "a");
-  try {
-    Compiler::compile(g, {});
-    FAIL("no error");
-  } catch (const GraphError& e) {
-    const std::string node = e.context().node;
-    CHECK((node == "a" || node == "b" || node == "c"));
-    CHECK_THAT(e.what(), Catch::Matchers::Contains("cycle: " + node + " -> "));
-  }
+  const GraphError e = test::thrown_by<GraphError>([&] { Compiler::compile(g, {}); });
+  const std::string node = e.context().node;
+  CHECK((node == "a" || node == "b" || node == "c"));
+  CHECK_THAT(e.what(), Catch::Matchers::Contains("cycle: " + node + " -> "));
 }
 
 TEST_CASE("a node that fails to prepare carries its id", "[errors][compile]") {

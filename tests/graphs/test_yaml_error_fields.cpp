@@ -7,25 +7,20 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/graphs/yaml_loader.h"
+#include "support/thrown.h"
 
 using namespace fxgraph;
 using Catch::Matchers::StartsWith;
 
 namespace {
 
-/// The context of the E that `action` throws; fails the test unless it throws an E.
+/// The context of the E that `action` throws (whose message starts with its location);
+/// fails the test unless it throws an E.
 template <class E>
 ErrorContext context_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const E& e) {
-    CHECK_THAT(e.what(), StartsWith(e.context().location.str() + ": "));
-    return e.context();
-  } catch (const std::exception& e) {
-    FAIL("threw the wrong exception type: " << e.what());
-  }
-  FAIL("did not throw");
-  return {};
+  const E error = test::thrown_by<E>(action);
+  CHECK_THAT(error.what(), StartsWith(error.context().location.str() + ": "));
+  return error.context();
 }
 
 template <class E>

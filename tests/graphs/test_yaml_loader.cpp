@@ -15,6 +15,7 @@
 #include "fxgraph/io/io_nodes.h"
 #include "fxgraph/nodes/register_nodes.h"
 #include "fxgraph/nodes/routing/split.h"
+#include "support/thrown.h"
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;
@@ -27,15 +28,7 @@ const std::string kFixtures = std::string(FXGRAPH_TEST_DATA_DIR) + "/graphs/fixt
 /// The message of the exception `load` throws; fails the test unless it is an E.
 template <class E>
 std::string error_of(const std::function<void()>& load) {
-  try {
-    load();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("threw the wrong exception type: " << e.what());
-  }
-  FAIL("did not throw");
-  return {};
+  return test::thrown_by<E>(load).what();
 }
 
 template <class E>
