@@ -277,8 +277,11 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
 
 void JackBackend::do_start() {
   Impl& impl = *impl_;
+  // The client was opened and its ports registered, so a refusal here almost always
+  // means the server went away in between (killed, crashed): report it as a lost server.
   if (jack_activate(impl.client) != 0)
-    throw StreamError("cannot activate JACK client '" + impl.client_name + "'");
+    throw StreamError("JACK server shut down or stopped answering while client '" +
+                      impl.client_name + "' was being activated");
   impl.active = true;
   if (!options_.auto_connect) return;
 

@@ -202,13 +202,22 @@ class Child {
   /// The exit status, waiting up to `timeout`; -1 when it did not exit (or was killed
   /// by a signal).
   int wait(std::chrono::milliseconds timeout = 5000ms) {
-    if (exit_status_) return *exit_status_;
+    return eventually([&] { return exited(); }, timeout) ? *exit_status_ : -1;
+  }
+  /// Whether the child has exited (reaps it once; wait() then returns its status).
+  bool exited() {
+    if (exit_status_) return true;
     int status = 0;
-    const bool exited =
-        eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
-    if (!exited) return -1;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
     exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return *exit_status_;
+    return true;
+  }
+  /// Waits until stderr holds `text`: false after `timeout`, or as soon as the child
+  /// exited without writing it.
+  bool wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout = 10000ms) {
+    const auto written = [&] { return stderr_text().find(text) != std::string::npos; };
+    eventually([&] { return written() || exited(); }, timeout);
+    return written();
   }
 
   std::string stderr_text() const {
@@ -456,6 +465,9 @@ edges:
 )";
 
 const std::vector<std::string> kCliPorts = {"fxcli:guitar_1", "fxcli:monitor_1", "fxcli:monitor_2"};
+/// What `fxgraph jack` prints once its client is active and the session takes commands.
+/// Tests wait for it, not for the ports, which exist before activation.
+const std::string kRunningBanner = "running as JACK client";
 
 std::vector<std::string> jack_command(const std::string& graph, const std::string& server,
                                       std::vector<std::string> extra = {}) {
@@ -474,6 +486,7 @@ TEST_CASE(
   Child cli(jack_command(graph.path(), server.name(), {"--name", "fxcli"}));
   Probe probe(server, "probe");
   REQUIRE(eventually([&] { return probe.ports("^fxcli:") == kCliPorts; }, 5000ms));
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
   CHECK_FALSE(probe.connected("fxcli:guitar_1", "system:capture_1"));  // no --connect
 
   // Audio flows: a constant 1.0 in comes out at 0.5 on both outputs.
@@ -549,6 +562,7 @@ TEST_CASE("fxgraph jack --connect connects to system:capture/playback; SIGINT st
   Child cli(jack_command(graph.path(), server.name(), {"--name", "fxcli", "--connect"}));
   Probe probe(server, "probe");
   REQUIRE(eventually([&] { return probe.ports("^fxcli:") == kCliPorts; }, 5000ms));
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
   CHECK(eventually([&] { return probe.connected("system:capture_1", "fxcli:guitar_1"); }));
   CHECK(eventually([&] { return probe.connected("fxcli:monitor_1", "system:playback_1"); }));
   CHECK(eventually([&] { return probe.connected("fxcli:monitor_2", "system:playback_2"); }));
@@ -565,6 +579,7 @@ TEST_CASE("fxgraph jack quits at the end of its input; the client is named after
   Child cli(jack_command(graph.path(), server.name()));
   Probe probe(server, "probe");
   REQUIRE(eventually([&] { return probe.ports("^cli_rig:").size() == 3; }, 5000ms));
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
   cli.send("set drive.gain 1");
   CHECK(cli.read_line() == "ok drive.gain = 1");
   cli.close_input();
@@ -575,10 +590,9 @@ TEST_CASE("fxgraph jack exits with an error when the JACK server shuts down", "[
   test::JackServer server;
   TempYaml graph(kCliGraph);
   Child cli(jack_command(graph.path(), server.name(), {"--name", "fxcli"}));
-  {
-    Probe probe(server, "probe");
-    REQUIRE(eventually([&] { return probe.ports("^fxcli:") == kCliPorts; }, 5000ms));
-  }
+  // Not the ports: they exist before the client is activated, and a server killed in
+  // between fails the activation instead (a different message).
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
   test::QuietJack quiet;
   server.kill_hard();
   const int status = cli.wait(5000ms);

@@ -292,3 +292,17 @@ TEST_CASE("killing the JACK server mid-run moves the state to error; stop() and 
   CHECK(backend.state() == StreamState::closed);
   CHECK(shutdowns == 1);
 }
+
+TEST_CASE("a server lost between open() and start() is reported as a lost server", "[jack]") {
+  test::JackServer server;
+  JackBackend backend({.client_name = "fxg", .server_name = server.name()});
+  Passthrough engine;
+  backend.open({.channels_in = 1, .channels_out = 1}, &Passthrough::process, &engine);
+  test::QuietJack quiet;  // libjack reports the lost server loudly
+  server.kill_hard();
+  // Whether libjack noticed the shutdown first (error state) or activation fails on the
+  // dead socket, the user hears the same thing.
+  CHECK_THROWS_AS(backend.start(), StreamError);
+  CHECK_THROWS_WITH(backend.start(), Contains("JACK server shut down"));
+  CHECK(backend.state() != StreamState::running);
+}
