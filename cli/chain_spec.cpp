@@ -10,15 +10,29 @@
 
 namespace fxgraph::cli {
 
+namespace {
+/// The spec as an error message shows it: control characters (a NUL would end what()
+/// early, an escape sequence would garble the terminal) become '?', one for one, so
+/// columns stay where they were.
+std::string printable(std::string spec) {
+  for (char& c : spec)
+    if (std::iscntrl(static_cast<unsigned char>(c))) c = '?';
+  return spec;
+}
+}  // namespace
+
 ChainSpecError::ChainSpecError(const std::string& label, const std::string& problem,
                                std::string spec, std::size_t column)
-    : ConfigError(label + ": " + problem + " at column " + std::to_string(column) + ": " + spec),
-      spec_(std::move(spec)),
+    : ConfigError(label + ": " + problem + " at column " + std::to_string(column) + ": " +
+                  printable(spec)),
+      spec_(printable(std::move(spec))),
       column_(column) {}
 
 std::string ChainSpecError::caret_line(std::size_t prefix_width) const {
   // The spec is the tail of what(); the caret goes under its column.
-  const std::size_t spec_start = std::string_view(what()).size() - spec_.size();
+  const std::string_view message = what();
+  if (message.size() < spec_.size() || column_ == 0) return "";
+  const std::size_t spec_start = message.size() - spec_.size();
   return std::string(prefix_width + spec_start + column_ - 1, ' ') + "^";
 }
 

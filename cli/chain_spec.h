@@ -30,6 +30,7 @@ class ChainSpecError : public ConfigError {
  public:
   ChainSpecError(const std::string& label, const std::string& problem, std::string spec,
                  std::size_t column);
+  /// The spec as the message shows it (control characters replaced by '?').
   const std::string& spec() const noexcept { return spec_; }
   /// 1-based column of the mistake within spec().
   std::size_t column() const noexcept { return column_; }

@@ -22,6 +22,7 @@ packages=(
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
   file                   # cpack -G DEB: dpkg-shlibdeps reads the binaries through it
+  clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan (the CI fuzz and sanitizer build)
 )
 
 missing=()
