@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -128,6 +129,23 @@ void check_output_path(const std::string& path, const std::string& sample_format
   } catch (const IoError& e) {
     throw UsageError(e.what());
   }
+}
+
+void warn_if_clipped(const ClipCount& clipping, SampleFormat format, const std::string& label) {
+  if (clipping.clipped == 0) return;
+  const bool integer = format == SampleFormat::pcm16 || format == SampleFormat::pcm24 ||
+                       format == SampleFormat::pcm32;
+  const double percent =
+      100.0 * double(clipping.clipped) / double(std::max<std::uint64_t>(clipping.samples, 1));
+  const double db = 20.0 * std::log10(double(clipping.peak));
+  const std::string where = label.empty() ? "" : "'" + label + "': ";
+  std::fprintf(stderr,
+               integer
+                   ? "fxgraph: warning: %sclipped %llu samples (%.1f%%), peak %.3g (%+.1f dBFS)\n"
+                   : "fxgraph: warning: %s%llu samples (%.1f%%) above full scale, peak %.3g "
+                     "(%+.1f dBFS); kept in the float file, they clip on playback\n",
+               where.c_str(), static_cast<unsigned long long>(clipping.clipped), percent,
+               double(clipping.peak), db);
 }
 
 ProgressBar::ProgressBar(bool quiet) : enabled_(!quiet && isatty(STDERR_FILENO) == 1) {}

@@ -20,6 +20,8 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/node_registry.h"
+#include "fxgraph/io/clip_count.h"
+#include "fxgraph/io/file_format.h"
 
 namespace fxgraph::cli {
 
@@ -66,6 +68,13 @@ void check_output_path(const std::string& path, const std::string& sample_format
 
 /// Checks a --format value ("pcm16", "float", …); throws UsageError listing the choices.
 void check_sample_format(const std::string& sample_format);
+
+/// Warns on stderr when samples went beyond full scale, SoX style:
+///   fxgraph: warning: clipped 12345 samples (37.2%), peak 3.98 (+12.0 dBFS)
+/// ("… N samples above full scale …, kept in the float file" for float formats);
+/// `label` (a file name) prefixes the count when a command writes several files.
+/// Says nothing when no sample was beyond full scale. The exit status is not affected.
+void warn_if_clipped(const ClipCount& clipping, SampleFormat format, const std::string& label = "");
 
 /// A progress bar on stderr, `\r[########            ]  40%`, drawn only when stderr is
 /// a terminal and the user did not ask for quiet. Redraws only when the percentage moves.

@@ -11,6 +11,7 @@
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
 #include "fxgraph/io/stream_processor.h"
+#include "interrupt_signals.h"
 
 namespace fxgraph::cli {
 
@@ -44,11 +45,15 @@ void run(const ProcessOptions& options) {
   StreamProcessor processor(std::move(graph), options.chunk_size);
   ProgressBar bar(options.quiet);
   processor.set_progress(bar.callback());
+  const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
+  processor.set_stop(InterruptSignals::stop_requested());
+  ProcessResult result;
   run_output_phase([&] {
-    processor.process_file(options.input, options.output,
-                           OutputOptions{.sample_format = options.format});
+    result = processor.process_file(options.input, options.output,
+                                    OutputOptions{.sample_format = options.format});
   });
   bar.finish();
+  warn_if_clipped(result.clipping, result.sample_format);
 
   if (!options.quiet)
     std::fprintf(stderr, "fxgraph: processed %llu frames (%.3f s at %g Hz) from '%s' to '%s'\n",

@@ -18,6 +18,7 @@
 #include "fxgraph/io/file_nodes.h"
 #include "fxgraph/io/offline_render.h"
 #include "fxgraph/io/sndfile_writer.h"
+#include "interrupt_signals.h"
 
 namespace fxgraph::cli {
 
@@ -216,9 +217,14 @@ void run(const RunOptions& options) {
 
   ProgressBar bar(options.quiet);
   render.progress = bar.callback();
+  const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporaries
+  render.stop = InterruptSignals::stop_requested();
   RenderResult result;
   run_output_phase([&] { result = render_graph(graph, render); });
   bar.finish();
+  for (std::size_t i = 0; i < result.outputs.size(); ++i)
+    warn_if_clipped(result.clipping[i], result.sample_formats[i],
+                    result.outputs.size() > 1 ? result.outputs[i] : "");
 
   if (!options.quiet) {
     std::vector<std::string> paths;

@@ -71,6 +71,12 @@ class FileOutNode : public Node {
   void commit();
   /// Drops the temporary (also what destruction without commit does).
   void abandon() noexcept { writer_.reset(); }
+  /// Samples beyond full scale written so far (kept after commit), and the peak.
+  const ClipCount& clip_count() const noexcept {
+    return writer_ ? writer_->clip_count() : clip_count_;
+  }
+  /// The sample format of the file opened (valid after open()).
+  SampleFormat sample_format() const noexcept { return sample_format_; }
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
@@ -79,6 +85,8 @@ class FileOutNode : public Node {
  private:
   FileOutOptions options_;
   std::unique_ptr<SndfileWriter> writer_;
+  ClipCount clip_count_;  // the committed writer's
+  SampleFormat sample_format_ = SampleFormat::float32;
   AudioBuffer staged_;
 };
 

@@ -56,6 +56,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
     for (FileInNode* in : inputs) in->rewind();
     for (std::uint64_t done = 0; done < total;) {
       const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      throw_if_stop_requested(options.stop);
       for (FileInNode* in : inputs) in->stage(frames);
       engine.process(frames);
       done += frames;
@@ -72,6 +73,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
     std::uint64_t next_report = 0;
     while (done < total) {
       const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      throw_if_stop_requested(options.stop);
       for (FileInNode* in : inputs) in->stage(frames);
       engine.process(frames);
       for (FileOutNode* out : outputs) out->flush(frames);
@@ -81,6 +83,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
         next_report = done + std::max<std::uint64_t>(total / 100, 1);
       }
     }
+    throw_if_stop_requested(options.stop);
     for (FileOutNode* out : outputs) out->commit();
   } catch (...) {
     for (FileOutNode* out : outputs) out->abandon();
@@ -88,7 +91,11 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   }
 
   RenderResult result{rate, total, {}};
-  for (const FileOutNode* out : outputs) result.outputs.push_back(out->path());
+  for (const FileOutNode* out : outputs) {
+    result.outputs.push_back(out->path());
+    result.clipping.push_back(out->clip_count());
+    result.sample_formats.push_back(out->sample_format());
+  }
   return result;
 }
 

@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "fxgraph/engine/graph.h"
+#include "fxgraph/io/clip_count.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/stop_request.h"
 
 namespace fxgraph {
 
@@ -29,12 +32,17 @@ struct RenderOptions {
   double duration_seconds = 0.0;
   /// Called now and then with the fraction done (0 … 1), for progress bars.
   std::function<void(double)> progress;
+  /// Polled between blocks of every pass: yes stops the render (Stopped is thrown and
+  /// no output is left behind).
+  StopRequested stop;
 };
 
 struct RenderResult {
   double sample_rate = 0.0;
   std::uint64_t frames = 0;
-  std::vector<std::string> outputs;  ///< files written
+  std::vector<std::string> outputs;          ///< files written
+  std::vector<ClipCount> clipping;           ///< per output (parallel to outputs): |x| > 1
+  std::vector<SampleFormat> sample_formats;  ///< per output: the format written
 };
 
 /// Renders `graph` (throws IoError, GraphError, ConfigError).

@@ -57,6 +57,7 @@ void run_pipelined_pass(const PipelinedPass& pass) {
   std::exception_ptr processing_error;
   try {
     while (auto in = filled.pop()) {
+      throw_if_stop_requested(pass.stop);
       auto out = free_outputs.pop();
       if (!out) break;
       out->frames = in->frames;
@@ -74,6 +75,9 @@ void run_pipelined_pass(const PipelinedPass& pass) {
   close_all();
   for (const auto& error : {processing_error, reader_error, writer_error})
     if (error) std::rethrow_exception(error);
+  // A stop that came while the last chunk was on its way (or that cut a read short,
+  // making it look like the end) must not let the caller commit a partial output.
+  throw_if_stop_requested(pass.stop);
 }
 
 }  // namespace fxgraph

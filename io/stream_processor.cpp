@@ -35,7 +35,7 @@ StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
 }
 
 StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
-                                        const std::string& input)
+                                        const std::string& input, const StopRequested& stop)
     : reader_(input), chunk_size_(chunk_size) {
   engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size));
   engine_->request_reset();
@@ -45,10 +45,9 @@ StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_
   input_.resize(reader_.channels(), chunk_size);
   output_.resize(out_channels, chunk_size);
   reader_.reserve(chunk_size);
-  run_measurement_passes(*engine_, graph, [this] {
+  run_measurement_passes(*engine_, graph, [this, &stop] {
     reader_.seek(0);
-    while (process_chunk() != 0) {
-    }
+    while (process_chunk() != 0) throw_if_stop_requested(stop);
   });
   reader_.seek(0);
 }
@@ -76,8 +75,8 @@ StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& i
   return ChunkRange(graph_, chunk_size_, input);
 }
 
-void StreamProcessor::process_file(const std::string& input, const std::string& output,
-                                   const OutputOptions& options) {
+ProcessResult StreamProcessor::process_file(const std::string& input, const std::string& output,
+                                            const OutputOptions& options) {
   check_output_differs(input, output);
   {
     // Graphs that split at their first multi-pass node run their upstream DSP once.
@@ -90,7 +89,7 @@ void StreamProcessor::process_file(const std::string& input, const std::string& 
     if (split) return process_file_split(*split, reader, output, options);
   }
 
-  ChunkRange chunks(graph_, chunk_size_, input);  // measuring passes (normalize) run here
+  ChunkRange chunks(graph_, chunk_size_, input, stop_);  // measuring passes (normalize) run here
   SndfileReader& reader = chunks.reader_;
   const FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
@@ -103,8 +102,10 @@ void StreamProcessor::process_file(const std::string& input, const std::string& 
        .read = [&](const AudioView& chunk) { return reader.read(chunk); },
        .process = [&](AudioBuffer& in, AudioBuffer& out,
                       std::uint32_t frames) { chunks.process_into(in, out, frames); },
-       .write = progress_writer(writer, reader.frames())});
+       .write = progress_writer(writer, reader.frames()),
+       .stop = stop_});
   writer.commit();
+  return {writer.frames_written(), writer.clip_count(), format.sample};
 }
 
 std::function<void(const ConstAudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,

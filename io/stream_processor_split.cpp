@@ -11,8 +11,9 @@
 
 namespace fxgraph {
 
-void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileReader& reader,
-                                         const std::string& output, const OutputOptions& options) {
+ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
+                                                  SndfileReader& reader, const std::string& output,
+                                                  const OutputOptions& options) {
   const EngineConfig config = engine_config(reader, chunk_size_);
   // Both engines exist before any pass runs: building one prepares nodes, and M's
   // measurement must never be followed by a prepare. M gets the same channel counts in
@@ -50,7 +51,8 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(upstream, in.view(frames), out.view(frames), frames);
                           },
-                      .write = [&](const ConstAudioView& chunk) { cache.write(chunk); }});
+                      .write = [&](const ConstAudioView& chunk) { cache.write(chunk); },
+                      .stop = stop_});
   measured.finish_measurement();
 
   // Later multi-pass nodes measure from the scratch file, in the same chunks (so their
@@ -63,8 +65,10 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                              out.resize(out_channels, chunk_size_);
                            }
                            cache.rewind();
-                           while (const std::uint32_t got = cache.read(in.view(chunk_size_)))
+                           while (const std::uint32_t got = cache.read(in.view(chunk_size_))) {
+                             throw_if_stop_requested(stop_);
                              process_in_blocks(downstream, in.view(got), out.view(got), got);
+                           }
                          },
                          {&measured});
 
@@ -79,8 +83,10 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                             process_in_blocks(downstream, in.view(frames), out.view(frames),
                                               frames);
                           },
-                      .write = progress_writer(writer, cache.frames())});
+                      .write = progress_writer(writer, cache.frames()),
+                      .stop = stop_});
   writer.commit();
+  return {writer.frames_written(), writer.clip_count(), format.sample};
 }
 
 }  // namespace fxgraph
