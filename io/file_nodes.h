@@ -65,8 +65,11 @@ class FileOutNode : public Node {
   /// Creates the writer (a temporary file next to the target). Call after prepare.
   /// `input_sample` keeps the input's sample format when the options give none.
   void open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample);
-  /// Writes the block the graph just produced. Driver thread, after the block.
+  /// Writes the first `frames` frames of the block the graph just produced. Driver
+  /// thread, after the block.
   void flush(std::uint32_t frames);
+  /// The block the graph just produced (its first `frames` frames), before flush.
+  ConstAudioView staged_block(std::uint32_t frames) noexcept { return staged_.view(frames); }
   /// Renames the finished file onto its path.
   void commit();
   /// Drops the temporary (also what destruction without commit does).

@@ -60,10 +60,24 @@ void run_pipelined_pass(const PipelinedPass& pass) {
       throw_if_stop_requested(pass.stop);
       auto out = free_outputs.pop();
       if (!out) break;
-      out->frames = in->frames;
-      if (in->frames != 0) pass.process(in->audio, out->audio, in->frames);
+      out->frames = in->frames == 0 ? 0 : pass.process(in->audio, out->audio, in->frames);
+      const bool ended_early = out->frames < in->frames;
+      const bool processed_frames_nonzero = out->frames != 0;
       const bool last = in->frames == 0;
       if (!processed.push(std::move(*out)) || last) break;
+      if (ended_early) {
+        // The writer stops at an empty chunk; the reader, still reading ahead, at the
+        // closed queues.
+        free_inputs.close();
+        filled.close();
+        // (An empty chunk already pushed was that end.)
+        auto end = processed_frames_nonzero ? free_outputs.pop() : std::nullopt;
+        if (end) {
+          end->frames = 0;
+          processed.push(std::move(*end));
+        }
+        break;
+      }
       if (!free_inputs.push(std::move(*in))) break;
     }
   } catch (...) {

@@ -25,8 +25,10 @@ struct PipelinedPass {
   /// Reader thread: fills `chunk` (chunk_size frames) and returns the frames read;
   /// 0 ends the pass.
   std::function<std::uint32_t(const AudioView& chunk)> read;
-  /// Calling thread: processes `frames` frames of `in` into `out`.
-  std::function<void(AudioBuffer& in, AudioBuffer& out, std::uint32_t frames)> process;
+  /// Calling thread: processes `frames` frames of `in` into `out` and returns how many
+  /// of them to write; fewer than `frames` ends the pass after that chunk (a tail that
+  /// died away, io/tail_render.h).
+  std::function<std::uint32_t(AudioBuffer& in, AudioBuffer& out, std::uint32_t frames)> process;
   /// Writer thread: takes the processed chunk (its exact frame count).
   std::function<void(const ConstAudioView& chunk)> write;
   /// Calling thread, before each chunk: true stops the pass (Stopped is thrown).

@@ -14,6 +14,8 @@
 //     the target folder and renamed on success; on any error the temporary is removed
 //     and a previous file at that path is untouched. Output == input is refused.
 //   - Each run starts from fresh node state (a second file is not coloured by the first).
+//   - set_tail: the graph's tail (a reverb's decay) is played out after the input ends,
+//     until it dies away; the output is then longer than the input.
 //   - set_stop: a stop request (Ctrl-C) is polled between chunks; process_file then
 //     throws Stopped and leaves nothing behind, like any other failure.
 //   - process_file overlaps reading, processing and writing on three threads (a few
@@ -37,6 +39,7 @@
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
 #include "fxgraph/io/stop_request.h"
+#include "fxgraph/io/tail_render.h"
 
 namespace fxgraph {
 
@@ -64,6 +67,9 @@ class StreamProcessor {
   void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
   /// Polled between chunks of every pass; when it says yes, processing throws Stopped.
   void set_stop(StopRequested stop) { stop_ = std::move(stop); }
+  /// Whether process_file plays the graph's tail out after the input ends
+  /// (io/tail_render.h). Off by default: the output then has the input's length.
+  void set_tail(TailOptions tail) { tail_ = tail; }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
@@ -85,7 +91,8 @@ class StreamProcessor {
   /// process_file for a graph split at its first multi-pass node: the upstream part runs
   /// once, its output kept in a scratch file (io/stream_processor_split.cpp).
   ProcessResult process_file_split(const MultiPassSplit& split, SndfileReader& reader,
-                                   const std::string& output, const OutputOptions& options);
+                                   const std::string& output, const OutputOptions& options,
+                                   const TailPlan& tail);
   /// A writer stage that reports progress over `frames` frames.
   std::function<void(const ConstAudioView&)> progress_writer(SndfileWriter& writer,
                                                              std::uint64_t frames);
@@ -93,14 +100,16 @@ class StreamProcessor {
   std::uint32_t chunk_size_;
   std::function<void(double)> progress_;
   StopRequested stop_;
+  TailOptions tail_;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.
 class StreamProcessor::ChunkRange {
  public:
-  /// `stop` is polled between the chunks of the measuring passes.
+  /// `stop` is polled between the chunks of the measuring passes, which run over the
+  /// input and then `tail_frames` frames of silence.
   ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input,
-             const StopRequested& stop = {});
+             const StopRequested& stop = {}, std::uint64_t tail_frames = 0);
 
   class iterator {
    public:

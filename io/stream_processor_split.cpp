@@ -13,7 +13,8 @@ namespace fxgraph {
 
 ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
                                                   SndfileReader& reader, const std::string& output,
-                                                  const OutputOptions& options) {
+                                                  const OutputOptions& options,
+                                                  const TailPlan& tail) {
   const EngineConfig config = engine_config(reader, chunk_size_);
   // Both engines exist before any pass runs: building one prepares nodes, and M's
   // measurement must never be followed by a prepare. M gets the same channel counts in
@@ -41,18 +42,24 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
 
   // Pass 1: the file through M's ancestors once, M measuring (its output is its input),
   // into the scratch file.
+  // The scratch file gets the whole longest tail, so every measurement covers what the
+  // writing pass may emit; that pass trims the tail where the output died away.
+  SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },
+                             tail.max_frames);
   measured.set_pass(MultiPassNode::Pass::measure);
   upstream.request_reset();
   run_pipelined_pass({.chunk_size = chunk_size_,
                       .input_channels = reader.channels(),
                       .output_channels = cached_channels,
-                      .read = [&](const AudioView& chunk) { return reader.read(chunk); },
+                      .read = [&](const AudioView& chunk) { return source.read(chunk); },
                       .process =
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(upstream, in.view(frames), out.view(frames), frames);
+                            return frames;
                           },
                       .write = [&](const ConstAudioView& chunk) { cache.write(chunk); },
                       .stop = stop_});
+  source.check_complete(reader.path(), reader.frames());
   measured.finish_measurement();
 
   // Later multi-pass nodes measure from the scratch file, in the same chunks (so their
@@ -74,6 +81,7 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
 
   // The pass that writes: M (applying) and what follows it, fed from the scratch file.
   cache.rewind();
+  TailTrimmer trimmer(tail, source);
   run_pipelined_pass({.chunk_size = chunk_size_,
                       .input_channels = cached_channels,
                       .output_channels = out_channels,
@@ -82,6 +90,7 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(downstream, in.view(frames), out.view(frames),
                                               frames);
+                            return trimmer.frames_to_write(out.view(frames), frames);
                           },
                       .write = progress_writer(writer, cache.frames()),
                       .stop = stop_});
