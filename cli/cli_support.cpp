@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -130,7 +131,43 @@ void check_output_path(const std::string& path, const std::string& sample_format
   }
 }
 
-ProgressBar::ProgressBar(bool quiet) : enabled_(!quiet && isatty(STDERR_FILENO) == 1) {}
+void TailFlags::add_to(CLI::App& command) {
+  seconds_option = command.add_option(
+      "--tail", seconds,
+      "longest tail (reverb decay, echoes) played out after the input ends, in seconds "
+      "(default: as long as the effects report, until it falls below -120 dBFS)");
+  command.add_flag("--no-tail", off, "stop with the input: the output has the input's length")
+      ->excludes(seconds_option);
+}
+
+TailOptions TailFlags::options() const {
+  if (seconds_option && seconds_option->count() && !(std::isfinite(seconds) && seconds >= 0.0))
+    throw UsageError("--tail must be a number of seconds, 0 or more, not " +
+                     format_number(seconds));
+  TailOptions tail{.enabled = !off};
+  if (seconds_option && seconds_option->count()) tail.max_seconds = seconds;
+  return tail;
+}
+
+void warn_if_clipped(const ClipCount& clipping, SampleFormat format, const std::string& label) {
+  if (clipping.clipped == 0) return;
+  const bool integer = format == SampleFormat::pcm16 || format == SampleFormat::pcm24 ||
+                       format == SampleFormat::pcm32;
+  const double percent =
+      100.0 * double(clipping.clipped) / double(std::max<std::uint64_t>(clipping.samples, 1));
+  const double db = 20.0 * std::log10(double(clipping.peak));
+  const std::string where = label.empty() ? "" : "'" + label + "': ";
+  std::fprintf(stderr,
+               integer
+                   ? "fxgraph: warning: %sclipped %llu samples (%.1f%%), peak %.3g (%+.1f dBFS)\n"
+                   : "fxgraph: warning: %s%llu samples (%.1f%%) above full scale, peak %.3g "
+                     "(%+.1f dBFS); kept in the float file, they clip on playback\n",
+               where.c_str(), static_cast<unsigned long long>(clipping.clipped), percent,
+               double(clipping.peak), db);
+}
+
+ProgressBar::ProgressBar(bool quiet, double audio_seconds)
+    : enabled_(!quiet && isatty(STDERR_FILENO) == 1), audio_seconds_(audio_seconds) {}
 
 ProgressBar::~ProgressBar() {
   finish();
@@ -149,6 +186,18 @@ void ProgressBar::update(double fraction) {
   char number[8];
   std::snprintf(number, sizeof number, "%3d%%", percent);
   bar += number;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (clamped > 0.0 && elapsed > 0.0) {
+    char rate[64];
+    if (audio_seconds_ > 0.0) {
+      std::snprintf(rate, sizeof rate, "  %.1fx", clamped * audio_seconds_ / elapsed);
+      bar += rate;
+    }
+    const auto left = static_cast<long long>(elapsed * (1.0 - clamped) / clamped + 0.5);
+    std::snprintf(rate, sizeof rate, "  ETA %lld:%02lld ", left / 60, left % 60);
+    bar += rate;
+  }
   std::fputs(bar.c_str(), stderr);
   std::fflush(stderr);
 }

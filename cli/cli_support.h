@@ -9,6 +9,8 @@
 // it is reported as bad input (exit 2) and never leaves a file behind. What fails after
 // that is a runtime failure (exit 1).
 
+#include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -20,6 +22,9 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/node_registry.h"
+#include "fxgraph/io/clip_count.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/tail_render.h"
 
 namespace fxgraph::cli {
 
@@ -67,11 +72,33 @@ void check_output_path(const std::string& path, const std::string& sample_format
 /// Checks a --format value ("pcm16", "float", …); throws UsageError listing the choices.
 void check_sample_format(const std::string& sample_format);
 
-/// A progress bar on stderr, `\r[########            ]  40%`, drawn only when stderr is
-/// a terminal and the user did not ask for quiet. Redraws only when the percentage moves.
+/// Warns on stderr when samples went beyond full scale, SoX style:
+///   fxgraph: warning: clipped 12345 samples (37.2%), peak 3.98 (+12.0 dBFS)
+/// ("… N samples above full scale …, kept in the float file" for float formats);
+/// `label` (a file name) prefixes the count when a command writes several files.
+/// Says nothing when no sample was beyond full scale. The exit status is not affected.
+void warn_if_clipped(const ClipCount& clipping, SampleFormat format, const std::string& label = "");
+
+/// `--tail SECONDS` and `--no-tail` of the commands that render files.
+struct TailFlags {
+  double seconds = 0.0;
+  bool off = false;
+  CLI::Option* seconds_option = nullptr;
+
+  /// Adds both options to `command`.
+  void add_to(CLI::App& command);
+  /// The renderer's options; throws UsageError for a negative or non-finite --tail.
+  TailOptions options() const;
+};
+
+/// A progress bar on stderr, `\r[########            ]  40%  31.2x  ETA 0:07`, drawn
+/// only when stderr is a terminal and the user did not ask for quiet. Speed (seconds of
+/// audio per second, when the audio's length is known) and time left come from the
+/// time since the bar was made. Redraws only when the percentage moves.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool quiet);
+  /// `audio_seconds`: the length of what is rendered, for the speed (0: not shown).
+  explicit ProgressBar(bool quiet, double audio_seconds = 0.0);
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -84,6 +111,8 @@ class ProgressBar {
 
  private:
   bool enabled_;
+  double audio_seconds_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   int shown_ = -1;  // last percentage drawn
 };
 

@@ -11,6 +11,7 @@
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
 #include "fxgraph/io/stream_processor.h"
+#include "interrupt_signals.h"
 
 namespace fxgraph::cli {
 
@@ -23,6 +24,7 @@ struct ProcessOptions {
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
   bool quiet = false;
+  TailFlags tail;
 };
 
 void run(const ProcessOptions& options) {
@@ -38,21 +40,26 @@ void run(const ProcessOptions& options) {
     throw UsageError(e.what());
   }
   const SndfileReader probe(options.input);
-  const std::uint64_t frames = probe.frames();
   const double rate = probe.sample_rate();
 
+  const TailOptions tail = options.tail.options();
   StreamProcessor processor(std::move(graph), options.chunk_size);
-  ProgressBar bar(options.quiet);
+  processor.set_tail(tail);
+  ProgressBar bar(options.quiet, double(probe.frames()) / rate);
   processor.set_progress(bar.callback());
+  const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
+  processor.set_stop(InterruptSignals::stop_requested());
+  ProcessResult result;
   run_output_phase([&] {
-    processor.process_file(options.input, options.output,
-                           OutputOptions{.sample_format = options.format});
+    result = processor.process_file(options.input, options.output,
+                                    OutputOptions{.sample_format = options.format});
   });
   bar.finish();
+  warn_if_clipped(result.clipping, result.sample_format);
 
   if (!options.quiet)
     std::fprintf(stderr, "fxgraph: processed %llu frames (%.3f s at %g Hz) from '%s' to '%s'\n",
-                 static_cast<unsigned long long>(frames), double(frames) / rate, rate,
+                 static_cast<unsigned long long>(result.frames), double(result.frames) / rate, rate,
                  options.input.c_str(), options.output.c_str());
 }
 
@@ -75,12 +82,15 @@ Command add_process_command(CLI::App& app) {
   sub->add_option("--format", options->format,
                   "sample format of OUT: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's when OUT can store it, else pcm24)");
+  options->tail.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The chain is nodes separated by '|', each TYPE or TYPE(args): positional values\n"
       "fill the type's parameters in order (see `fxgraph nodes TYPE`), name=value sets\n"
       "one by name, words name choices, \"quoted text\" passes text. The output format\n"
       "follows OUT's extension; OUT is written to a temporary file, renamed when complete.\n"
+      "After the input ends the effects' tail (reverb, echoes, filter ring-out) is played\n"
+      "out until it falls below -120 dBFS; --tail caps it, --no-tail keeps IN's length.\n"
       "\n"
       "Examples:\n"
       "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"

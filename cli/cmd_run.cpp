@@ -18,6 +18,7 @@
 #include "fxgraph/io/file_nodes.h"
 #include "fxgraph/io/offline_render.h"
 #include "fxgraph/io/sndfile_writer.h"
+#include "interrupt_signals.h"
 
 namespace fxgraph::cli {
 
@@ -35,6 +36,7 @@ struct RunOptions {
   double duration = 0.0;
   std::uint32_t block = 0;
   bool quiet = false;
+  TailFlags tail;
   CLI::Option* duration_option = nullptr;
   CLI::Option* block_option = nullptr;
 };
@@ -202,6 +204,7 @@ void run(const RunOptions& options) {
   }
 
   RenderOptions render{.sample_rate = rate};
+  render.tail = options.tail.options();
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
                                                     : render.block_size;
@@ -216,9 +219,14 @@ void run(const RunOptions& options) {
 
   ProgressBar bar(options.quiet);
   render.progress = bar.callback();
+  const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporaries
+  render.stop = InterruptSignals::stop_requested();
   RenderResult result;
   run_output_phase([&] { result = render_graph(graph, render); });
   bar.finish();
+  for (std::size_t i = 0; i < result.outputs.size(); ++i)
+    warn_if_clipped(result.clipping[i], result.sample_formats[i],
+                    result.outputs.size() > 1 ? result.outputs[i] : "");
 
   if (!options.quiet) {
     std::vector<std::string> paths;
@@ -255,11 +263,14 @@ Command add_run_command(CLI::App& app) {
   sub->add_option("--format", options->format,
                   "sample format of the outputs: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's, else pcm24)");
+  options->tail.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The sample rate comes from the input files, else the graph's sample_rate, else\n"
       "48000 Hz. Without --duration, a graph with file_in stops when its longest input\n"
-      "ends; a graph without file_in (generators only) renders 5 seconds.\n"
+      "ends, then plays out the effects' tail (reverb, echoes) until it falls below\n"
+      "-120 dBFS (--tail caps it, --no-tail stops with the inputs); a graph without\n"
+      "file_in (generators only) renders 5 seconds.\n"
       "\n"
       "Examples:\n"
       "  fxgraph run graphs/demo.yaml --output out/demo.wav\n"

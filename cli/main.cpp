@@ -24,6 +24,8 @@
 //          of range, --chain mistakes);
 //        - IoError raised before any output is written (opening inputs, validating
 //          output formats) — commands check all of these before they start writing.
+//   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129) during `process`
+//      or `run` (interrupt_signals.h): the render stopped, no output was left behind.
 //   1  runtime failure — the request was sound but carrying it out failed: an IoError
 //      once writing has started (disk full, a write or rename failing, a read error in
 //      the middle of a file), a RealtimeError, running out of memory, anything
@@ -34,6 +36,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -45,6 +48,7 @@
 #include "cmd_jack.h"
 #include "commands.h"
 #include "fxgraph/engine/errors.h"
+#include "interrupt_signals.h"
 
 namespace {
 
@@ -59,6 +63,21 @@ constexpr int kExitUsage = 2;
 void print_error(const std::string& message) {
   std::cout.flush();  // results printed so far come before the error
   std::fprintf(stderr, "%s%s\n", kErrorPrefix, message.c_str());
+}
+
+/// Reports a failed command and gives its exit status. A command that failed after
+/// SIGINT/SIGTERM/SIGHUP failed because of it (the render stopped, or a read was cut
+/// short), whatever the exception says: that is what the user is told, with 128 + N.
+int fail(int status, const std::string& message) {
+  if (const int signal_number = fxgraph::cli::received_signal()) {
+    std::cout.flush();
+    const char* name = sigabbrev_np(signal_number);  // "INT"
+    std::fprintf(stderr, "fxgraph: interrupted by SIG%s; nothing was written\n",
+                 name ? name : "(unknown)");
+    return fxgraph::cli::exit_status_for_signal(signal_number);
+  }
+  print_error(message);
+  return status;
 }
 
 }  // namespace
@@ -103,29 +122,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", e.caret_line(std::string_view(kErrorPrefix).size()).c_str());
     return kExitUsage;
   } catch (const cli::RuntimeFailure& e) {
-    print_error(e.what());
-    return kExitFailure;
+    return fail(kExitFailure, e.what());
   } catch (const cli::UsageError& e) {
-    print_error(e.what());
-    return kExitUsage;
+    return fail(kExitUsage, e.what());
   } catch (const ConfigError& e) {
-    print_error(e.what());
-    return kExitUsage;
+    return fail(kExitUsage, e.what());
   } catch (const GraphError& e) {
-    print_error(e.what());
-    return kExitUsage;
+    return fail(kExitUsage, e.what());
   } catch (const ParameterError& e) {
-    print_error(e.what());
-    return kExitUsage;
+    return fail(kExitUsage, e.what());
   } catch (const IoError& e) {
     // Outside run_output_phase: raised while opening or checking, before any writing.
-    print_error(e.what());
-    return kExitUsage;
+    return fail(kExitUsage, e.what());
   } catch (const std::bad_alloc&) {
-    print_error("out of memory");
-    return kExitFailure;
+    return fail(kExitFailure, "out of memory");
   } catch (const std::exception& e) {
-    print_error(e.what());
-    return kExitFailure;
+    return fail(kExitFailure, e.what());
   }
 }

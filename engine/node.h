@@ -44,6 +44,26 @@ struct PortSpec {
   std::uint32_t channels = kAnyChannels;
 };
 
+/// How long a node's output keeps sounding after its input stops: a reverb's decay, a
+/// delay's echoes, a filter's ring-out. Offline renderers play it out after a file ends
+/// instead of cutting it off (io/tail_render.h).
+struct Tail {
+  /// A length no finite bound is known for (a feedback loop that may not decay).
+  static constexpr std::uint64_t kUnbounded = UINT64_MAX;
+  /// The level the tail ends at: -120 dBFS.
+  static constexpr double kThreshold = 1e-6;
+
+  /// Frames after the input's last frame after which the output stays below kThreshold
+  /// for any input within [-1, 1]. 0: the output stops with the input.
+  std::uint64_t frames = 0;
+  /// The longest run of near-silence the output may have before it sounds again (a
+  /// delay's time): a renderer that stops on silence waits at least this long.
+  std::uint64_t quiet_gap = 0;
+
+  bool bounded() const noexcept { return frames != kUnbounded; }
+  bool operator==(const Tail&) const = default;
+};
+
 /// What prepare() knows: the stream format and the resolved channel counts.
 struct PrepareInfo {
   double sample_rate = 48000.0;
@@ -99,6 +119,12 @@ class Node {
   }
   bool is_prepared() const noexcept { return prepared_; }
   const PrepareInfo& prepared_info() const noexcept { return prepared_info_; }
+
+  /// The node's tail for its prepared rate and current parameter values. Control
+  /// thread, after prepare, while the node is not running (a render's setup). The
+  /// default, no tail, is right for nodes without memory (gain, mix); nodes with delay
+  /// lines or recursion override it with a bound that the conformance test checks.
+  virtual Tail tail() const { return {}; }
 
   /// Sets a parameter's value before the node runs (construction from YAML or code).
   /// Validates like set_parameter: throws ParameterError naming the parameter.

@@ -47,6 +47,7 @@ void FileOutNode::open(std::uint32_t sample_rate, std::optional<SampleFormat> in
                                              options_.flac_compression, input_sample);
   writer_ =
       std::make_unique<SndfileWriter>(options_.path, sample_rate, staged_.num_channels(), format);
+  sample_format_ = format.sample;
   writer_->reserve(staged_.capacity_frames());
 }
 
@@ -64,6 +65,7 @@ void FileOutNode::flush(std::uint32_t frames) {
 void FileOutNode::commit() {
   if (!writer_) throw IoError("file_out '" + options_.path + "' was not opened");
   writer_->commit();
+  clip_count_ = writer_->clip_count();
   writer_.reset();
 }
 

@@ -65,12 +65,21 @@ class FileOutNode : public Node {
   /// Creates the writer (a temporary file next to the target). Call after prepare.
   /// `input_sample` keeps the input's sample format when the options give none.
   void open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample);
-  /// Writes the block the graph just produced. Driver thread, after the block.
+  /// Writes the first `frames` frames of the block the graph just produced. Driver
+  /// thread, after the block.
   void flush(std::uint32_t frames);
+  /// The block the graph just produced (its first `frames` frames), before flush.
+  ConstAudioView staged_block(std::uint32_t frames) noexcept { return staged_.view(frames); }
   /// Renames the finished file onto its path.
   void commit();
   /// Drops the temporary (also what destruction without commit does).
   void abandon() noexcept { writer_.reset(); }
+  /// Samples beyond full scale written so far (kept after commit), and the peak.
+  const ClipCount& clip_count() const noexcept {
+    return writer_ ? writer_->clip_count() : clip_count_;
+  }
+  /// The sample format of the file opened (valid after open()).
+  SampleFormat sample_format() const noexcept { return sample_format_; }
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
@@ -79,6 +88,8 @@ class FileOutNode : public Node {
  private:
   FileOutOptions options_;
   std::unique_ptr<SndfileWriter> writer_;
+  ClipCount clip_count_;  // the committed writer's
+  SampleFormat sample_format_ = SampleFormat::float32;
   AudioBuffer staged_;
 };
 

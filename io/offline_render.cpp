@@ -5,6 +5,7 @@
 
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/graph_tail.h"
 #include "fxgraph/engine/multipass_driver.h"
 #include "fxgraph/io/file_nodes.h"
 
@@ -51,11 +52,18 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   const std::uint32_t block = std::max<std::uint32_t>(1, options.block_size);
   Engine engine(graph, {.sample_rate = rate, .max_block = block, .input_channels = 1});
   engine.request_reset();  // nodes may carry state from an earlier render
+  // The tail: measured in full by the measuring passes, trimmed where it dies away.
+  const TailPlan tail = options.duration_seconds > 0.0 || inputs.empty()
+                            ? TailPlan{}
+                            : plan_tail(graph_tail(graph, engine.order()), options.tail, rate);
+  const std::uint64_t input_total = total;
+  total += tail.max_frames;
   // Exact normalize: measuring passes over the whole signal, writing nothing.
   run_measurement_passes(engine, graph, [&] {
     for (FileInNode* in : inputs) in->rewind();
     for (std::uint64_t done = 0; done < total;) {
       const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      throw_if_stop_requested(options.stop);
       for (FileInNode* in : inputs) in->stage(frames);
       engine.process(frames);
       done += frames;
@@ -67,28 +75,46 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
       inputs.empty() ? std::nullopt : inputs.front()->reader().subtype();
   for (FileOutNode* out : outputs) out->open(std::uint32_t(rate), input_sample);
 
+  TailEndDetector detector(tail);
+  std::uint64_t written = 0;
+  std::vector<ConstAudioView> blocks(outputs.size());
   try {
     std::uint64_t done = 0;
     std::uint64_t next_report = 0;
     while (done < total) {
       const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
+      throw_if_stop_requested(options.stop);
       for (FileInNode* in : inputs) in->stage(frames);
       engine.process(frames);
-      for (FileOutNode* out : outputs) out->flush(frames);
-      done += frames;
+      std::uint32_t keep = frames;
+      if (done + frames > input_total) {
+        const auto from = std::uint32_t(done >= input_total ? 0 : input_total - done);
+        for (std::size_t i = 0; i < outputs.size(); ++i)
+          blocks[i] = outputs[i]->staged_block(frames);
+        keep = detector.end_of(blocks, from, frames);
+      }
+      for (FileOutNode* out : outputs) out->flush(keep);
+      done += keep;
+      if (keep < frames) break;
       if (options.progress && done >= next_report) {
         options.progress(double(done) / double(total));
         next_report = done + std::max<std::uint64_t>(total / 100, 1);
       }
     }
+    throw_if_stop_requested(options.stop);
     for (FileOutNode* out : outputs) out->commit();
+    written = done;
   } catch (...) {
     for (FileOutNode* out : outputs) out->abandon();
     throw;
   }
 
-  RenderResult result{rate, total, {}};
-  for (const FileOutNode* out : outputs) result.outputs.push_back(out->path());
+  RenderResult result{rate, written, {}};
+  for (const FileOutNode* out : outputs) {
+    result.outputs.push_back(out->path());
+    result.clipping.push_back(out->clip_count());
+    result.sample_formats.push_back(out->sample_format());
+  }
   return result;
 }
 

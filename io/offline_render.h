@@ -17,6 +17,10 @@
 #include <vector>
 
 #include "fxgraph/engine/graph.h"
+#include "fxgraph/io/clip_count.h"
+#include "fxgraph/io/file_format.h"
+#include "fxgraph/io/stop_request.h"
+#include "fxgraph/io/tail_render.h"
 
 namespace fxgraph {
 
@@ -29,12 +33,20 @@ struct RenderOptions {
   double duration_seconds = 0.0;
   /// Called now and then with the fraction done (0 … 1), for progress bars.
   std::function<void(double)> progress;
+  /// Whether to play the graph's tail out after the file inputs end (io/tail_render.h);
+  /// only for renders that stop with their inputs (duration_seconds 0).
+  TailOptions tail;
+  /// Polled between blocks of every pass: yes stops the render (Stopped is thrown and
+  /// no output is left behind).
+  StopRequested stop;
 };
 
 struct RenderResult {
   double sample_rate = 0.0;
-  std::uint64_t frames = 0;
-  std::vector<std::string> outputs;  ///< files written
+  std::uint64_t frames = 0;                  ///< frames written (the tail included)
+  std::vector<std::string> outputs;          ///< files written
+  std::vector<ClipCount> clipping;           ///< per output (parallel to outputs): |x| > 1
+  std::vector<SampleFormat> sample_formats;  ///< per output: the format written
 };
 
 /// Renders `graph` (throws IoError, GraphError, ConfigError).

@@ -57,12 +57,27 @@ void run_pipelined_pass(const PipelinedPass& pass) {
   std::exception_ptr processing_error;
   try {
     while (auto in = filled.pop()) {
+      throw_if_stop_requested(pass.stop);
       auto out = free_outputs.pop();
       if (!out) break;
-      out->frames = in->frames;
-      if (in->frames != 0) pass.process(in->audio, out->audio, in->frames);
+      out->frames = in->frames == 0 ? 0 : pass.process(in->audio, out->audio, in->frames);
+      const bool ended_early = out->frames < in->frames;
+      const bool processed_frames_nonzero = out->frames != 0;
       const bool last = in->frames == 0;
       if (!processed.push(std::move(*out)) || last) break;
+      if (ended_early) {
+        // The writer stops at an empty chunk; the reader, still reading ahead, at the
+        // closed queues.
+        free_inputs.close();
+        filled.close();
+        // (An empty chunk already pushed was that end.)
+        auto end = processed_frames_nonzero ? free_outputs.pop() : std::nullopt;
+        if (end) {
+          end->frames = 0;
+          processed.push(std::move(*end));
+        }
+        break;
+      }
       if (!free_inputs.push(std::move(*in))) break;
     }
   } catch (...) {
@@ -74,6 +89,9 @@ void run_pipelined_pass(const PipelinedPass& pass) {
   close_all();
   for (const auto& error : {processing_error, reader_error, writer_error})
     if (error) std::rethrow_exception(error);
+  // A stop that came while the last chunk was on its way (or that cut a read short,
+  // making it look like the end) must not let the caller commit a partial output.
+  throw_if_stop_requested(pass.stop);
 }
 
 }  // namespace fxgraph

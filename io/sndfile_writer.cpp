@@ -142,6 +142,7 @@ SndfileWriter::SndfileWriter(SndfileWriter&& other) noexcept
       file_(std::exchange(other.file_, nullptr)),
       fd_(std::exchange(other.fd_, -1)),
       frames_written_(other.frames_written_),
+      clip_count_(other.clip_count_),
       committed_(other.committed_),
       failed_(other.failed_),
       interleaved_(std::move(other.interleaved_)) {}
@@ -157,6 +158,7 @@ SndfileWriter& SndfileWriter::operator=(SndfileWriter&& other) noexcept {
     file_ = std::exchange(other.file_, nullptr);
     fd_ = std::exchange(other.fd_, -1);
     frames_written_ = other.frames_written_;
+    clip_count_ = other.clip_count_;
     committed_ = other.committed_;
     failed_ = other.failed_;
     interleaved_ = std::move(other.interleaved_);
@@ -196,6 +198,7 @@ void SndfileWriter::write(const ConstAudioView& in) {
   reserve(in.num_frames);
 
   interleave(in, interleaved_.data());
+  clip_count_.add(interleaved_.data(), std::size_t(in.num_frames) * channels_);
 
   errno = 0;
   const sf_count_t done = sf_writef_float(file_, interleaved_.data(), in.num_frames);

@@ -13,6 +13,8 @@
 //   the system's reason), a format the container cannot store, a write error such as a
 //   full disk (naming the file and libsndfile's reason).
 // - Float to integer conversion clips (SFC_SET_CLIPPING) instead of wrapping around.
+//   clip_count() tells how many samples were beyond full scale (clipped in an integer
+//   file, kept in a float one) and the peak, for a warning.
 // - A committed file gets the permissions of the file it replaces, or the usual
 //   0666 & ~umask for a new file (mkstemp alone would leave it private, 0600).
 //
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "fxgraph/engine/audio_view.h"
+#include "fxgraph/io/clip_count.h"
 #include "fxgraph/io/file_format.h"
 
 struct sf_private_tag;  // libsndfile's SNDFILE
@@ -68,6 +71,8 @@ class SndfileWriter {
   std::uint32_t channels() const noexcept { return channels_; }
   const FileFormat& format() const noexcept { return format_; }
   std::uint64_t frames_written() const noexcept { return frames_written_; }
+  /// Samples written so far with |x| > 1, and the peak.
+  const ClipCount& clip_count() const noexcept { return clip_count_; }
   bool committed() const noexcept { return committed_; }
 
  private:
@@ -82,6 +87,7 @@ class SndfileWriter {
   sf_private_tag* file_ = nullptr;
   int fd_ = -1;
   std::uint64_t frames_written_ = 0;
+  ClipCount clip_count_;
   bool committed_ = false;
   bool failed_ = false;
   std::vector<float> interleaved_;  // scratch: channels_ * block frames

@@ -5,6 +5,7 @@
 
 #include "fxgraph/engine/engine_blocks.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/graph_tail.h"
 #include "fxgraph/engine/multipass_driver.h"
 #include "fxgraph/engine/multipass_split.h"
 #include "fxgraph/io/pipelined_pass.h"
@@ -35,7 +36,8 @@ StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
 }
 
 StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
-                                        const std::string& input)
+                                        const std::string& input, const StopRequested& stop,
+                                        std::uint64_t tail_frames)
     : reader_(input), chunk_size_(chunk_size) {
   engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size));
   engine_->request_reset();
@@ -45,9 +47,16 @@ StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_
   input_.resize(reader_.channels(), chunk_size);
   output_.resize(out_channels, chunk_size);
   reader_.reserve(chunk_size);
-  run_measurement_passes(*engine_, graph, [this] {
+  run_measurement_passes(*engine_, graph, [this, &stop, tail_frames] {
     reader_.seek(0);
-    while (process_chunk() != 0) {
+    while (process_chunk() != 0) throw_if_stop_requested(stop);
+    // The tail the writing pass may play out is measured too (silence in).
+    for (std::uint64_t left = tail_frames; left > 0;) {
+      throw_if_stop_requested(stop);
+      const auto frames = std::uint32_t(std::min<std::uint64_t>(left, chunk_size_));
+      input_.clear();
+      process_into(input_, output_, frames);
+      left -= frames;
     }
   });
   reader_.seek(0);
@@ -76,9 +85,10 @@ StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& i
   return ChunkRange(graph_, chunk_size_, input);
 }
 
-void StreamProcessor::process_file(const std::string& input, const std::string& output,
-                                   const OutputOptions& options) {
+ProcessResult StreamProcessor::process_file(const std::string& input, const std::string& output,
+                                            const OutputOptions& options) {
   check_output_differs(input, output);
+  TailPlan tail;
   {
     // Graphs that split at their first multi-pass node run their upstream DSP once.
     SndfileReader reader(input);
@@ -86,25 +96,35 @@ void StreamProcessor::process_file(const std::string& input, const std::string& 
     {
       const Engine whole(graph_, engine_config(reader, chunk_size_));
       split = split_at_first_multipass(graph_, whole.order());
+      tail = plan_tail(graph_tail(graph_, whole.order()), tail_, reader.sample_rate());
     }
-    if (split) return process_file_split(*split, reader, output, options);
+    if (split) return process_file_split(*split, reader, output, options, tail);
   }
 
-  ChunkRange chunks(graph_, chunk_size_, input);  // measuring passes (normalize) run here
+  // Measuring passes (normalize) run here.
+  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames);
   SndfileReader& reader = chunks.reader_;
   const FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
   SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
   writer.reserve(chunk_size_);
-  run_pipelined_pass(
-      {.chunk_size = chunk_size_,
-       .input_channels = reader.channels(),
-       .output_channels = chunks.output_channels(),
-       .read = [&](const AudioView& chunk) { return reader.read(chunk); },
-       .process = [&](AudioBuffer& in, AudioBuffer& out,
-                      std::uint32_t frames) { chunks.process_into(in, out, frames); },
-       .write = progress_writer(writer, reader.frames())});
+  SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },
+                             tail.max_frames);
+  TailTrimmer trimmer(tail, source);
+  run_pipelined_pass({.chunk_size = chunk_size_,
+                      .input_channels = reader.channels(),
+                      .output_channels = chunks.output_channels(),
+                      .read = [&](const AudioView& chunk) { return source.read(chunk); },
+                      .process =
+                          [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
+                            chunks.process_into(in, out, frames);
+                            return trimmer.frames_to_write(out.view(frames), frames);
+                          },
+                      .write = progress_writer(writer, reader.frames()),
+                      .stop = stop_});
+  source.check_complete(reader.path(), reader.frames());
   writer.commit();
+  return {writer.frames_written(), writer.clip_count(), format.sample};
 }
 
 std::function<void(const ConstAudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,

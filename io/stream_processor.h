@@ -14,6 +14,10 @@
 //     the target folder and renamed on success; on any error the temporary is removed
 //     and a previous file at that path is untouched. Output == input is refused.
 //   - Each run starts from fresh node state (a second file is not coloured by the first).
+//   - set_tail: the graph's tail (a reverb's decay) is played out after the input ends,
+//     until it dies away; the output is then longer than the input.
+//   - set_stop: a stop request (Ctrl-C) is polled between chunks; process_file then
+//     throws Stopped and leaves nothing behind, like any other failure.
 //   - process_file overlaps reading, processing and writing on three threads (a few
 //     chunks in flight), so file I/O and DSP use both cores.
 //
@@ -30,9 +34,12 @@
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/engine/graph.h"
 #include "fxgraph/engine/multipass_split.h"
+#include "fxgraph/io/clip_count.h"
 #include "fxgraph/io/file_format.h"
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/io/stop_request.h"
+#include "fxgraph/io/tail_render.h"
 
 namespace fxgraph {
 
@@ -40,6 +47,13 @@ namespace fxgraph {
 struct OutputOptions {
   std::string sample_format;            ///< "pcm16", "pcm24", "float", …; empty: the input's
   std::optional<int> flac_compression;  ///< 0 … 8 for FLAC
+};
+
+/// What process_file wrote.
+struct ProcessResult {
+  std::uint64_t frames = 0;                            ///< frames written
+  ClipCount clipping;                                  ///< samples with |x| > 1, and the peak
+  SampleFormat sample_format = SampleFormat::float32;  ///< the output's
 };
 
 class StreamProcessor {
@@ -51,11 +65,16 @@ class StreamProcessor {
   std::uint32_t chunk_size() const noexcept { return chunk_size_; }
   /// Called with the fraction done (0 … 1) as a file is processed.
   void set_progress(std::function<void(double)> progress) { progress_ = std::move(progress); }
+  /// Polled between chunks of every pass; when it says yes, processing throws Stopped.
+  void set_stop(StopRequested stop) { stop_ = std::move(stop); }
+  /// Whether process_file plays the graph's tail out after the input ends
+  /// (io/tail_render.h). Off by default: the output then has the input's length.
+  void set_tail(TailOptions tail) { tail_ = tail; }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
-  void process_file(const std::string& input, const std::string& output,
-                    const OutputOptions& options = {});
+  ProcessResult process_file(const std::string& input, const std::string& output,
+                             const OutputOptions& options = {});
 
   /// A single-pass range over the processed chunks of `input`; each chunk is a view of
   /// chunk_size frames (the last may be shorter), valid until the next one.
@@ -71,20 +90,26 @@ class StreamProcessor {
   static EngineConfig engine_config(const SndfileReader& reader, std::uint32_t chunk_size);
   /// process_file for a graph split at its first multi-pass node: the upstream part runs
   /// once, its output kept in a scratch file (io/stream_processor_split.cpp).
-  void process_file_split(const MultiPassSplit& split, SndfileReader& reader,
-                          const std::string& output, const OutputOptions& options);
+  ProcessResult process_file_split(const MultiPassSplit& split, SndfileReader& reader,
+                                   const std::string& output, const OutputOptions& options,
+                                   const TailPlan& tail);
   /// A writer stage that reports progress over `frames` frames.
   std::function<void(const ConstAudioView&)> progress_writer(SndfileWriter& writer,
                                                              std::uint64_t frames);
   Graph graph_;
   std::uint32_t chunk_size_;
   std::function<void(double)> progress_;
+  StopRequested stop_;
+  TailOptions tail_;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.
 class StreamProcessor::ChunkRange {
  public:
-  ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input);
+  /// `stop` is polled between the chunks of the measuring passes, which run over the
+  /// input and then `tail_frames` frames of silence.
+  ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input,
+             const StopRequested& stop = {}, std::uint64_t tail_frames = 0);
 
   class iterator {
    public:

@@ -11,8 +11,10 @@
 
 namespace fxgraph {
 
-void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileReader& reader,
-                                         const std::string& output, const OutputOptions& options) {
+ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
+                                                  SndfileReader& reader, const std::string& output,
+                                                  const OutputOptions& options,
+                                                  const TailPlan& tail) {
   const EngineConfig config = engine_config(reader, chunk_size_);
   // Both engines exist before any pass runs: building one prepares nodes, and M's
   // measurement must never be followed by a prepare. M gets the same channel counts in
@@ -40,17 +42,24 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
 
   // Pass 1: the file through M's ancestors once, M measuring (its output is its input),
   // into the scratch file.
+  // The scratch file gets the whole longest tail, so every measurement covers what the
+  // writing pass may emit; that pass trims the tail where the output died away.
+  SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },
+                             tail.max_frames);
   measured.set_pass(MultiPassNode::Pass::measure);
   upstream.request_reset();
   run_pipelined_pass({.chunk_size = chunk_size_,
                       .input_channels = reader.channels(),
                       .output_channels = cached_channels,
-                      .read = [&](const AudioView& chunk) { return reader.read(chunk); },
+                      .read = [&](const AudioView& chunk) { return source.read(chunk); },
                       .process =
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(upstream, in.view(frames), out.view(frames), frames);
+                            return frames;
                           },
-                      .write = [&](const ConstAudioView& chunk) { cache.write(chunk); }});
+                      .write = [&](const ConstAudioView& chunk) { cache.write(chunk); },
+                      .stop = stop_});
+  source.check_complete(reader.path(), reader.frames());
   measured.finish_measurement();
 
   // Later multi-pass nodes measure from the scratch file, in the same chunks (so their
@@ -63,13 +72,16 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                              out.resize(out_channels, chunk_size_);
                            }
                            cache.rewind();
-                           while (const std::uint32_t got = cache.read(in.view(chunk_size_)))
+                           while (const std::uint32_t got = cache.read(in.view(chunk_size_))) {
+                             throw_if_stop_requested(stop_);
                              process_in_blocks(downstream, in.view(got), out.view(got), got);
+                           }
                          },
                          {&measured});
 
   // The pass that writes: M (applying) and what follows it, fed from the scratch file.
   cache.rewind();
+  TailTrimmer trimmer(tail, source);
   run_pipelined_pass({.chunk_size = chunk_size_,
                       .input_channels = cached_channels,
                       .output_channels = out_channels,
@@ -78,9 +90,12 @@ void StreamProcessor::process_file_split(const MultiPassSplit& split, SndfileRea
                           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
                             process_in_blocks(downstream, in.view(frames), out.view(frames),
                                               frames);
+                            return trimmer.frames_to_write(out.view(frames), frames);
                           },
-                      .write = progress_writer(writer, cache.frames())});
+                      .write = progress_writer(writer, cache.frames()),
+                      .stop = stop_});
   writer.commit();
+  return {writer.frames_written(), writer.clip_count(), format.sample};
 }
 
 }  // namespace fxgraph

@@ -90,6 +90,10 @@ class SosFilter {
 
   std::uint32_t num_channels() const noexcept { return channels_; }
   std::uint32_t num_sections() const noexcept { return num_sections_; }
+  /// The current sections (valid until the next set_sections or prepare).
+  std::span<const Biquad> sections() const noexcept {
+    return {coefficients_.data(), num_sections_};
+  }
   std::uint32_t max_sections() const noexcept { return max_sections_; }
 
   /// Frames per scratch chunk: the unit in which process() walks a block.

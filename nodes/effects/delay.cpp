@@ -6,6 +6,7 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/nodes/dsp/denormals.h"
+#include "fxgraph/nodes/effects/decay_tail.h"
 #include "fxgraph/nodes/effects/line_runs.h"
 
 namespace fxgraph {
@@ -206,6 +207,26 @@ void DelayNode::do_process(const ProcessContext& ctx) noexcept {
       fading_ = false;
     }
   }
+}
+
+}  // namespace fxgraph
+
+namespace fxgraph {
+
+Tail DelayNode::tail() const {
+  // The line holds at most 1 / (1 - feedback) and loses `feedback` per delay time; the
+  // output sums the taps (levels 0.7^k, at most 1 / 0.3 together) up to taps × delay
+  // back, and a crossfade may still be reading the previous, longer time.
+  const double samples = requested_value(kTimeSamples) > 0.0
+                             ? requested_value(kTimeSamples)
+                             : std::round(requested_value(kTimeMs) * sample_rate_ / 1000.0);
+  const std::uint64_t delay = std::max<std::uint64_t>(
+      {std::uint64_t(std::clamp(samples, 1.0, double(max_delay_))), delay_, next_delay_});
+  const double feedback = requested_value(kFeedback);
+  const double peak = 1.0 / (1.0 - std::min(feedback, 0.999)) / (1.0 - kTapDecay);
+  const auto taps = std::uint64_t(std::max(1.0, requested_value(kTaps)));
+  const std::uint64_t periods = saturating_add(taps, loops_to_decay(feedback, peak));
+  return {.frames = saturating_multiply(periods, delay), .quiet_gap = delay};
 }
 
 }  // namespace fxgraph

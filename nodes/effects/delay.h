@@ -58,6 +58,8 @@ class DelayNode : public Node {
   std::vector<std::uint32_t> output_channels(
       std::span<const std::uint32_t> input_channels) const override;
 
+  Tail tail() const override;
+
  protected:
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;

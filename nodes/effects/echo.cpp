@@ -6,6 +6,7 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/nodes/dsp/denormals.h"
+#include "fxgraph/nodes/effects/decay_tail.h"
 #include "fxgraph/nodes/effects/line_runs.h"
 
 namespace fxgraph {
@@ -107,6 +108,19 @@ void EchoNode::do_process(const ProcessContext& ctx) noexcept {
                       });
   }
   write_ = (write_ + n) & mask_;
+}
+
+}  // namespace fxgraph
+
+namespace fxgraph {
+
+Tail EchoNode::tail() const {
+  // After the input stops the line holds at most 1 / (1 - decay) and loses `decay` per
+  // round trip of `delay` frames; the output is mix times the line (at most 1).
+  const double decay = requested_value(kDecay);
+  const auto delay = std::uint64_t(std::max(1.0, requested_value(kDelay)));
+  const std::uint64_t loops = loops_to_decay(decay, 1.0 / (1.0 - std::min(decay, 0.999)));
+  return {.frames = saturating_multiply(loops, delay), .quiet_gap = delay};
 }
 
 }  // namespace fxgraph

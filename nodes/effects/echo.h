@@ -36,6 +36,8 @@ class EchoNode : public Node {
 
   EchoNode();
 
+  Tail tail() const override;
+
  protected:
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;

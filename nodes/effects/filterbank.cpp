@@ -4,6 +4,7 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/nodes/dsp/filter_design.h"
+#include "fxgraph/nodes/dsp/sos_tail.h"
 
 namespace fxgraph {
 
@@ -66,6 +67,17 @@ void FilterbankNode::do_process(const ProcessContext& ctx) noexcept {
     for (std::uint32_t c = 0; c < group; ++c) pointers[c] = out.channels[b * group + c];
     bands_[b].process(in, AudioView{pointers, group, ctx.frames});
   }
+}
+
+}  // namespace fxgraph
+
+namespace fxgraph {
+
+Tail FilterbankNode::tail() const {
+  std::uint64_t frames = 0;
+  for (const dsp::SosFilter& band : bands_)
+    frames = std::max(frames, dsp::sos_tail_frames(band.sections(), Tail::kThreshold));
+  return {.frames = frames};
 }
 
 }  // namespace fxgraph

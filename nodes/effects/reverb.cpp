@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "fxgraph/nodes/dsp/denormals.h"
+#include "fxgraph/nodes/effects/decay_tail.h"
 
 namespace fxgraph {
 
@@ -283,6 +284,36 @@ void ReverbNode::do_process(const ProcessContext& ctx) noexcept {
       for (std::uint32_t i = 0; i < n; ++i) y[i] = x[i] * dry + y[i] * m;
     }
   }
+}
+
+}  // namespace fxgraph
+
+namespace fxgraph {
+
+Tail ReverbNode::tail() const {
+  // Bounds, input within [-1, 1]: each comb holds at most kInputGain / (1 - feedback)
+  // (its damping lowpass has unity gain) and loses `feedback` per round trip of its
+  // length; the eight sum; each all-pass has an impulse response of absolute sum
+  // 1 + 1 / (1 - g) = 3 and loses g per round trip; mix and width scale by at most 1.
+  // Pre-delay first, then the longest comb's decay, then each all-pass ringing out.
+  const double rate = is_prepared() ? prepared_info().sample_rate : sample_rate_;
+  const double feedback = requested_value(kRoomSize) * kRoomScale + kRoomOffset;
+  const double allpass_gain = 1.0 + 1.0 / (1.0 - kAllpassFeedback);
+  const double allpass_chain = std::pow(allpass_gain, double(kAllpasses));
+  const double comb_sum = double(kCombs) * kInputGain / (1.0 - feedback);
+  const std::uint64_t spread = scaled(kStereoSpread, rate);
+  const std::uint64_t longest_comb = scaled(kCombTuning.back(), rate) + spread;
+  const auto pre = std::uint64_t(std::lround(requested_value(kPreDelay) / 1000.0 * rate)) + 1;
+
+  std::uint64_t frames = saturating_add(
+      pre,
+      saturating_multiply(loops_to_decay(feedback, comb_sum * allpass_chain * 2.0), longest_comb));
+  for (std::uint32_t length : kAllpassTuning)
+    frames = saturating_add(
+        frames,
+        saturating_multiply(loops_to_decay(kAllpassFeedback, comb_sum * allpass_chain * 2.0 * 4.0),
+                            scaled(length, rate) + spread));
+  return {.frames = frames, .quiet_gap = pre + longest_comb};
 }
 
 }  // namespace fxgraph

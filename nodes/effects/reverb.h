@@ -40,6 +40,8 @@ class ReverbNode : public Node {
 
   ReverbNode();
 
+  Tail tail() const override;
+
  protected:
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;

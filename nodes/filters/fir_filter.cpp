@@ -108,3 +108,14 @@ std::shared_ptr<Node> make_fir_design_node(const NodeOptions& o) {
 }
 
 }  // namespace fxgraph::filters
+
+namespace fxgraph::filters {
+
+Tail FirFilterNode::tail() const {
+  // The last input frame reaches the output through every tap: taps - 1 frames later
+  // it is gone. A run of zero taps inside the filter is a silence of at most as long.
+  const std::uint64_t frames = convolver_.num_taps() > 0 ? convolver_.num_taps() - 1 : 0;
+  return {.frames = frames, .quiet_gap = frames};
+}
+
+}  // namespace fxgraph::filters

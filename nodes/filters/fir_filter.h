@@ -26,6 +26,8 @@ class FirFilterNode : public Node {
 
   FirFilterNode(std::string type, TapSource taps);
 
+  Tail tail() const override;
+
  protected:
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "fxgraph/nodes/dsp/sos_tail.h"
+
 namespace fxgraph::filters {
 
 SosFilterNode::SosFilterNode(std::string type, std::uint32_t max_sections)
@@ -68,6 +70,14 @@ void SosFilterNode::do_process(const ProcessContext& ctx) noexcept {
   const AudioView& out = ctx.outputs[0];
   sos_.process(ConstAudioView{in.channels, in.num_channels, ctx.frames},
                AudioView{out.channels, out.num_channels, ctx.frames});
+}
+
+}  // namespace fxgraph::filters
+
+namespace fxgraph::filters {
+
+Tail SosFilterNode::tail() const {
+  return {.frames = dsp::sos_tail_frames(sos_.sections(), Tail::kThreshold)};
 }
 
 }  // namespace fxgraph::filters

@@ -46,6 +46,7 @@ class SosFilterNode : public Node, public ChainFusable {
   bool can_chain_with(const Node& next) const noexcept override;
   void process_chain(std::span<Node* const> chain, const ProcessContext& ctx) noexcept override;
 
+  Tail tail() const override;
   /// Most parameters a filter node declares (sizes the audio thread's value array).
   static constexpr std::size_t kMaxParameters = 8;
 

@@ -49,7 +49,7 @@ TEST_CASE("every example graph runs as shipped", "[cli][examples]") {
     INFO(name << ": " << log);
     CHECK(status == 0);
     const auto info = fxgraph::analyze_file(output);
-    CHECK(info.frames == 96000);
+    CHECK(info.frames >= 96000);  // the input's 2 s, then the effects' tail
     CHECK(info.overall.peak > 0.01);
     if (std::string(name) == "podcast") CHECK(info.overall.peak == Approx(0.95).epsilon(1e-3));
     if (std::string(name) == "stereo_delay") CHECK(info.channels == 2);

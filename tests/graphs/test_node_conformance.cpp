@@ -165,3 +165,46 @@ TEST_CASE("every registered node type keeps the node contract at 1, 2 and 6 chan
   }
   CHECK(allocations == 0);
 }
+
+TEST_CASE("every node's output falls below -120 dBFS within the tail it reports",
+          "[conformance][tail]") {
+  const NodeRegistry& registry = builtin_registry();
+  const std::string type_name = GENERATE_COPY(from_range(registry.names()));
+  const std::uint32_t channels = GENERATE(1u, 2u);
+  CAPTURE(type_name, channels);
+  static const auto folder = test::unique_temp_dir("fxgraph-conformance-tail");
+  const NodeType& type = *registry.find(type_name);
+  auto node = registry.create(type_name, conformance_options(type, channels, folder));
+  if (node->input_ports().empty() || node->output_ports().empty()) {
+    SUCCEED("a source or a sink: no input to stop, or no output to hear");
+    return;
+  }
+  const EngineConfig config{.max_block = kMaxBlock, .input_channels = channels};
+  Engine engine(one_node_graph(node), config);
+  const Tail tail = node->tail();
+  CAPTURE(tail.frames, tail.quiet_gap);
+  if (!tail.bounded()) {
+    SUCCEED("an unbounded tail promises nothing");
+    return;
+  }
+  // Full-scale noise, so the bound is tested at the level it is stated for.
+  AudioBuffer loud = seeded_noise(channels, kMaxBlock);
+  for (std::uint32_t c = 0; c < channels; ++c)
+    for (std::uint32_t i = 0; i < kMaxBlock; ++i) loud.channel(c)[i] *= 2.0f;
+  AudioBuffer silence(channels, kMaxBlock);
+  AudioBuffer out(kOutChannels, kMaxBlock);
+  for (std::uint32_t done = 0; done < kFrames; done += kMaxBlock)
+    engine.process(loud.view(), out.view());
+  // The tail itself, then a second beyond it that must stay below the threshold.
+  const std::uint64_t checked_from = tail.frames;
+  const std::uint64_t end = tail.frames + 48000;
+  float loudest_after = 0.0f;
+  for (std::uint64_t done = 0; done < end; done += kMaxBlock) {
+    engine.process(silence.view(), out.view());
+    for (std::uint32_t c = 0; c < kOutChannels; ++c)
+      for (std::uint32_t i = 0; i < kMaxBlock; ++i)
+        if (done + i >= checked_from)
+          loudest_after = std::max(loudest_after, std::fabs(out.channel(c)[i]));
+  }
+  CHECK(loudest_after < float(Tail::kThreshold));
+}
