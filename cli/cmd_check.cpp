@@ -32,6 +32,7 @@ void run(const CheckOptions& options) {
   const GraphDocument document =
       load_graph_file(options.graph, file_registry(overrides, MissingInputs::stand_in, missing));
   check_overrides_fit(document, overrides);
+  check_connected(document);
   const FileCheck files = check_graph_files(document, MissingOutputFolder::note);
 
   const auto plan = compile_document(

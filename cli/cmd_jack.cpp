@@ -318,6 +318,7 @@ void run_jack(const JackCommandOptions& options) {
 
   GraphDocument document = load_graph_file(options.graph);
   const JackBinding binding = bind_jack_ports(document.graph);
+  check_connected(document);
 
   StreamConfig config{.sample_rate = document.sample_rate.value_or(48000.0),
                       .buffer_size = buffer_size_hint(document.block_size.value_or(512)),

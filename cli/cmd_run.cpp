@@ -112,6 +112,7 @@ void run(const RunOptions& options) {
     throw UsageError(options.graph +
                      " has no file_out node, so nothing would be written; add one "
                      "(`fxgraph nodes file_out`)");
+  check_connected(document);
 
   for (const std::string& assignment : options.sets) apply_set(graph, assignment);
 
