@@ -29,9 +29,13 @@ void run(const CheckOptions& options) {
 
   const auto missing = std::make_shared<std::vector<std::string>>();
   const FileOverrides overrides{.input = options.input, .output = options.output};
-  const GraphDocument document =
+  GraphDocument document =
       load_graph_file(options.graph, file_registry(overrides, MissingInputs::stand_in, missing));
-  check_overrides_fit(document, overrides);
+  // A chain file is checked as it is, or with the files it would run with.
+  if (has_external_ends(document) && (!options.input.empty() || !options.output.empty()))
+    attach_files(document, overrides);
+  else
+    check_overrides_fit(document, overrides);
   check_connected(document);
   const FileCheck files = check_graph_files(document, MissingOutputFolder::note);
 

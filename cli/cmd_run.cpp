@@ -105,7 +105,11 @@ void run(const RunOptions& options) {
                     MissingInputs::refuse);
   GraphDocument document = load_graph_file(options.graph, registry);
   Graph& graph = document.graph;
-  check_overrides_fit(document, {.input = options.input, .output = options.output});
+  if (has_external_ends(document))
+    attach_files(document,
+                 {.input = options.input, .output = options.output, .format = options.format});
+  else
+    check_overrides_fit(document, {.input = options.input, .output = options.output});
   const auto inputs = nodes_of<FileInNode>(graph);
   const auto outputs = nodes_of<FileOutNode>(graph);
   if (outputs.empty())

@@ -99,6 +99,48 @@ NodeRegistry file_registry(const FileOverrides& overrides, MissingInputs missing
   return registry;
 }
 
+bool has_external_ends(const GraphDocument& document) {
+  const Graph& graph = document.graph;
+  if (!graph.input() || !graph.output()) return false;
+  for (const std::string& id : graph.ids()) {
+    const std::string& type = graph.node(id).type();
+    if (type == FileInNode::kType || type == FileOutNode::kType || type == "jack_in" ||
+        type == "jack_out")
+      return false;
+  }
+  return true;
+}
+
+std::string unused_id(const Graph& graph, const std::string& id) {
+  std::string candidate = id;
+  for (int n = 2; graph.contains(candidate); ++n) candidate = id + std::to_string(n);
+  return candidate;
+}
+
+void attach_files(GraphDocument& document, const FileOverrides& overrides) {
+  const std::string& name = document.source;
+  if (overrides.input.empty() || overrides.output.empty())
+    throw UsageError(name + " takes its audio from the command line (it has no file_in or " +
+                     "file_out node): give " +
+                     (overrides.input.empty() && overrides.output.empty() ? "--input and --output"
+                      : overrides.input.empty()                           ? "--input"
+                                                                          : "--output") +
+                     ", e.g. --input in.wav --output out.wav");
+  // A new graph without external ends: the files take their place.
+  const Graph& old = document.graph;
+  Graph graph;
+  for (const std::string& id : old.ids()) graph.add(id, old.node_ptr(id));
+  for (const Edge& edge : old.edges()) graph.connect(edge.from, edge.to);
+  const std::string in = unused_id(graph, "in");
+  graph.add(in, std::make_shared<FileInNode>(overrides.input));
+  graph.connect(Endpoint{in, ""}, *old.input());
+  const std::string out = unused_id(graph, "out");
+  graph.add(out, std::make_shared<FileOutNode>(
+                     FileOutOptions{.path = overrides.output, .sample_format = overrides.format}));
+  graph.connect(*old.output(), Endpoint{out, ""});
+  document.graph = std::move(graph);
+}
+
 void check_overrides_fit(const GraphDocument& document, const FileOverrides& overrides) {
   const auto describe = [&](std::string_view type) {
     std::vector<std::string> ids;

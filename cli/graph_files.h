@@ -40,6 +40,19 @@ using MissingFiles = std::shared_ptr<std::vector<std::string>>;
 NodeRegistry file_registry(const FileOverrides& overrides, MissingInputs missing_inputs,
                            const MissingFiles& missing = nullptr);
 
+/// True for a graph whose ends are its external input and output — a `chain:` file, or
+/// `input:` and `output:` without file or JACK nodes: the command supplies its ends.
+bool has_external_ends(const GraphDocument& document);
+
+/// Gives a graph with external ends a file_in (`overrides.input`) feeding its input and a
+/// file_out (`overrides.output`, `overrides.format`) fed by its output, so `run` and
+/// `check` take a chain file. Throws UsageError naming the missing option when the
+/// input or output is not given.
+void attach_files(GraphDocument& document, const FileOverrides& overrides);
+
+/// `id`, or `id` with a number appended, whichever the graph does not use yet.
+std::string unused_id(const Graph& graph, const std::string& id);
+
 /// Checks that --input and --output have a node to replace: the graph has exactly one
 /// file_in (for --input) and one file_out (for --output). Throws UsageError.
 void check_overrides_fit(const GraphDocument& document, const FileOverrides& overrides);
