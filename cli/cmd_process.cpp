@@ -25,6 +25,7 @@ struct ProcessOptions {
   std::string output;
   std::string chain;
   std::string chain_file;
+  CLI::Option* chain_option = nullptr;
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
   bool quiet = false;
@@ -45,7 +46,7 @@ GraphDocument load_chain_file(const std::string& path) {
 
 void run(const ProcessOptions& options) {
   check_sample_format(options.format);
-  if (options.chain.empty() == options.chain_file.empty())
+  if ((options.chain_option->count() > 0) == !options.chain_file.empty())
     throw UsageError("give the effects with --chain \"…\" or --chain-file FILE.yaml (one of them)");
   // The chain first: a typo in it is the cheapest mistake to report.
   std::optional<GraphDocument> document;
@@ -93,8 +94,8 @@ Command add_process_command(CLI::App& app) {
   sub->add_option("input", options->input, "the audio file to read")->required();
   sub->add_option("output", options->output, "the audio file to write (.wav, .flac, …)")
       ->required();
-  sub->add_option("-c,--chain", options->chain,
-                  "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"");
+  options->chain_option = sub->add_option(
+      "-c,--chain", options->chain, "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"");
   sub->add_option("--chain-file", options->chain_file,
                   "the effect chain as a YAML file with `chain:` (see graphs/chain_example.yaml)");
   sub->add_option("--chunk-size", options->chunk_size,

@@ -42,7 +42,8 @@ void register_effect_nodes(NodeRegistry& registry) {
        .options = {{"strategy", "mono (per channel) or ping_pong (stereo output)", "mono"},
                    {"bpm", "tempo for a synced delay (with 'note')", ""},
                    {"note", "note value: 1/4, 1/8, 1/8d (dotted), 1/8t (triplet), …", ""}},
-       .factory = make_delay});
+       .factory = make_delay,
+       .exclusive = {{"time_ms", "time_samples"}}});
   registry.add({.name = std::string(EchoNode::kType),
                 .aliases = {"FeedbackEcho"},
                 .summary = "feedback echo: delay in samples, decay, mix (torchfx's Reverb class)",
