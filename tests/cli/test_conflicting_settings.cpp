@@ -14,7 +14,7 @@
 using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 
-TEST_CASE("--chain refuses gain with gain_db, naming both and pointing at the second",
+TEST_CASE("a chain spec with gain and gain_db is refused, naming both, at the second",
           "[cli][conflict]") {
   CliDir dir;
   fxgraph::test::write_noise_wav(dir.path() / "in.wav", 480);
