@@ -278,6 +278,7 @@ Graph build_chain(const std::string& spec, const NodeRegistry& registry, const s
     }
 
     std::map<std::string, OptionValue> values;
+    std::map<std::string, std::size_t> columns;  // setting name -> where it was given
     std::size_t positional = 0;
     for (ChainArgument argument : element.arguments) {
       if (argument.name.empty()) {
@@ -297,16 +298,20 @@ Graph build_chain(const std::string& spec, const NodeRegistry& registry, const s
         throw at("'" + argument.name + "' is given twice", argument.column);
       if (parameters) check_argument(argument, *type, *parameters, spec, label);
       values.emplace(argument.name, argument.value);
+      columns.emplace(argument.name, argument.column);
     }
 
     try {
-      nodes.push_back(registry.create(
-          type->name,
-          NodeOptions(std::move(values), label + " element " + std::to_string(index + 1))));
+      nodes.push_back(
+          registry.create(type->name,
+                          // The message gets the label as its prefix; the element is enough here.
+                          NodeOptions(std::move(values), "element " + std::to_string(index + 1))));
     } catch (const ChainSpecError&) {
       throw;
     } catch (const Error& e) {
-      throw at(e.what(), element.column);
+      // Point at the setting the error names, else at the element.
+      const auto setting = columns.find(e.context().key);
+      throw at(e.what(), setting != columns.end() ? setting->second : element.column);
     }
   }
   return Graph::chain(std::move(nodes));

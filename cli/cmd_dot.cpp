@@ -1,4 +1,5 @@
-// `fxgraph dot GRAPH.yaml`: the graph as Graphviz, written by Boost.Graph.
+// `fxgraph dot GRAPH.yaml`: the graph as Graphviz, written by Boost.Graph. The audio
+// files the graph names need not exist.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include "cli_support.h"
 #include "commands.h"
 #include "fxgraph/graphs/yaml_loader.h"
+#include "graph_files.h"
 
 namespace fxgraph::cli {
 
@@ -88,7 +90,9 @@ std::string to_dot(const GraphDocument& document) {
 }
 
 void run(const DotOptions& options) {
-  const std::string text = to_dot(load_graph_file(options.graph));
+  // The drawing needs the graph's shape only: absent input files are stand-ins.
+  const std::string text = to_dot(
+      load_graph_file(options.graph, file_registry(FileOverrides{}, MissingInputs::stand_in)));
   if (options.output.empty() || options.output == "-") {
     std::cout << text;
     return;

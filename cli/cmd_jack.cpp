@@ -54,6 +54,7 @@
 #include "fxgraph/graphs/yaml_loader.h"
 #include "fxgraph/io/jack_backend.h"
 #include "fxgraph/io/jack_nodes.h"
+#include "graph_files.h"
 
 namespace fxgraph::cli {
 
@@ -64,6 +65,7 @@ struct JackCommandOptions {
   std::string client_name;
   std::string server_name;
   bool connect = false;
+  std::uint32_t chain_channels = 2;
 };
 
 // ---- signals ----------------------------------------------------------------------
@@ -312,12 +314,25 @@ std::uint32_t buffer_size_hint(std::uint32_t block) {
   return size;
 }
 
+/// Gives a chain file JACK ports: `in` (capture) feeding its input and `out` (playback)
+/// fed by its output, `channels` ports each.
+void add_jack_ends(Graph& graph, std::uint32_t channels) {
+  const std::string in = unused_id(graph, "in");
+  graph.add(in, std::make_shared<JackPortNode>(JackPortNode::Direction::capture, channels));
+  graph.connect(Endpoint{in, ""}, *graph.input());
+  const std::string out = unused_id(graph, "out");
+  graph.add(out, std::make_shared<JackPortNode>(JackPortNode::Direction::playback, channels));
+  graph.connect(*graph.output(), Endpoint{out, ""});
+}
+
 void run_jack(const JackCommandOptions& options) {
   // Never start a server behind the user's back (libjack would, with the defaults).
   ::setenv("JACK_NO_START_SERVER", "1", 1);
 
   GraphDocument document = load_graph_file(options.graph);
+  if (has_external_ends(document)) add_jack_ends(document.graph, options.chain_channels);
   const JackBinding binding = bind_jack_ports(document.graph);
+  check_connected(document);
 
   StreamConfig config{.sample_rate = document.sample_rate.value_or(48000.0),
                       .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
@@ -379,12 +394,17 @@ Command add_jack_command(CLI::App& app) {
                   "JACK client name (default: the graph's name, else fxgraph)");
   sub->add_option("--server", options->server_name,
                   "JACK server name (default: $JACK_DEFAULT_SERVER or 'default')");
+  sub->add_option("--channels", options->chain_channels,
+                  "ports per direction for a chain file (its `in_N` and `out_N` ports)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   sub->add_flag("--connect", options->connect,
                 "connect the ports to system:capture_N / system:playback_N");
   sub->footer(
       "Ports are named after the graph's jack_in / jack_out nodes: a node `guitar` with\n"
       "one channel is the port <client>:guitar_1. The server must be running already\n"
       "(e.g. `jackd -d dummy -r 48000 -p 256`, or `-d alsa` for a sound card).\n"
+      "A chain file (`chain:`) gets ports in_1, in_2 … and out_1, out_2 … (--channels).\n"
       "\n"
       "Commands on stdin, one per line:\n"
       "  set PATH VALUE   e.g. set drive.gain 2        -> ok drive.gain = 2\n"

@@ -1,16 +1,20 @@
-// `fxgraph process IN OUT --chain SPEC`: a file through an effect chain, in chunks
+// `fxgraph process IN OUT --chain SPEC` (or `--chain-file chain.yaml`): a file through an
+// effect chain, in chunks
 // (StreamProcessor), so memory stays flat however long the file is.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "chain_spec.h"
 #include "cli_support.h"
 #include "commands.h"
 #include "fxgraph/graphs/catalog.h"
+#include "fxgraph/graphs/yaml_loader.h"
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
 #include "fxgraph/io/stream_processor.h"
+#include "graph_files.h"
 #include "interrupt_signals.h"
 
 namespace fxgraph::cli {
@@ -21,16 +25,35 @@ struct ProcessOptions {
   std::string input;
   std::string output;
   std::string chain;
+  std::string chain_file;
+  CLI::Option* chain_option = nullptr;
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
   bool quiet = false;
   TailFlags tail;
 };
 
+/// The `chain:` file's graph (its errors located in the file), checked as far as it can be
+/// without the input: every node on the path from its input to its output.
+GraphDocument load_chain_file(const std::string& path) {
+  GraphDocument document = load_graph_file(path);
+  if (!has_external_ends(document))
+    throw UsageError(path +
+                     " is not a chain: `process` takes a file with `chain:` (or `input:` and "
+                     "`output:`) and no file or JACK nodes; run a graph with its own files "
+                     "with `fxgraph run`");
+  check_connected(document);
+  return document;
+}
+
 void run(const ProcessOptions& options) {
   check_sample_format(options.format);
+  if ((options.chain_option->count() > 0) == !options.chain_file.empty())
+    throw UsageError("give the effects with --chain \"…\" or --chain-file FILE.yaml (one of them)");
   // The chain first: a typo in it is the cheapest mistake to report.
-  Graph graph = build_chain(options.chain, builtin_registry());
+  std::optional<GraphDocument> document;
+  if (!options.chain_file.empty()) document = load_chain_file(options.chain_file);
+  Graph graph = document ? document->graph : build_chain(options.chain, builtin_registry());
 
   check_input_file(options.input);
   check_output_path(options.output, options.format);
@@ -41,6 +64,12 @@ void run(const ProcessOptions& options) {
   }
   const SndfileReader probe(options.input);
   const double rate = probe.sample_rate();
+  // A chain file's compile errors (channel mismatches, a cutoff above Nyquist) point
+  // into the file.
+  if (document)
+    check_compiles(*document, compile_options_for(*document, {.sample_rate = rate,
+                                                              .max_block = options.chunk_size,
+                                                              .input_channels = probe.channels()}));
 
   const TailOptions tail = options.tail.options();
   StreamProcessor processor(std::move(graph), options.chunk_size);
@@ -72,9 +101,10 @@ Command add_process_command(CLI::App& app) {
   sub->add_option("input", options->input, "the audio file to read")->required();
   sub->add_option("output", options->output, "the audio file to write (.wav, .flac, …)")
       ->required();
-  sub->add_option("-c,--chain", options->chain,
-                  "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"")
-      ->required();
+  options->chain_option = sub->add_option(
+      "-c,--chain", options->chain, "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"");
+  sub->add_option("--chain-file", options->chain_file,
+                  "the effect chain as a YAML file with `chain:` (see graphs/chain_example.yaml)");
   sub->add_option("--chunk-size", options->chunk_size,
                   "frames read and written at a time (the output does not depend on it)")
       ->capture_default_str()
@@ -96,7 +126,8 @@ Command add_process_command(CLI::App& app) {
       "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"
       "  fxgraph process in.wav out.flac --chain \"gain(gain_db=-3) | gain(2, clamp=1)\" "
       "--format pcm16\n"
-      "  fxgraph process voice.wav clean.wav --chain \"highpass(80) | lowpass(8000, order=2)\"");
+      "  fxgraph process voice.wav clean.wav --chain \"highpass(80) | lowpass(8000, order=2)\"\n"
+      "  fxgraph process in.wav out.wav --chain-file graphs/chain_example.yaml");
   return {sub, [options] { run(*options); }};
 }
 

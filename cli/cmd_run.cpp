@@ -18,6 +18,7 @@
 #include "fxgraph/io/file_nodes.h"
 #include "fxgraph/io/offline_render.h"
 #include "fxgraph/io/sndfile_writer.h"
+#include "graph_files.h"
 #include "interrupt_signals.h"
 
 namespace fxgraph::cli {
@@ -41,62 +42,12 @@ struct RunOptions {
   CLI::Option* block_option = nullptr;
 };
 
-/// The built-in registry, with file_in/file_out factories that take their path (and
-/// sample format) from the command line. Replacing the factories, rather than the
-/// nodes after loading, means the YAML's own input path is never opened: a template
-/// graph whose file_in names a file that does not exist still runs with --input.
-NodeRegistry registry_for(const RunOptions& options) {
-  const NodeRegistry& builtin = builtin_registry();
-  if (options.input.empty() && options.output.empty() && options.format.empty()) return builtin;
-  NodeRegistry registry;
-  for (const std::string& name : builtin.names()) {
-    NodeType type = *builtin.find(name);
-    if (name == FileInNode::kType && !options.input.empty()) {
-      type.factory = [path = options.input](const NodeOptions& settings) {
-        (void)settings.text("path", "");  // replaced by --input
-        return std::make_shared<FileInNode>(path);
-      };
-    }
-    if (name == FileOutNode::kType && (!options.output.empty() || !options.format.empty())) {
-      type.factory = [original = type.factory, path = options.output,
-                      format = options.format](const NodeOptions& settings) {
-        std::map<std::string, OptionValue> values = settings.values();
-        if (!path.empty()) {
-          values["path"] = path;
-          // The graph's FLAC compression level means nothing for another container.
-          if (container_from_path(path) != ContainerFormat::flac) {
-            values.erase("compression");
-            settings.mark_used("compression");
-          }
-        }
-        if (!format.empty()) values["format"] = format;
-        NodeOptions replaced(std::move(values), settings.where());
-        auto node = original(replaced);
-        // The registry checks the caller's options for unread keys: pass the reads on.
-        const auto unused = replaced.unused();
-        for (const auto& [key, value] : settings.values())
-          if (std::find(unused.begin(), unused.end(), key) == unused.end()) settings.mark_used(key);
-        return node;
-      };
-    }
-    registry.add(std::move(type));
-  }
-  return registry;
-}
-
 template <class T>
 std::vector<std::pair<std::string, T*>> nodes_of(const Graph& graph) {
   std::vector<std::pair<std::string, T*>> found;
   for (const std::string& id : graph.ids())
     if (auto* node = dynamic_cast<T*>(&graph.node(id))) found.emplace_back(id, node);
   return found;
-}
-
-template <class T>
-std::string id_list(const std::vector<std::pair<std::string, T*>>& nodes) {
-  std::vector<std::string> ids;
-  for (const auto& [id, node] : nodes) ids.push_back("'" + id + "'");
-  return join_names(ids);
 }
 
 /// Applies one `--set node.param=value` to the graph's node, validated like
@@ -151,57 +102,32 @@ void run(const RunOptions& options) {
   if (!options.input.empty()) check_input_file(options.input);
   if (!options.output.empty()) check_output_path(options.output, options.format);
 
-  const NodeRegistry registry = registry_for(options);
+  const NodeRegistry registry =
+      file_registry({.input = options.input, .output = options.output, .format = options.format},
+                    MissingInputs::refuse);
   GraphDocument document = load_graph_file(options.graph, registry);
   Graph& graph = document.graph;
+  if (has_external_ends(document))
+    attach_files(document,
+                 {.input = options.input, .output = options.output, .format = options.format});
+  else
+    check_overrides_fit(document, {.input = options.input, .output = options.output});
   const auto inputs = nodes_of<FileInNode>(graph);
   const auto outputs = nodes_of<FileOutNode>(graph);
-
-  if (!options.input.empty() && inputs.size() != 1)
-    throw UsageError(
-        "--input replaces the graph's file_in node, but " + options.graph + " has " +
-        (inputs.empty() ? "none" : std::to_string(inputs.size()) + " (" + id_list(inputs) + ")"));
-  if (!options.output.empty() && outputs.size() != 1)
-    throw UsageError("--output replaces the graph's file_out node, but " + options.graph + " has " +
-                     (outputs.empty()
-                          ? "none"
-                          : std::to_string(outputs.size()) + " (" + id_list(outputs) + ")"));
   if (outputs.empty())
     throw UsageError(options.graph +
                      " has no file_out node, so nothing would be written; add one "
                      "(`fxgraph nodes file_out`)");
+  check_connected(document);
 
   for (const std::string& assignment : options.sets) apply_set(graph, assignment);
 
-  // Inputs are checked before anything is written: readable, whole, one sample rate.
-  double rate = document.sample_rate.value_or(48000.0);
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const FileInNode& in = *inputs[i].second;
-    check_input_file(in.path());
-    if (i == 0) rate = in.file_sample_rate();
-    if (in.file_sample_rate() != rate)
-      throw UsageError("input files have different sample rates: '" + inputs[0].second->path() +
-                       "' is " + format_number(rate) + " Hz, '" + in.path() + "' is " +
-                       format_number(in.file_sample_rate()) +
-                       " Hz (fxgraph does not resample; convert one first)");
-  }
-  if (!inputs.empty() && document.sample_rate && *document.sample_rate != rate && !options.quiet)
-    std::fprintf(stderr, "fxgraph: note: using the input's %s Hz, not the graph's sample_rate %s\n",
-                 format_number(rate).c_str(), format_number(*document.sample_rate).c_str());
-
-  std::set<std::string> written;
-  for (const auto& [id, out] : outputs) {
-    check_output_path(out->path());
-    if (!written.insert(out->path()).second)
-      throw UsageError("two file_out nodes write '" + out->path() + "'");
-    for (const auto& [in_id, in] : inputs) {
-      try {
-        check_output_differs(in->path(), out->path());
-      } catch (const IoError& e) {
-        throw UsageError(e.what());
-      }
-    }
-  }
+  // The files are checked before anything is written (`check` runs the same checks).
+  const FileCheck files = check_graph_files(document, MissingOutputFolder::error);
+  const double rate = files.sample_rate;
+  if (!options.quiet)
+    for (const std::string& note : files.notes)
+      std::fprintf(stderr, "fxgraph: note: %s\n", note.c_str());
 
   RenderOptions render{.sample_rate = rate};
   render.tail = options.tail.options();

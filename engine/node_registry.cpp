@@ -142,6 +142,16 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
                           " Run `fxgraph nodes` for the list",
                       {.key = "type"});
   }
+  for (const auto& group : type->exclusive) {
+    std::vector<std::string> given;
+    for (const std::string& key : group)
+      if (options.has(key)) given.push_back("'" + key + "'");
+    if (given.size() > 1)
+      throw ConfigError(
+          "settings " + given.front() + " and " + given.back() + " of " + type->name + where +
+              " are views of one value; give only one of them",
+          {.key = given.back().substr(1, given.back().size() - 2), .key_part = KeyPart::name});
+  }
   // Parameters are set after construction: mark them used before the factory reads.
   auto node = type->factory(options);
   for (const auto& [key, value] : options.values()) {

@@ -72,6 +72,10 @@ struct NodeType {
   /// path): shown by `fxgraph nodes TYPE`, and used by the node conformance test, which
   /// creates the files an example names. Empty when the defaults suffice.
   std::map<std::string, OptionValue> example = {};
+  /// Groups of settings that are views of one value (`gain` and `gain_db`): a node may
+  /// be given one of each group; create() refuses two, naming both, rather than let
+  /// one silently win.
+  std::vector<std::vector<std::string>> exclusive = {};
 };
 
 class NodeRegistry {

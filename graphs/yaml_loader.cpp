@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/graphs/connectivity.h"
 
 namespace fxgraph {
 
@@ -273,6 +274,17 @@ class Loader {
     return doc;
   }
 
+  /// `unconnected: ok` (or `true`): the node is off the signal path on purpose.
+  void mark_unconnected(const std::string& id, const Entry& e, GraphDocument& doc) const {
+    const std::string text = e.value.IsScalar() ? e.value.Scalar() : "";
+    if (text != "ok" && text != "true")
+      throw error_at<ConfigError>(mark_or(e.value, e.key_node.Mark()),
+                                  "node '" + id + "': `" + kUnconnectedKey +
+                                      ":` takes `ok` (the node is unconnected on purpose)",
+                                  {.node = id, .key = e.key});
+    doc.unconnected.insert(id);
+  }
+
   std::string scalar_text(const Entry& e, const std::string& expected) const {
     if (!e.value.IsScalar())
       throw error_at<ConfigError>(
@@ -352,6 +364,10 @@ class Loader {
                                             location_of(mark_or(e.value, e.key_node.Mark()))};
       if (e.key == "type") {
         type_entry = &e;
+        continue;
+      }
+      if (e.key == kUnconnectedKey) {
+        mark_unconnected(id, e, doc);
         continue;
       }
       values[e.key] = option_value(id, e);
@@ -589,6 +605,23 @@ CompileOptions compile_options_for(const GraphDocument& document, CompileOptions
   if (document.sample_rate) base.sample_rate = *document.sample_rate;
   if (document.block_size) base.max_block = *document.block_size;
   return base;
+}
+
+void check_connected(const GraphDocument& doc) {
+  const auto problem = find_unconnected_node(doc.graph, doc.unconnected);
+  if (!problem) return;
+  const std::string label =
+      "node '" + problem->id + "' (" + doc.graph.node(problem->id).type() + ")";
+  const std::string fix = std::string("; connect it in `edges:`, or mark it `") + kUnconnectedKey +
+                          ": ok` if that is deliberate";
+  const bool is_output = doc.graph.node(problem->id).output_ports().empty();
+  const std::string what = problem->problem == Disconnection::reaches_no_output
+                               ? " reaches no output: what it produces is never heard"
+                           : is_output ? " is reached by nothing: it would only get silence"
+                                       : " has nothing reaching its input: it only gets silence";
+  GraphError error(label + what + fix, {.node = problem->id});
+  locate_in(error, doc);
+  throw error;
 }
 
 std::unique_ptr<Plan> compile_document(const GraphDocument& document,

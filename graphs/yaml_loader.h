@@ -33,6 +33,13 @@
 //   - a list of numbers (`[1, 0]`) → vector<double>;
 //   - anything else (a mapping, a list of strings, an empty value) is an error.
 //
+// Connectivity
+//   check_connected refuses a node off the signal path (graphs/connectivity.h): one
+//   that reaches no output, or that nothing reaches, is a GraphError at its definition.
+//   `unconnected: ok` among a node's settings marks it as deliberate; the key is the
+//   loader's, not the node type's. Loading does not call it, since a program may load a
+//   graph and complete it in code; the `fxgraph` commands that run a graph do.
+//
 // Relative file paths
 //   A string setting named `path` or `file`, or whose name ends in `_path`, is a file
 //   path: it is always kept as text (so `file: 2024` stays "2024"), and when it is
@@ -63,6 +70,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -98,7 +106,12 @@ struct GraphDocument {
   std::map<std::pair<std::string, std::string>, SettingLocation> setting_locations;
   std::optional<YamlLocation> input_location;   ///< the `input:` value
   std::optional<YamlLocation> output_location;  ///< the `output:` value
+  /// Nodes marked `unconnected: ok`: off the signal path on purpose.
+  std::set<std::string> unconnected;
 };
+
+/// The setting that marks a node as deliberately off the signal path.
+inline constexpr const char* kUnconnectedKey = "unconnected";
 
 /// Loads a graph file. Relative file paths in settings resolve against its folder.
 /// Throws ConfigError, GraphError, ParameterError or IoError as described above.
@@ -128,6 +141,10 @@ CompileOptions compile_options_for(const GraphDocument& document, CompileOptions
 /// `output:` value; `file: message` when the fields name nothing in the document.
 std::unique_ptr<Plan> compile_document(const GraphDocument& document,
                                        const CompileOptions& options);
+
+/// Throws GraphError, located at the node's definition, for the first node that reaches
+/// no output or that nothing reaches, unless it is marked `unconnected: ok`.
+void check_connected(const GraphDocument& document);
 
 /// compile_document, for callers that only want to know the graph is sound.
 void check_compiles(const GraphDocument& document, const CompileOptions& options);

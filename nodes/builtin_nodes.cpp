@@ -24,7 +24,8 @@ void register_dsp_nodes(NodeRegistry& r) {
          .aliases = {"Gain", "Vol"},
          .summary = "multiply by a ramped gain (linear or dB), optionally clamped",
          .options = {},
-         .factory = [](const NodeOptions&) { return std::make_shared<GainNode>(); }});
+         .factory = [](const NodeOptions&) { return std::make_shared<GainNode>(); },
+         .exclusive = {{"gain", "gain_db"}}});
   r.add({.name = std::string(NormalizeNode::kType),
          .aliases = {"Normalize"},
          .summary = "scale to a target peak/RMS/percentile, exactly (two passes; files only)",

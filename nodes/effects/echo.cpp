@@ -31,7 +31,8 @@ EchoNode::EchoNode() : Node(std::string(kType)) {
                  .max = 1.0,
                  .default_value = 0.5,
                  .smoothing = Smoothing::ramped,
-                 .description = "dry/wet balance (0 dry only, 1 wet only)"});
+                 .description = "0 the input only; 1 the echo line alone, which holds the direct "
+                                "sound and its echoes (torchfx's wet convention)"});
   mix_.jump_to(0.5);
 }
 

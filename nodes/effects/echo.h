@@ -1,10 +1,14 @@
 #pragma once
-// echo: a feedback echo (a comb filter), torchfx's `Reverb` class.
+// echo: a feedback echo (a recursive comb filter). Not torchfx's `Reverb`, which is one
+// feed-forward echo (impulse 1, decay, 0 …); this one repeats (1, decay, decay², …).
 //
 //   w[n] = x[n] + decay · w[n - delay]        y[n] = (1 - mix) · x[n] + mix · w[n]
 //
-// The wet signal holds the direct sound and its echoes, as in torchfx, so an impulse
-// with mix 1 gives 1, decay, decay², … at multiples of `delay`. Unlike torchfx, which
+// The wet signal holds the direct sound and its echoes, as torchfx's wet signal does
+// (x + decay · x[n - delay] there), so mix 1 is not "echoes only": the direct sound
+// passes at full level and an impulse gives 1, decay, decay², … at multiples of
+// `delay`. We keep torchfx's convention, which its users' mix values assume, and say
+// so in the parameter's description. Unlike torchfx, which
 // filters each tensor on its own, the line carries over from block to block: output
 // does not depend on how the stream is cut. A `delay` change jumps (whole samples).
 //

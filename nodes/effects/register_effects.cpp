@@ -31,21 +31,24 @@ std::shared_ptr<Node> make_delay(const NodeOptions& o) {
 
 void register_effect_nodes(NodeRegistry& registry) {
   registry.add({.name = std::string(ReverbNode::kType),
-                .aliases = {"Reverb", "Freeverb"},
+                // Not "Reverb": torchfx's Reverb is a single feed-forward echo.
+                .aliases = {"Freeverb"},
                 .summary = "algorithmic room reverb (Freeverb: 8 combs + 4 all-passes per channel)",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<ReverbNode>(); }});
   registry.add(
       {.name = std::string(DelayNode::kType),
-       .aliases = {"Delay"},
+       // Not "Delay": torchfx's Delay takes its time in samples, this one in ms.
+       .aliases = {},
        .summary = "feedback delay in ms, samples or BPM-synced notes; taps; mono or ping-pong",
        .options = {{"strategy", "mono (per channel) or ping_pong (stereo output)", "mono"},
                    {"bpm", "tempo for a synced delay (with 'note')", ""},
                    {"note", "note value: 1/4, 1/8, 1/8d (dotted), 1/8t (triplet), …", ""}},
-       .factory = make_delay});
+       .factory = make_delay,
+       .exclusive = {{"time_ms", "time_samples"}}});
   registry.add({.name = std::string(EchoNode::kType),
                 .aliases = {"FeedbackEcho"},
-                .summary = "feedback echo: delay in samples, decay, mix (torchfx's Reverb class)",
+                .summary = "feedback echo (recursive comb): delay in samples, decay, mix",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<EchoNode>(); }});
 }

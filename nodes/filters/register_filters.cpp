@@ -13,10 +13,10 @@ namespace {
 using dsp::FilterKind;
 using filters::IirFamily;
 
-void add_iir(NodeRegistry& r, std::string name, std::string alias, std::string summary,
-             IirFamily family, FilterKind kind) {
+void add_iir(NodeRegistry& r, std::string name, std::vector<std::string> aliases,
+             std::string summary, IirFamily family, FilterKind kind) {
   r.add({.name = name,
-         .aliases = {std::move(alias)},
+         .aliases = std::move(aliases),
          .summary = std::move(summary),
          .options = {},
          .factory = [name, family, kind](const NodeOptions&) {
@@ -24,27 +24,30 @@ void add_iir(NodeRegistry& r, std::string name, std::string alias, std::string s
          }});
 }
 
+// torchfx's class names (HiButterworth, LoChebyshev1, HiElliptic …) are not aliases:
+// those classes default to other orders and ripples (HiButterworth: order 5; the
+// Chebyshevs: 0.1 dB), so a graph written with torchfx's name would get another filter.
 void register_iir(NodeRegistry& r) {
-  add_iir(r, "lowpass", "LoButterworth", "Butterworth lowpass (maximally flat), -3 dB at cutoff",
+  add_iir(r, "lowpass", {}, "Butterworth lowpass (maximally flat), -3 dB at cutoff",
           IirFamily::butterworth, FilterKind::lowpass);
-  add_iir(r, "highpass", "HiButterworth", "Butterworth highpass (maximally flat), -3 dB at cutoff",
+  add_iir(r, "highpass", {}, "Butterworth highpass (maximally flat), -3 dB at cutoff",
           IirFamily::butterworth, FilterKind::highpass);
-  add_iir(r, "lowpass_cheby1", "LoChebyshev1", "Chebyshev type I lowpass (passband ripple)",
-          IirFamily::cheby1, FilterKind::lowpass);
-  add_iir(r, "highpass_cheby1", "HiChebyshev1", "Chebyshev type I highpass (passband ripple)",
+  add_iir(r, "lowpass_cheby1", {}, "Chebyshev type I lowpass (passband ripple)", IirFamily::cheby1,
+          FilterKind::lowpass);
+  add_iir(r, "highpass_cheby1", {}, "Chebyshev type I highpass (passband ripple)",
           IirFamily::cheby1, FilterKind::highpass);
-  add_iir(r, "lowpass_cheby2", "LoChebyshev2", "Chebyshev type II lowpass (stopband ripple)",
-          IirFamily::cheby2, FilterKind::lowpass);
-  add_iir(r, "highpass_cheby2", "HiChebyshev2", "Chebyshev type II highpass (stopband ripple)",
+  add_iir(r, "lowpass_cheby2", {}, "Chebyshev type II lowpass (stopband ripple)", IirFamily::cheby2,
+          FilterKind::lowpass);
+  add_iir(r, "highpass_cheby2", {}, "Chebyshev type II highpass (stopband ripple)",
           IirFamily::cheby2, FilterKind::highpass);
-  add_iir(r, "lowpass_elliptic", "LoElliptic", "elliptic (Cauer) lowpass: steepest for its order",
+  add_iir(r, "lowpass_elliptic", {}, "elliptic (Cauer) lowpass: steepest for its order",
           IirFamily::elliptic, FilterKind::lowpass);
-  add_iir(r, "highpass_elliptic", "HiElliptic", "elliptic (Cauer) highpass: steepest for its order",
+  add_iir(r, "highpass_elliptic", {}, "elliptic (Cauer) highpass: steepest for its order",
           IirFamily::elliptic, FilterKind::highpass);
-  add_iir(r, "linkwitz_riley_low", "LinkwitzRileyLow",
+  add_iir(r, "linkwitz_riley_low", {"LinkwitzRileyLow"},
           "Linkwitz-Riley crossover lowpass (order 2, 4 or 8), -6 dB at cutoff",
           IirFamily::linkwitz_riley, FilterKind::lowpass);
-  add_iir(r, "linkwitz_riley_high", "LinkwitzRileyHigh",
+  add_iir(r, "linkwitz_riley_high", {"LinkwitzRileyHigh"},
           "Linkwitz-Riley crossover highpass (order 2, 4 or 8), -6 dB at cutoff",
           IirFamily::linkwitz_riley, FilterKind::highpass);
 }

@@ -2,6 +2,7 @@
 // Running the real `fxgraph` executable from a test: a private working folder, the
 // command's exit status, stdout and stderr, and audio files written and read back.
 // (tests/cli/test_cli.cpp keeps its own copy of the first two, written earlier.)
+// Namespace fxgraph::test::cli.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +26,7 @@
 #error "FXGRAPH_CLI (the path of the built fxgraph executable) must be defined"
 #endif
 
-namespace fxgraph::test {
+namespace fxgraph::test::cli {
 
 /// A folder of its own under /tmp for one test, removed afterwards.
 class CliDir {
@@ -72,11 +73,15 @@ inline std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
-inline std::string read_file_text(const std::filesystem::path& path) {
+inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
 }
 
 /// Runs `fxgraph <args>` (shell words) in `dir`; stdout and stderr are captured in
@@ -91,8 +96,8 @@ inline CliRun run_fxgraph(const CliDir& dir, const std::string& args,
   const int raw = std::system(command.c_str());
   CliRun result;
   result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  result.out = read_file_text(out);
-  result.err = read_file_text(err);
+  result.out = read_text(out);
+  result.err = read_text(err);
   return result;
 }
 
@@ -130,4 +135,4 @@ inline std::vector<std::vector<float>> sine_audio(std::uint32_t channels, std::u
   return audio;
 }
 
-}  // namespace fxgraph::test
+}  // namespace fxgraph::test::cli

@@ -6,7 +6,7 @@
 #include "cli/cli_harness.h"
 
 using namespace fxgraph;
-using namespace fxgraph::test;
+using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 
 namespace {

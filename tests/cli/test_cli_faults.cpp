@@ -14,7 +14,7 @@
 #include "cli/cli_harness.h"
 
 using namespace fxgraph;
-using namespace fxgraph::test;
+using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 namespace fs = std::filesystem;
@@ -59,7 +59,7 @@ bool has_entry_containing(const fs::path& dir, const std::string& marker) {
 TEST_CASE("a full disk fails with exit 1, a clear message and no partial output", "[cli][faults]") {
   CliDir dir;
   write_audio(dir / "in.wav", sine_audio(2, 48000 * 10));  // 3.8 MB of float
-  const std::string before = read_file_text(dir / "in.wav");
+  const std::string before = read_text(dir / "in.wav");
   SmallTmpfs disk(dir / "small", "size=1m");
   if (!disk.mounted()) {
     WARN("skipped: mounting a 1 MB tmpfs needs root (and mount rights in this container)");
@@ -71,7 +71,7 @@ TEST_CASE("a full disk fails with exit 1, a clear message and no partial output"
   CHECK_THAT(result.err, StartsWith("fxgraph: error: "));
   CHECK_THAT(result.err, Contains("No space left on device"));
   CHECK(fs::is_empty(dir / "small"));
-  CHECK(read_file_text(dir / "in.wav") == before);
+  CHECK(read_text(dir / "in.wav") == before);
 }
 
 TEST_CASE("a read-only output folder is refused before anything is read", "[cli][faults]") {
@@ -97,7 +97,7 @@ TEST_CASE("an output path that is a folder, or the input through a hard link, is
           "[cli][faults]") {
   CliDir dir;
   write_audio(dir / "in.wav", sine_audio(1, 4800));
-  const std::string before = read_file_text(dir / "in.wav");
+  const std::string before = read_text(dir / "in.wav");
   fs::create_directory(dir / "folder.wav");
   fs::create_hard_link(dir / "in.wav", dir / "link.wav");
   const auto entries = dir.entries();
@@ -109,7 +109,7 @@ TEST_CASE("an output path that is a folder, or the input through a hard link, is
   CHECK(linked.status == 2);
   CHECK_THAT(linked.err, Contains("is the input file"));
   CHECK(dir.entries() == entries);
-  CHECK(read_file_text(dir / "in.wav") == before);
+  CHECK(read_text(dir / "in.wav") == before);
 }
 
 TEST_CASE("an input deleted or truncated while it is read", "[cli][faults]") {
@@ -132,7 +132,7 @@ TEST_CASE("an input deleted or truncated while it is read", "[cli][faults]") {
     fs::remove(dir / "in.wav");
     int status = 0;
     waitpid(pid, &status, 0);
-    INFO(read_file_text(logs / "log"));
+    INFO(read_text(logs / "log"));
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(read_audio(dir / "out.wav").front().size() == frames);
@@ -141,7 +141,7 @@ TEST_CASE("an input deleted or truncated while it is read", "[cli][faults]") {
     REQUIRE(::truncate((dir / "in.wav").c_str(), 4096) == 0);
     int status = 0;
     waitpid(pid, &status, 0);
-    const std::string log = read_file_text(logs / "log");
+    const std::string log = read_text(logs / "log");
     INFO(log);
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 1);

@@ -14,7 +14,7 @@
 #include "cli/cli_harness.h"
 
 using namespace fxgraph;
-using namespace fxgraph::test;
+using namespace fxgraph::test::cli;
 
 namespace {
 
@@ -61,7 +61,7 @@ int interrupt_when_writing(const CliDir& dir, const std::vector<std::string>& ar
   if (writing) kill(pid, signal_number);
   int status = 0;
   waitpid(pid, &status, 0);
-  INFO("output: " << read_file_text(log));
+  INFO("output: " << read_text(log));
   REQUIRE(writing);  // the input must outlast the wait, or the test proves nothing
   REQUIRE(WIFEXITED(status));
   return WEXITSTATUS(status);
@@ -82,7 +82,7 @@ TEST_CASE("a signal during process or run removes the temporaries and exits 128+
         {"process", "in.wav", "out.wav", "--chain", "reverb | gain(0.5)", "--chunk-size", "512"},
         SIGINT, logs / "log");
     CHECK(status == 130);
-    CHECK_THAT(read_file_text(logs / "log"), Catch::Matchers::Contains("interrupted by SIGINT"));
+    CHECK_THAT(read_text(logs / "log"), Catch::Matchers::Contains("interrupted by SIGINT"));
   }
   SECTION("SIGHUP during process with normalize (a scratch file) exits 129") {
     const int status = interrupt_when_writing(

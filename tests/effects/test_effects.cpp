@@ -220,7 +220,7 @@ TEST_CASE("echo's line holds 2 s or the configured delay; a longer live delay is
 // ---- reverb ----
 
 TEST_CASE("a reverb turns an impulse into a decaying tail", "[effects]") {
-  auto node = make_effect("Reverb", {{"mix", 1.0}});
+  auto node = make_effect("reverb", {{"mix", 1.0}});
   const AudioBuffer out = render_whole(node, impulse(2, 2 * kRate));
   const double early = energy(out, 0, kRate / 2);
   const double late = energy(out, kRate / 2, kRate);

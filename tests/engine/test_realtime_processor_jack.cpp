@@ -601,6 +601,41 @@ TEST_CASE("fxgraph jack exits with an error when the JACK server shuts down", "[
   CHECK_THAT(cli.stderr_text(), Contains("fxgraph: error: JACK server shut down"));
 }
 
+TEST_CASE("fxgraph jack runs a chain file with ports in_N and out_N", "[cli][jack]") {
+  test::JackServer server;
+  TempYaml graph("name: halver\nchain:\n  - { type: gain, gain: 0.5 }\n");
+  Child cli(jack_command(graph.path(), server.name(), {"--name", "fxchain", "--channels", "1"}));
+  Probe probe(server, "probe");
+  REQUIRE(eventually(
+      [&] {
+        return probe.ports("^fxchain:") ==
+               std::vector<std::string>{"fxchain:in_1", "fxchain:out_1"};
+      },
+      5000ms));
+  // Audio flows through the chain: a constant 1.0 in comes out at 0.5.
+  ConstantSource source;
+  source.port = probe.add_port("out", JackPortIsOutput);
+  LevelSink sink;
+  sink.port = probe.add_port("in", JackPortIsInput);
+  sink.target = 0.5f;
+  struct Both {
+    ConstantSource* source;
+    LevelSink* sink;
+    static int process(jack_nframes_t frames, void* arg) {
+      auto* self = static_cast<Both*>(arg);
+      ConstantSource::process(frames, self->source);
+      return LevelSink::process(frames, self->sink);
+    }
+  } both{&source, &sink};
+  probe.activate(&Both::process, &both);
+  probe.connect(probe.full_name("out"), "fxchain:in_1");
+  probe.connect("fxchain:out_1", probe.full_name("in"));
+  CHECK(eventually([&] { return sink.reached_at.load() != 0; }));
+  CHECK(cli.ask("get 0.gain") == "0.gain = 0.5");
+  cli.send("quit");
+  CHECK(cli.wait() == 0);
+}
+
 TEST_CASE("fxgraph jack without a server exits 2 saying how to start jackd", "[cli][jack]") {
   TempYaml graph(kCliGraph);
   Child cli(jack_command(graph.path(), missing_server_name()));
