@@ -42,14 +42,6 @@ struct RunOptions {
   CLI::Option* block_option = nullptr;
 };
 
-template <class T>
-std::vector<std::pair<std::string, T*>> nodes_of(const Graph& graph) {
-  std::vector<std::pair<std::string, T*>> found;
-  for (const std::string& id : graph.ids())
-    if (auto* node = dynamic_cast<T*>(&graph.node(id))) found.emplace_back(id, node);
-  return found;
-}
-
 /// Applies one `--set node.param=value` to the graph's node, validated like
 /// Engine::set_parameter. Throws UsageError (syntax) or ParameterError.
 void apply_set(Graph& graph, const std::string& assignment) {

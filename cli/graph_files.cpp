@@ -74,14 +74,6 @@ NodeType file_out_type(NodeType type, const std::string& path, const std::string
   return type;
 }
 
-template <class T>
-std::vector<std::pair<std::string, T*>> nodes_of(const Graph& graph) {
-  std::vector<std::pair<std::string, T*>> found;
-  for (const std::string& id : graph.ids())
-    if (auto* node = dynamic_cast<T*>(&graph.node(id))) found.emplace_back(id, node);
-  return found;
-}
-
 }  // namespace
 
 NodeRegistry file_registry(const FileOverrides& overrides, MissingInputs missing_inputs,

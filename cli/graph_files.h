@@ -8,8 +8,10 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "fxgraph/engine/graph.h"
 #include "fxgraph/engine/node_registry.h"
 #include "fxgraph/graphs/yaml_loader.h"
 
@@ -72,5 +74,15 @@ enum class MissingOutputFolder { error, note };
 /// file_out only, and not one of the inputs. Stand-in inputs are skipped. Throws
 /// UsageError with the message `run` prints.
 FileCheck check_graph_files(const GraphDocument& document, MissingOutputFolder missing_folder);
+
+/// The graph's nodes of class T (file_in, file_out, …) with their ids, in the order
+/// Graph::ids() lists them.
+template <class T>
+std::vector<std::pair<std::string, T*>> nodes_of(const Graph& graph) {
+  std::vector<std::pair<std::string, T*>> found;
+  for (const std::string& id : graph.ids())
+    if (auto* node = dynamic_cast<T*>(&graph.node(id))) found.emplace_back(id, node);
+  return found;
+}
 
 }  // namespace fxgraph::cli
