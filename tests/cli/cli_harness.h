@@ -1,7 +1,6 @@
 #pragma once
 // Running the real `fxgraph` executable from a test: a private working folder, the
 // command's exit status, stdout and stderr, and audio files written and read back.
-// (tests/cli/test_cli.cpp keeps its own copy of the first two, written earlier.)
 // Namespace fxgraph::test::cli.
 
 #include <sys/wait.h>

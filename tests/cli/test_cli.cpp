@@ -18,90 +18,21 @@
 #include <string>
 #include <vector>
 
-#include "fxgraph/engine/audio_view.h"
-#include "fxgraph/io/file_format.h"
-#include "fxgraph/io/sndfile_reader.h"
-#include "fxgraph/io/sndfile_writer.h"
-
-#ifndef FXGRAPH_CLI
-#error "FXGRAPH_CLI (the path of the built fxgraph executable) must be defined"
-#endif
+#include "cli/cli_harness.h"
 
 using namespace fxgraph;
+using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 namespace fs = std::filesystem;
 
 namespace {
 
-/// A folder of its own under /tmp for one test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "fxgraph-cli-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
-  /// Everything in the folder, for "nothing was left behind" checks.
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_))
-      names.push_back(entry.path().filename());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
-
-struct CliResult {
-  int status = -1;
-  std::string out;  ///< stdout
-  std::string err;  ///< stderr
-};
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-/// Runs `fxgraph <args>` (args are shell words) with `dir` as the working folder.
-/// stdout and stderr go to files outside `dir`, so they never count as output files.
+// The shared runner (cli_harness.h) under the names these tests were written with.
+using TempDir = CliDir;
+using CliResult = CliRun;
 CliResult run_cli(const TempDir& dir, const std::string& args) {
-  static TempDir capture;
-  const std::string out = capture / "stdout", err = capture / "stderr";
-  const std::string command = "cd " + shell_quote(dir.path().string()) + " && " +
-                              shell_quote(FXGRAPH_CLI) + " " + args + " >" + shell_quote(out) +
-                              " 2>" + shell_quote(err) + " </dev/null";
-  const int raw = std::system(command.c_str());
-  CliResult result;
-  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
+  return run_fxgraph(dir, args);
 }
 
 /// Planar test audio: channel c, frame i holds a distinct value below full scale.
@@ -115,24 +46,11 @@ std::vector<std::vector<float>> test_signal(std::uint32_t channels, std::uint32_
 
 void write_wav(const std::string& path, const std::vector<std::vector<float>>& audio,
                std::uint32_t rate = 48000, const std::string& sample_format = "float") {
-  const auto channels = std::uint32_t(audio.size());
-  const auto frames = std::uint32_t(audio.front().size());
-  AudioBuffer buffer(channels, frames);
-  for (std::uint32_t c = 0; c < channels; ++c)
-    std::copy(audio[c].begin(), audio[c].end(), buffer.channel(c));
-  SndfileWriter writer(path, rate, channels, make_file_format(path, sample_format));
-  writer.write(buffer.view());
-  writer.commit();
+  write_audio(path, audio, rate, sample_format);
 }
 
 std::vector<std::vector<float>> read_wav(const std::string& path) {
-  SndfileReader reader(path);
-  AudioBuffer buffer(reader.channels(), std::uint32_t(reader.frames()));
-  const std::uint32_t got = reader.read(buffer.view());
-  std::vector<std::vector<float>> audio(reader.channels());
-  for (std::uint32_t c = 0; c < reader.channels(); ++c)
-    audio[c].assign(buffer.channel(c), buffer.channel(c) + got);
-  return audio;
+  return read_audio(path);
 }
 
 /// `audio` with every sample multiplied by `gain`, in float as the gain node computes it.
