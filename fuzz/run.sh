@@ -28,10 +28,11 @@ for target in yaml_loader:yaml chain_spec:chain parameter_path:parameters; do
     }
   fi
   echo "== fuzz_$name for ${seconds}s (corpus: $(ls "$corpus" | wc -l) seeds) =="
-  # -rss_limit_mb: the graphs are small; more means a leak or a runaway allocation.
+  # -rss_limit_mb: the graphs are small; more (ASan quarantine included) means a leak or a
+  # runaway allocation.
   status=0
   "$build/fuzz/fuzz_$name" "$corpus" -max_total_time="$seconds" -timeout=10 \
-    -rss_limit_mb=1024 -max_len=4096 -artifact_prefix="$build/fuzz/artifacts/$name-" \
+    -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$build/fuzz/artifacts/$name-" \
     -print_final_stats=1 >"$work/$name.log" 2>&1 || status=$?
   if [ "$status" -ne 0 ]; then
     tail -n 60 "$work/$name.log"
