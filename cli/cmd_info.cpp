@@ -1,9 +1,11 @@
-// `fxgraph info FILE`: an audio file's format, length and levels.
+// `fxgraph info FILE…`: audio files' format, length and levels.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli_support.h"
 #include "commands.h"
@@ -24,21 +26,29 @@ std::string level_text(double amplitude) {
   return text;
 }
 
-void run(const std::string& path) {
-  std::optional<std::string> truncated;
-  AudioFileInfo info;
-  try {
-    info = analyze_file(path);
-    truncated = truncation_problem(path);
-  } catch (const IoError& e) {
-    throw UsageError(e.what());
-  }
+/// A length as h:mm:ss.mmm.
+std::string clock_text(std::uint64_t frames, std::uint32_t sample_rate) {
+  // Rounded to the millisecond once, so 59.9996 s reads 0:01:00.000, not 0:00:60.000.
+  const std::uint64_t ms =
+      sample_rate == 0 ? 0 : (frames * 1000 + sample_rate / 2) / std::uint64_t(sample_rate);
+  char text[48];
+  std::snprintf(
+      text, sizeof text, "%llu:%02llu:%02llu.%03llu", static_cast<unsigned long long>(ms / 3600000),
+      static_cast<unsigned long long>(ms / 60000 % 60),
+      static_cast<unsigned long long>(ms / 1000 % 60), static_cast<unsigned long long>(ms % 1000));
+  return text;
+}
+
+void print_info(const std::string& path) {
+  const AudioFileInfo info = analyze_file(path);
+  const std::optional<std::string> truncated = truncation_problem(path);
   std::printf("file:         %s\n", info.path.c_str());
   std::printf("format:       %s\n", info.format.c_str());
   std::printf("sample rate:  %u Hz\n", info.sample_rate);
   std::printf("channels:     %u\n", info.channels);
   std::printf("frames:       %llu\n", static_cast<unsigned long long>(info.frames));
-  std::printf("duration:     %.3f s\n", info.duration_seconds);
+  std::printf("duration:     %s (%.3f s)\n", clock_text(info.frames, info.sample_rate).c_str(),
+              info.duration_seconds);
   if (truncated) std::printf("damaged:      %s\n", truncated->c_str());
   std::printf("%-13s %-26s %s\n", "levels:", "peak", "RMS");
   for (std::size_t c = 0; c < info.channel_levels.size(); ++c) {
@@ -50,19 +60,43 @@ void run(const std::string& path) {
               level_text(info.overall.rms).c_str());
 }
 
+/// Each file in turn, a blank line between them. A file that cannot be read is reported
+/// on stderr and the rest are still shown; then the command fails (exit 2) naming how
+/// many could not be read.
+void run(const std::vector<std::string>& paths) {
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (i > 0) std::printf("\n");
+    try {
+      print_info(paths[i]);
+    } catch (const IoError& e) {
+      if (paths.size() == 1) throw UsageError(e.what());
+      std::fflush(stdout);
+      std::fprintf(stderr, "fxgraph: error: %s\n", e.what());
+      ++failed;
+    }
+  }
+  if (failed > 0)
+    throw UsageError(std::to_string(failed) + " of " + std::to_string(paths.size()) +
+                     " files could not be read (see above)");
+}
+
 }  // namespace
 
 Command add_info_command(CLI::App& app) {
-  auto path = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand("info", "Show an audio file's format, length and levels");
-  sub->add_option("file", *path, "the audio file")->required();
+  auto paths = std::make_shared<std::vector<std::string>>();
+  CLI::App* sub = app.add_subcommand("info", "Show audio files' format, length and levels");
+  sub->add_option("files", *paths, "one or more audio files")->required();
   sub->footer(
-      "Prints format, sample rate, channels, frames and duration, then the peak and RMS\n"
-      "level of each channel and overall, linear and in dBFS (1.0 = 0 dBFS).\n"
+      "Prints format, sample rate, channels, frames and duration (h:mm:ss.mmm), then the\n"
+      "peak and RMS level of each channel and overall, linear and in dBFS (1.0 = 0 dBFS).\n"
+      "With several files, a file that cannot be read is reported and the others shown;\n"
+      "the exit status is then 2.\n"
       "\n"
-      "Example:\n"
-      "  fxgraph info out/demo.wav");
-  return {sub, [path] { run(*path); }};
+      "Examples:\n"
+      "  fxgraph info out/demo.wav\n"
+      "  fxgraph info takes/*.wav");
+  return {sub, [paths] { run(*paths); }};
 }
 
 }  // namespace fxgraph::cli

@@ -157,6 +157,25 @@ TEST_CASE("info prints a file's format, rate, channels and levels", "[cli]") {
   CHECK_THAT(missing.err, StartsWith("fxgraph: error: "));
 }
 
+TEST_CASE("info takes several files and prints durations as h:mm:ss.mmm", "[cli]") {
+  TempDir dir;
+  // 0.1 s, and 61.5 s (past a minute) of mono silence at 8 kHz.
+  write_wav(dir / "short.wav", {std::vector<float>(800, 0.0f)}, 8000);
+  write_wav(dir / "long.wav", {std::vector<float>(492000, 0.0f)}, 8000);
+  const CliResult both = run_cli(dir, "info short.wav long.wav");
+  REQUIRE(both.status == 0);
+  CHECK_THAT(both.out, Contains("file:         short.wav"));
+  CHECK_THAT(both.out, Contains("duration:     0:00:00.100 (0.100 s)"));
+  CHECK_THAT(both.out, Contains("file:         long.wav"));
+  CHECK_THAT(both.out, Contains("duration:     0:01:01.500 (61.500 s)"));
+
+  // A file that cannot be read is named; the others are still shown; the status says so.
+  const CliResult one_bad = run_cli(dir, "info short.wav nothing.wav long.wav");
+  CHECK(one_bad.status == 2);
+  CHECK_THAT(one_bad.out, Contains("short.wav") && Contains("long.wav"));
+  CHECK_THAT(one_bad.err, Contains("nothing.wav") && Contains("1 of 3 files could not be read"));
+}
+
 TEST_CASE("run renders the bundled demo graph, and info reads the result", "[cli]") {
   TempDir dir;
   const std::string demo = std::string(FXGRAPH_SOURCE_DIR) + "/graphs/demo.yaml";
