@@ -55,6 +55,7 @@
 #include "fxgraph/io/jack_backend.h"
 #include "fxgraph/io/jack_nodes.h"
 #include "graph_files.h"
+#include "parameter_settings.h"
 
 namespace fxgraph::cli {
 
@@ -66,6 +67,7 @@ struct JackCommandOptions {
   std::string server_name;
   bool connect = false;
   std::uint32_t chain_channels = 2;
+  std::string params;
 };
 
 // ---- signals ----------------------------------------------------------------------
@@ -333,6 +335,7 @@ void run_jack(const JackCommandOptions& options) {
   if (has_external_ends(document)) add_jack_ends(document.graph, options.chain_channels);
   const JackBinding binding = bind_jack_ports(document.graph);
   check_connected(document);
+  if (!options.params.empty()) apply_params_file(document.graph, options.params);
 
   StreamConfig config{.sample_rate = document.sample_rate.value_or(48000.0),
                       .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
@@ -392,6 +395,9 @@ Command add_jack_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   sub->add_option("--name", options->client_name,
                   "JACK client name (default: the graph's name, else fxgraph)");
+  sub->add_option("--params", options->params,
+                  "start with parameters from a YAML map of node.param: value")
+      ->type_name("FILE.yaml");
   sub->add_option("--server", options->server_name,
                   "JACK server name (default: $JACK_DEFAULT_SERVER or 'default')");
   sub->add_option("--channels", options->chain_channels,

@@ -16,6 +16,7 @@
 #include "fxgraph/io/stream_processor.h"
 #include "graph_files.h"
 #include "interrupt_signals.h"
+#include "parameter_settings.h"
 
 namespace fxgraph::cli {
 
@@ -26,6 +27,7 @@ struct ProcessOptions {
   std::string output;
   std::string chain;
   std::string chain_file;
+  std::string params;
   CLI::Option* chain_option = nullptr;
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
@@ -54,6 +56,7 @@ void run(const ProcessOptions& options) {
   std::optional<GraphDocument> document;
   if (!options.chain_file.empty()) document = load_chain_file(options.chain_file);
   Graph graph = document ? document->graph : build_chain(options.chain, builtin_registry());
+  if (!options.params.empty()) apply_params_file(graph, options.params);
 
   check_input_file(options.input);
   check_output_path(options.output, options.format);
@@ -103,6 +106,10 @@ Command add_process_command(CLI::App& app) {
       ->required();
   options->chain_option = sub->add_option(
       "-c,--chain", options->chain, "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"");
+  sub->add_option("--params", options->params,
+                  "set parameters from a YAML map of node.param: value (a chain's nodes "
+                  "are 0, 1, …)")
+      ->type_name("FILE.yaml");
   sub->add_option("--chain-file", options->chain_file,
                   "the effect chain as a YAML file with `chain:` (see graphs/chain_example.yaml)");
   sub->add_option("--chunk-size", options->chunk_size,

@@ -20,6 +20,7 @@
 #include "fxgraph/io/sndfile_writer.h"
 #include "graph_files.h"
 #include "interrupt_signals.h"
+#include "parameter_settings.h"
 
 namespace fxgraph::cli {
 
@@ -31,6 +32,7 @@ constexpr double kDefaultGeneratorSeconds = 5.0;
 struct RunOptions {
   std::string graph;
   std::vector<std::string> sets;
+  std::string params;
   std::string input;
   std::string output;
   std::string format;
@@ -41,49 +43,6 @@ struct RunOptions {
   CLI::Option* duration_option = nullptr;
   CLI::Option* block_option = nullptr;
 };
-
-/// Applies one `--set node.param=value` to the graph's node, validated like
-/// Engine::set_parameter. Throws UsageError (syntax) or ParameterError.
-void apply_set(Graph& graph, const std::string& assignment) {
-  const auto equals = assignment.find('=');
-  if (equals == std::string::npos)
-    throw UsageError("--set '" + assignment +
-                     "': expected node.param=value, e.g. --set drive.gain_db=-6");
-  const std::string path_text = assignment.substr(0, equals);
-  const std::string value_text = assignment.substr(equals + 1);
-  const std::string context = "--set " + assignment + ": ";
-  try {
-    const ParameterPath path = ParameterPath::parse(path_text);
-    if (!graph.contains(path.node))
-      throw ParameterError(
-          "unknown node '" + path.node + "': the graph's nodes are " + join_names(graph.ids()),
-          {.node = path.node});
-    Node& node = graph.node(path.node);
-    const int index = node.find_parameter(path.parameter);
-    if (index < 0) {
-      std::vector<std::string> names;
-      for (const auto& spec : node.parameters()) names.push_back(spec.name);
-      throw ParameterError("unknown parameter '" + path.parameter + "' on node '" + path.node +
-                               "' (" + node.type() + "): valid parameters are " + join_names(names),
-                           {.node = path.node, .key = path.parameter, .key_part = KeyPart::name});
-    }
-    const ParameterSpec& spec = node.parameters()[std::size_t(index)];
-    double value = 0.0;
-    if (const auto number = parse_number(value_text)) {
-      value = *number;
-    } else if (spec.kind == ParameterKind::choice) {
-      value = choice_index(spec, value_text, path_text);
-    } else {
-      throw ParameterError("'" + value_text + "' is not a number",
-                           {.node = path.node, .key = path.parameter});
-    }
-    node.request_parameter(std::size_t(index), value, path_text);
-    node.apply_parameter(std::size_t(index), value);
-  } catch (ParameterError& e) {
-    e.prefix_message(context);
-    throw;
-  }
-}
 
 void run(const RunOptions& options) {
   check_sample_format(options.format);
@@ -112,6 +71,8 @@ void run(const RunOptions& options) {
                      "(`fxgraph nodes file_out`)");
   check_connected(document);
 
+  // The file first, so a --set on the same command line wins.
+  if (!options.params.empty()) apply_params_file(graph, options.params);
   for (const std::string& assignment : options.sets) apply_set(graph, assignment);
 
   // The files are checked before anything is written (`check` runs the same checks).
@@ -167,6 +128,9 @@ Command add_run_command(CLI::App& app) {
                   "set a parameter before rendering, node.param=value (repeatable)")
       ->type_name("NODE.PARAM=VALUE")
       ->allow_extra_args(false);
+  sub->add_option("--params", options->params,
+                  "set parameters from a YAML map of node.param: value (--set wins)")
+      ->type_name("FILE.yaml");
   sub->add_option("--input", options->input,
                   "read this file instead of the path of the graph's single file_in node");
   sub->add_option("--output", options->output,

@@ -572,6 +572,18 @@ TEST_CASE("fxgraph jack --connect connects to system:capture/playback; SIGINT st
   CHECK(probe.ports("^fxcli:").empty());
 }
 
+TEST_CASE("fxgraph jack --params starts the session with the file's values", "[cli][jack]") {
+  test::JackServer server;
+  TempYaml graph(kCliGraph);
+  TempYaml params("drive.gain_db: -12\n");
+  Child cli(
+      jack_command(graph.path(), server.name(), {"--name", "fxcli", "--params", params.path()}));
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
+  CHECK(cli.ask("get drive.gain_db") == "drive.gain_db = -12");
+  cli.send("quit");
+  CHECK(cli.wait() == 0);
+}
+
 TEST_CASE("fxgraph jack quits at the end of its input; the client is named after the graph",
           "[cli][jack]") {
   test::JackServer server;
