@@ -55,7 +55,7 @@ TEST_CASE("process --params addresses a chain's nodes by position", "[cli]") {
   CHECK(first_output_sample(dir) == Approx(0.25f).epsilon(1e-6));
 }
 
-TEST_CASE("--params mistakes name the file, line and column and write nothing", "[cli]") {
+TEST_CASE("mistakes in a --params file name its line and column and write nothing", "[cli]") {
   CliDir dir;
   write_audio(dir / "in.wav", {std::vector<float>(480, 0.5f)});
   write_text(dir.path() / "g.yaml", kGainGraph);
