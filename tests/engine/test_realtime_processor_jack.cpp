@@ -113,6 +113,17 @@ struct LevelSink {
   }
 };
 
+/// A probe that plays a ConstantSource and listens with a LevelSink in one callback.
+struct SourceAndSink {
+  ConstantSource* source;
+  LevelSink* sink;
+  static int process(jack_nframes_t frames, void* arg) {
+    auto* self = static_cast<SourceAndSink*>(arg);
+    ConstantSource::process(frames, self->source);
+    return LevelSink::process(frames, self->sink);
+  }
+};
+
 // ---------------------------------------------------------------- child processes
 
 // A program run with its stdin and stdout on pipes and its stderr in a file.
@@ -495,16 +506,8 @@ TEST_CASE(
   LevelSink sink;
   sink.port = probe.add_port("in", JackPortIsInput);
   sink.target = 0.5f;
-  struct Both {
-    ConstantSource* source;
-    LevelSink* sink;
-    static int process(jack_nframes_t frames, void* arg) {
-      auto* self = static_cast<Both*>(arg);
-      ConstantSource::process(frames, self->source);
-      return LevelSink::process(frames, self->sink);
-    }
-  } both{&source, &sink};
-  probe.activate(&Both::process, &both);
+  SourceAndSink both{&source, &sink};
+  probe.activate(&SourceAndSink::process, &both);
   probe.connect(probe.full_name("out"), "fxcli:guitar_1");
   probe.connect("fxcli:monitor_2", probe.full_name("in"));
   CHECK(eventually([&] { return sink.reached_at.load() != 0; }));
@@ -631,16 +634,8 @@ TEST_CASE("fxgraph jack runs a chain file with ports in_N and out_N", "[cli][jac
   LevelSink sink;
   sink.port = probe.add_port("in", JackPortIsInput);
   sink.target = 0.5f;
-  struct Both {
-    ConstantSource* source;
-    LevelSink* sink;
-    static int process(jack_nframes_t frames, void* arg) {
-      auto* self = static_cast<Both*>(arg);
-      ConstantSource::process(frames, self->source);
-      return LevelSink::process(frames, self->sink);
-    }
-  } both{&source, &sink};
-  probe.activate(&Both::process, &both);
+  SourceAndSink both{&source, &sink};
+  probe.activate(&SourceAndSink::process, &both);
   probe.connect(probe.full_name("out"), "fxchain:in_1");
   probe.connect("fxchain:out_1", probe.full_name("in"));
   CHECK(eventually([&] { return sink.reached_at.load() != 0; }));
