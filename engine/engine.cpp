@@ -32,9 +32,14 @@ std::pair<Node*, std::size_t> Engine::resolve(std::string_view path) const {
                          {.node = p.node});
   Node& node = graph_.node(p.node);
   const int index = node.find_parameter(p.parameter);
+  if (index < 0 && node.find_meter(p.parameter) >= 0)
+    throw ParameterError("'" + std::string(path) + "' is a meter of node '" + p.node + "' (" +
+                             node.type() + "): it can be read but not set",
+                         {.node = p.node, .key = p.parameter, .key_part = KeyPart::name});
   if (index < 0) {
     std::vector<std::string> names;
     for (const auto& s : node.parameters()) names.push_back(s.name);
+    for (const auto& m : node.meters()) names.push_back(m.name + " (meter)");
     throw ParameterError("unknown parameter '" + p.parameter + "' on node '" + p.node + "' (" +
                              node.type() + ") in path '" + std::string(path) +
                              "': valid parameters are " + join_names(names),
@@ -58,8 +63,25 @@ void Engine::set_parameter(std::string_view path, double value) {
 
 double Engine::get_parameter(std::string_view path) const {
   std::lock_guard lock(control_mutex_);
+  const ParameterPath p = ParameterPath::parse(path);
+  if (graph_.contains(p.node)) {
+    const Node& node = graph_.node(p.node);
+    if (const int meter = node.find_meter(p.parameter); meter >= 0)
+      return node.meter_value(std::size_t(meter));
+  }
   auto [node, index] = resolve(path);
   return node->requested_value(index);
+}
+
+std::vector<MeterInfo> Engine::meters() const {
+  std::lock_guard lock(control_mutex_);
+  std::vector<MeterInfo> out;
+  for (const auto& id : graph_.ids()) {
+    const Node& node = graph_.node(id);
+    for (std::size_t i = 0; i < node.meters().size(); ++i)
+      out.push_back({id + "." + node.meters()[i].name, &node.meters()[i], node.meter_value(i)});
+  }
+  return out;
 }
 
 std::vector<ParameterInfo> Engine::parameters() const {

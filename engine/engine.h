@@ -58,6 +58,13 @@ struct ParameterInfo {
   double value;  ///< the current (last requested) value
 };
 
+/// One meter of a running graph (a read-only value a node publishes), for listings.
+struct MeterInfo {
+  std::string path;  ///< "node.meter"
+  const MeterSpec* spec;
+  double value;  ///< the latest published value
+};
+
 class Engine {
  public:
   /// Compiles `graph` (throws GraphError). The engine shares the graph's nodes.
@@ -72,10 +79,13 @@ class Engine {
   /// naming the allowed range, with its node and key fields set), then queues the
   /// change for the next block.
   void set_parameter(std::string_view path, double value);
-  /// The last value set (or configured) for "node.param". Throws ParameterError.
+  /// The last value set (or configured) for "node.param", or the latest value a meter
+  /// published for "node.meter" (set_parameter refuses meters). Throws ParameterError.
   double get_parameter(std::string_view path) const;
   /// Every parameter of every node, in graph order.
   std::vector<ParameterInfo> parameters() const;
+  /// Every meter of every node, in graph order.
+  std::vector<MeterInfo> meters() const;
 
   /// Compiles `graph` and swaps it in at the next block boundary. Nodes shared with the
   /// running graph keep their state. Throws GraphError (the running plan is untouched).

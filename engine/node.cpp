@@ -36,6 +36,12 @@ int Node::find_parameter(std::string_view name) const noexcept {
   return -1;
 }
 
+int Node::find_meter(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < meter_specs_.size(); ++i)
+    if (meter_specs_[i].name == name) return int(i);
+  return -1;
+}
+
 std::vector<std::uint32_t> Node::output_channels(
     std::span<const std::uint32_t> input_channels) const {
   std::uint32_t widest = 0;
@@ -76,6 +82,16 @@ std::size_t Node::add_parameter(ParameterSpec spec) {
   requested_ = std::move(grown);
   requested_size_ = values_.size();
   return specs_.size() - 1;
+}
+
+std::size_t Node::add_meter(MeterSpec spec) {
+  // Rebuilt like the parameter table: meters are only added in constructors.
+  auto grown = std::make_unique<std::atomic<double>[]>(meter_specs_.size() + 1);
+  for (std::size_t i = 0; i < meter_specs_.size(); ++i) grown[i].store(meter_value(i));
+  grown[meter_specs_.size()].store(spec.initial_value);
+  meter_values_ = std::move(grown);
+  meter_specs_.push_back(std::move(spec));
+  return meter_specs_.size() - 1;
 }
 
 void Node::configure_parameter(std::string_view name, double value) {

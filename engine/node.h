@@ -96,12 +96,21 @@ class Node {
   const std::vector<PortSpec>& input_ports() const noexcept { return inputs_; }
   const std::vector<PortSpec>& output_ports() const noexcept { return outputs_; }
   const std::vector<ParameterSpec>& parameters() const noexcept { return specs_; }
+  /// Read-only values the node publishes while it runs (a compressor's gain reduction,
+  /// a loudness meter's LUFS, a hosted plugin's control outputs).
+  const std::vector<MeterSpec>& meters() const noexcept { return meter_specs_; }
 
   /// Index of a port by name or decimal index ("out", "1"); -1 when there is none.
   int find_input(std::string_view name) const noexcept;
   int find_output(std::string_view name) const noexcept;
   /// Index of a parameter by name; -1 when there is none.
   int find_parameter(std::string_view name) const noexcept;
+  /// Index of a meter by name; -1 when there is none.
+  int find_meter(std::string_view name) const noexcept;
+  /// A meter's latest published value (its initial value before the node ran). Any thread.
+  double meter_value(std::size_t index) const noexcept {
+    return meter_values_[index].load(std::memory_order_relaxed);
+  }
 
   // ---- compile time (control thread) ----
 
@@ -125,6 +134,12 @@ class Node {
   /// default, no tail, is right for nodes without memory (gain, mix); nodes with delay
   /// lines or recursion override it with a bound that the conformance test checks.
   virtual Tail tail() const { return {}; }
+
+  /// Frames by which the node's output lags its input (a lookahead limiter, a
+  /// linear-phase FIR, a hosted plugin's latency port), for its prepared rate and
+  /// current parameter values. Control thread, after prepare. The default, 0, is right
+  /// for every node whose output at frame n depends on no input after frame n.
+  virtual std::uint64_t latency() const { return 0; }
 
   /// Sets a parameter's value before the node runs (construction from YAML or code).
   /// Validates like set_parameter: throws ParameterError naming the parameter.
@@ -156,6 +171,13 @@ class Node {
   std::size_t add_input(std::string name, std::uint32_t channels = kAnyChannels);
   std::size_t add_output(std::string name, std::uint32_t channels = kAnyChannels);
   std::size_t add_parameter(ParameterSpec spec);
+  /// Declares a meter (constructor only, like add_parameter).
+  std::size_t add_meter(MeterSpec spec);
+  /// Publishes a meter's value: a relaxed atomic store, so control threads read the
+  /// latest value without a lock. Audio thread (or a render's thread).
+  void publish_meter(std::size_t index, double value) noexcept {
+    meter_values_[index].store(value, std::memory_order_relaxed);
+  }
 
   /// Hook: allocate and size state for `info`. Control thread.
   virtual void on_prepare(const PrepareInfo& info) { (void)info; }
@@ -191,6 +213,8 @@ class Node {
   std::vector<double> values_;                        // audio-thread view
   std::unique_ptr<std::atomic<double>[]> requested_;  // control-side view
   std::size_t requested_size_ = 0;
+  std::vector<MeterSpec> meter_specs_;
+  std::unique_ptr<std::atomic<double>[]> meter_values_;
   PrepareInfo prepared_info_;
   bool prepared_ = false;
 };

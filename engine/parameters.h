@@ -38,6 +38,15 @@ struct ParameterSpec {
   std::vector<std::string> choices;  ///< names for ParameterKind::choice
 };
 
+/// One read-only value a node publishes while it runs (see Node::meters). Meters are
+/// addressed like parameters ("comp.gain_reduction_db") but cannot be set.
+struct MeterSpec {
+  std::string name;            ///< unique among the node's parameters and meters
+  std::string unit;            ///< e.g. "dB", "LUFS"
+  double initial_value = 0.0;  ///< the value before the node has run
+  std::string description;     ///< one line for `fxgraph nodes`
+};
+
 /// Splits "node.param" into its two parts. Node ids never contain '.', so the first
 /// '.' separates them. Throws ParameterError when either part is empty or '.' is missing.
 struct ParameterPath {
