@@ -76,6 +76,11 @@ struct NodeType {
   /// be given one of each group; create() refuses two, naming both, rather than let
   /// one silently win.
   std::vector<std::vector<std::string>> exclusive = {};
+  /// For a type named after a torchfx class and faithful to it (its parameter names,
+  /// defaults, units and results): the torchfx module the class lives in ("effect",
+  /// "filter"), so the Python package can expose it as fxgraph.<module>.<name>. Empty
+  /// for fxgraph's own types.
+  std::string torchfx_module = {};
 };
 
 class NodeRegistry {
