@@ -1,6 +1,5 @@
 #include "cli_support.h"
 
-#include <sndfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <regex>
 #include <sstream>
 #include <system_error>
 
@@ -55,37 +53,6 @@ std::vector<std::string> close_type_names(const NodeRegistry& registry, const st
     if (std::find(names.begin(), names.end(), type_name) == names.end()) names.push_back(type_name);
   }
   return names;
-}
-
-std::optional<std::string> truncation_problem(const std::string& path) {
-  SF_INFO info{};
-  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
-  if (!file) throw IoError("cannot open audio file '" + path + "': " + sf_strerror(nullptr));
-  // libsndfile quietly shortens a file whose data chunk is cut off (a half-finished
-  // download or copy) and reads what is there; only its parse log tells. Fail instead
-  // of producing a shorter output that looks fine.
-  std::string log(16384, '\0');
-  sf_command(file, SFC_GET_LOG_INFO, log.data(), int(log.size()));
-  sf_close(file);
-  log.resize(log.find('\0'));
-
-  static const std::regex chunk(R"(^\s*(data|SSND)\s*:\s*(\d+)\s*\(should be (\d+)\))");
-  std::istringstream lines(log);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::smatch m;
-    if (!std::regex_search(line, m, chunk)) continue;
-    const unsigned long long announced = std::stoull(m[2]);
-    const unsigned long long present = std::stoull(m[3]);
-    // Streaming writers put a placeholder size (0xFFFFFFFF, 0x7FFFF000 …) in the
-    // header when they cannot seek back: an unknown length, not a truncation.
-    if (announced >= 0x7ffff000ULL) continue;
-    if (announced > present)
-      return "its " + std::string(m[1]) + " chunk announces " + std::to_string(announced) +
-             " bytes of audio but the file holds only " + std::to_string(present) +
-             " (the file is truncated)";
-  }
-  return std::nullopt;
 }
 
 void check_input_file(const std::string& path) {

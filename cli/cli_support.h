@@ -25,6 +25,7 @@
 #include "fxgraph/io/clip_count.h"
 #include "fxgraph/io/file_format.h"
 #include "fxgraph/io/tail_render.h"
+#include "fxgraph/io/truncation_check.h"  // truncation_problem, for check_input_file's users
 
 namespace fxgraph::cli {
 
@@ -59,10 +60,6 @@ std::vector<std::string> close_type_names(const NodeRegistry& registry, const st
 /// Checks an input audio file before it is used: it opens (UsageError otherwise, with
 /// libsndfile's reason) and its data is not cut short (UsageError naming the sizes).
 void check_input_file(const std::string& path);
-
-/// Why `path` looks truncated (its header announces more data than the file holds), or
-/// nullopt. Throws IoError when the file cannot be opened.
-std::optional<std::string> truncation_problem(const std::string& path);
 
 /// Checks an output path before anything is written: its folder exists and is a
 /// folder, the path is not itself a folder, and the extension and `sample_format`

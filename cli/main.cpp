@@ -4,6 +4,7 @@
 //   fxgraph process IN OUT --chain "highpass(80) | gain(1.5)"
 //   fxgraph nodes [TYPE]        fxgraph check GRAPH.yaml
 //   fxgraph dot GRAPH.yaml      fxgraph info FILE
+//   fxgraph batch GRAPH.yaml data/ --out-dir out/   (many files, every core; cmd_batch.cpp)
 //   fxgraph jack GRAPH.yaml     (live, as a JACK client; cmd_jack.cpp — in a build
 //                               without JACK it exits 2 saying so, cmd_jack_unavailable.cpp)
 //
@@ -24,8 +25,8 @@
 //          of range, --chain mistakes);
 //        - IoError raised before any output is written (opening inputs, validating
 //          output formats) — commands check all of these before they start writing.
-//   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129) during `process`
-//      or `run` (interrupt_signals.h): the render stopped, no output was left behind.
+//   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129) during `process`,
+//      `run` or `batch` (interrupt_signals.h): the render stopped, no output was left behind.
 //   1  runtime failure — the request was sound but carrying it out failed: an IoError
 //      once writing has started (disk full, a write or rename failing, a read error in
 //      the middle of a file), a RealtimeError, running out of memory, anything
@@ -72,7 +73,7 @@ int fail(int status, const std::string& message) {
   if (const int signal_number = fxgraph::cli::received_signal()) {
     std::cout.flush();
     const char* name = sigabbrev_np(signal_number);  // "INT"
-    std::fprintf(stderr, "fxgraph: interrupted by SIG%s; nothing was written\n",
+    std::fprintf(stderr, "fxgraph: interrupted by SIG%s; no unfinished output was left\n",
                  name ? name : "(unknown)");
     return fxgraph::cli::exit_status_for_signal(signal_number);
   }
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   std::vector<cli::Command> commands{cli::add_run_command(app),   cli::add_process_command(app),
                                      cli::add_nodes_command(app), cli::add_check_command(app),
                                      cli::add_dot_command(app),   cli::add_info_command(app),
-                                     cli::add_jack_command(app)};
+                                     cli::add_jack_command(app),  cli::add_batch_command(app)};
 
   try {
     try {

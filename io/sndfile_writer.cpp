@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The temporary's name around the target's: `.<target>.fxgraph-tmp-XXXXXX` (mkstemp).
+constexpr std::string_view kTemporaryInfix = ".fxgraph-tmp-";
+constexpr std::size_t kMkstempSuffixLength = 6;
+
 std::string errno_text(int error) {
   return std::strerror(error);
 }
@@ -68,6 +72,13 @@ void check_output_differs(const std::string& input, const std::string& output) {
   if (same) throw IoError("output path '" + output + "' is the input file; choose another output");
 }
 
+bool is_writer_temporary_name(std::string_view name, std::string_view target_name) noexcept {
+  const std::size_t length = 1 + target_name.size() + kTemporaryInfix.size() + kMkstempSuffixLength;
+  return name.size() == length && name.front() == '.' &&
+         name.substr(1, target_name.size()) == target_name &&
+         name.substr(1 + target_name.size(), kTemporaryInfix.size()) == kTemporaryInfix;
+}
+
 SndfileWriter::SndfileWriter(std::string path, std::uint32_t sample_rate, std::uint32_t channels,
                              FileFormat format)
     : path_(std::move(path)), sample_rate_(sample_rate), channels_(channels), format_(format) {
@@ -95,7 +106,8 @@ SndfileWriter::SndfileWriter(std::string path, std::uint32_t sample_rate, std::u
                   " Hz");
 
   // mkstemp needs a writable char buffer holding the template.
-  std::string templ = (folder / ("." + name + ".fxgraph-tmp-XXXXXX")).string();
+  std::string templ = (folder / ("." + name + std::string(kTemporaryInfix) + "XXXXXX")).string();
+  static_assert(std::string_view("XXXXXX").size() == kMkstempSuffixLength);
   fd_ = ::mkstemp(templ.data());
   if (fd_ < 0) {
     const int error = errno;

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fxgraph/engine/audio_view.h"
@@ -37,6 +38,12 @@ namespace fxgraph {
 /// both paths name the same file (compared as canonical paths, so "./a.wav" and "a.wav",
 /// symlinks and hard links all count as the same). Call it before creating the writer.
 void check_output_differs(const std::string& input, const std::string& output);
+
+/// Whether `name` (a file name, no folder) is one of the temporaries SndfileWriter makes
+/// for a target file named `target_name`: `.<target_name>.fxgraph-tmp-XXXXXX`. A run
+/// killed outright (SIGKILL, power loss) leaves one behind; `fxgraph batch` removes them
+/// for its own outputs before it starts.
+bool is_writer_temporary_name(std::string_view name, std::string_view target_name) noexcept;
 
 class SndfileWriter {
  public:

@@ -132,6 +132,7 @@ std::function<void(const ConstAudioView&)> StreamProcessor::progress_writer(Sndf
   const double total = double(std::max<std::uint64_t>(frames, 1));
   return [this, &writer, total, done = std::uint64_t(0)](const ConstAudioView& chunk) mutable {
     writer.write(chunk);
+    if (tap_) tap_(chunk);
     done += chunk.num_frames;
     if (progress_) progress_(std::min(1.0, double(done) / total));
   };

@@ -70,6 +70,9 @@ class StreamProcessor {
   /// Whether process_file plays the graph's tail out after the input ends
   /// (io/tail_render.h). Off by default: the output then has the input's length.
   void set_tail(TailOptions tail) { tail_ = tail; }
+  /// Called by process_file with every chunk of output as it is written (on the thread
+  /// that writes the file, in file order), e.g. to measure levels. Empty: none.
+  void set_output_tap(std::function<void(const ConstAudioView&)> tap) { tap_ = std::move(tap); }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
@@ -101,6 +104,7 @@ class StreamProcessor {
   std::function<void(double)> progress_;
   StopRequested stop_;
   TailOptions tail_;
+  std::function<void(const ConstAudioView&)> tap_;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.

@@ -17,12 +17,13 @@ expect include/fxgraph/engine/engine.h
 expect include/fxgraph/nodes/effects/gain.h
 expect include/fxgraph/io/stream_processor.h
 expect include/fxgraph/graphs/yaml_loader.h
+expect include/fxgraph/batch/batch_worker.h
 expect "$FXGRAPH_LIBDIR/cmake/fxgraph/fxgraphConfig.cmake"
 expect "$FXGRAPH_LIBDIR/cmake/fxgraph/fxgraphConfigVersion.cmake"
 expect "$FXGRAPH_LIBDIR/cmake/fxgraph/fxgraphTargets.cmake"
 expect "$FXGRAPH_LIBDIR/pkgconfig/fxgraph.pc"
 expect share/fxgraph/graphs/demo.yaml
-for layer in engine nodes io graphs; do
+for layer in engine nodes io graphs batch; do
   if ! ls "$prefix/$FXGRAPH_LIBDIR"/libfxgraph_$layer.* >/dev/null 2>&1; then
     echo "install: no library for the $layer layer" >&2
     status=1
