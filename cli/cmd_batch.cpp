@@ -100,6 +100,11 @@ void check_output_formats(const std::vector<BatchFile>& files, const std::string
   }
 }
 
+/// "1 file", "2 files".
+std::string files_text(std::size_t count, const std::string& what = "file") {
+  return std::to_string(count) + " " + what + (count == 1 ? "" : "s");
+}
+
 void create_out_dir(const std::string& out_dir) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
@@ -111,16 +116,16 @@ void create_out_dir(const std::string& out_dir) {
 void print_summary(const BatchSummary& summary, std::size_t total, std::size_t ignored,
                    const BatchProgress& progress) {
   const double seconds = progress.elapsed();
-  std::fprintf(stderr, "fxgraph: batch: %zu done, %zu skipped, %zu failed of %zu files in %.2f s",
-               summary.done, summary.skipped, summary.failed, total, seconds);
+  std::fprintf(stderr, "fxgraph: batch: %zu done, %zu skipped, %zu failed of %s in %.2f s",
+               summary.done, summary.skipped, summary.failed, files_text(total).c_str(), seconds);
   if (progress.audio_seconds() > 0.0 && seconds > 0.0)
     std::fprintf(stderr, " (%.1fx realtime)", progress.audio_seconds() / seconds);
   std::fputs("\n", stderr);
   if (ignored > 0)
     std::fprintf(stderr,
-                 "fxgraph: batch: %zu files in the input folders are not audio files "
-                 "(by extension) and were ignored\n",
-                 ignored);
+                 "fxgraph: batch: ignored %s in the input folders that are not audio files "
+                 "(by extension)\n",
+                 files_text(ignored).c_str());
 }
 
 void run(BatchCommandOptions& options) {
@@ -165,15 +170,15 @@ void run(BatchCommandOptions& options) {
   });
   progress.finish();
   if (summary.temporaries_removed > 0 && !options.quiet)
-    std::fprintf(stderr, "fxgraph: batch: removed %zu temporary files left by an interrupted run\n",
-                 summary.temporaries_removed);
+    std::fprintf(stderr, "fxgraph: batch: removed %s left by an interrupted run\n",
+                 files_text(summary.temporaries_removed, "temporary file").c_str());
   if (summary.stopped)
-    throw RuntimeFailure("the batch stopped with " + std::to_string(summary.not_started) +
-                         " files not processed");
+    throw RuntimeFailure("the batch stopped with " + files_text(summary.not_started) +
+                         " not processed");
   if (!options.quiet) print_summary(summary, files.size(), expanded.ignored, progress);
   if (summary.failed > 0)
-    throw RuntimeFailure(std::to_string(summary.failed) + " of " + std::to_string(files.size()) +
-                         " files failed (see the messages above)");
+    throw RuntimeFailure(std::to_string(summary.failed) + " of " + files_text(files.size()) +
+                         " failed (see the messages above)");
 }
 
 }  // namespace

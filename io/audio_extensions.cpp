@@ -18,7 +18,7 @@ std::string lower(std::string_view text) {
 
 std::vector<std::string> list_extensions() {
   // Names people give files whose format libsndfile lists under another extension.
-  std::vector<std::string> extensions{"aif", "oga", "opus", "snd"};
+  std::vector<std::string> extensions{"aif", "ogg", "oga", "opus", "snd"};
   int count = 0;
   sf_command(nullptr, SFC_GET_FORMAT_MAJOR_COUNT, &count, sizeof(count));
   for (int i = 0; i < count; ++i) {
@@ -26,8 +26,10 @@ std::vector<std::string> list_extensions() {
     info.format = i;
     if (sf_command(nullptr, SFC_GET_FORMAT_MAJOR, &info, sizeof(info)) != 0 || !info.extension)
       continue;
-    if ((info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RAW) continue;
+    const int major = info.format & SF_FORMAT_TYPEMASK;
+    if (major == SF_FORMAT_RAW) continue;
     extensions.push_back(lower(info.extension));
+    if (major == SF_FORMAT_MPEG) extensions.insert(extensions.end(), {"mp2", "mp3"});
   }
   std::sort(extensions.begin(), extensions.end());
   extensions.erase(std::unique(extensions.begin(), extensions.end()), extensions.end());

@@ -1,9 +1,10 @@
 #pragma once
 // Which file names are audio files, for commands that take whole folders (`fxgraph
 // batch data/`): the decision is by extension, from libsndfile's own list of the
-// formats it reads (SFC_GET_FORMAT_MAJOR: wav, flac, ogg, aiff, au, caf, w64, rf64, …,
-// and mp3 where the library has it), plus the usual aliases of those (aif, oga, opus,
-// snd). Headerless "raw" is left out: it cannot be opened without being told its layout.
+// formats it reads (SFC_GET_FORMAT_MAJOR: wav, aiff, au, caf, flac, oga, rf64, w64, voc,
+// …), plus the other names files of those formats go by (aif, ogg, opus, snd; mp2 and
+// mp3 when the library reads MPEG). Headerless "raw" is left out: it cannot be opened
+// without being told its layout.
 // Nothing is opened: a file named .wav that is not audio is still taken, and fails
 // where it is read, with libsndfile's reason.
 

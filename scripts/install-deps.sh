@@ -21,6 +21,7 @@ packages=(
   jackd2                 # a real JACK server (dummy driver) for the JACK tests
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
+  parallel               # bench/compare_batch.sh: SoX over many files with GNU parallel -j 2
   file                   # cpack -G DEB: dpkg-shlibdeps reads the binaries through it
   clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan (the CI fuzz and sanitizer build)
 )
