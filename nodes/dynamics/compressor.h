@@ -25,8 +25,8 @@ class CompressorNode : public CurveDynamicsNode {
   explicit CompressorNode(KeyInput key = KeyInput::own_input);
 
  protected:
-  void reductions(const dynamics::CurveSettings& curve, const float* level_db,
-                  float* reduction_db, std::uint32_t frames) const noexcept override;
+  void reductions(const dynamics::CurveSettings& curve, const float* level_db, float* reduction_db,
+                  std::uint32_t frames) const noexcept override;
   double makeup_db() const noexcept override;
   void on_parameter(std::size_t index, double value) noexcept override;
 };

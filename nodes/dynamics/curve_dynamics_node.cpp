@@ -19,11 +19,12 @@ CurveDynamicsNode::CurveDynamicsNode(std::string type, KeyInput key, AttackMeans
                  .max = 0.0,
                  .default_value = defaults.threshold_db,
                  .description = "level where the curve bends (dBFS of the detector's level)"});
-  add_parameter({.name = "ratio",
-                 .min = 1.0,
-                 .max = max_ratio,
-                 .default_value = defaults.ratio,
-                 .description = "slope of the curve beyond the threshold (input dB per output dB)"});
+  add_parameter(
+      {.name = "ratio",
+       .min = 1.0,
+       .max = max_ratio,
+       .default_value = defaults.ratio,
+       .description = "slope of the curve beyond the threshold (input dB per output dB)"});
   add_parameter({.name = "knee_db",
                  .unit = "dB",
                  .min = 0.0,

@@ -21,8 +21,8 @@ class ExpanderNode : public CurveDynamicsNode {
   explicit ExpanderNode(KeyInput key = KeyInput::own_input);
 
  protected:
-  void reductions(const dynamics::CurveSettings& curve, const float* level_db,
-                  float* reduction_db, std::uint32_t frames) const noexcept override;
+  void reductions(const dynamics::CurveSettings& curve, const float* level_db, float* reduction_db,
+                  std::uint32_t frames) const noexcept override;
 };
 
 }  // namespace fxgraph

@@ -60,7 +60,9 @@ void GateNode::update() noexcept {
   ballistics_.set_times(value(kAttackMs), value(kReleaseMs), sample_rate_);
 }
 
-void GateNode::on_parameter(std::size_t, double) noexcept { update(); }
+void GateNode::on_parameter(std::size_t, double) noexcept {
+  update();
+}
 
 void GateNode::on_prepare(const PrepareInfo& info) {
   sample_rate_ = info.sample_rate;

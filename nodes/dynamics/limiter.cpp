@@ -43,7 +43,9 @@ LimiterNode::LimiterNode(double lookahead_ms, PeakMode mode)
   update_ceiling();
 }
 
-std::uint64_t LimiterNode::latency() const { return audio_delay_; }
+std::uint64_t LimiterNode::latency() const {
+  return audio_delay_;
+}
 
 void LimiterNode::update_ceiling() noexcept {
   ceiling_ = float(std::pow(10.0, value(kCeilingDb) / 20.0)) * kMargin;

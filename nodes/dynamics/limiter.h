@@ -16,7 +16,7 @@
 // (true_peak_detector.h) instead of the samples, so the output stays below the
 // ceiling between samples too; the detector adds its delay to the latency.
 //
-// Latency: lookahead (+ 12 frames with true_peak), reported by latency(); the tail is
+// Latency: lookahead (+ 16 frames with true_peak), reported by latency(); the tail is
 // the same (the delayed input still comes out). Meter `gain_reduction_db`: how far the
 // gain is down at the end of the latest block (≥ 0).
 
@@ -43,8 +43,7 @@ class LimiterNode : public Node {
 
   /// `lookahead_ms` in (0, kMaxLookaheadMs]; fixed for the node's life because it sets
   /// the latency. Throws ConfigError outside that range.
-  explicit LimiterNode(double lookahead_ms = kDefaultLookaheadMs,
-                       PeakMode mode = PeakMode::sample);
+  explicit LimiterNode(double lookahead_ms = kDefaultLookaheadMs, PeakMode mode = PeakMode::sample);
 
   std::uint64_t latency() const override;
   Tail tail() const override { return {.frames = latency()}; }
@@ -63,10 +62,10 @@ class LimiterNode : public Node {
   double lookahead_ms_;
   PeakMode mode_;
   double sample_rate_ = 48000.0;
-  std::uint32_t lookahead_ = 1;      // frames
-  std::uint32_t window_ = 2;         // lookahead + 1
-  std::uint32_t audio_delay_ = 1;    // lookahead (+ detector delay)
-  float ceiling_ = 1.0f;             // linear, with the margin
+  std::uint32_t lookahead_ = 1;    // frames
+  std::uint32_t window_ = 2;       // lookahead + 1
+  std::uint32_t audio_delay_ = 1;  // lookahead (+ detector delay)
+  float ceiling_ = 1.0f;           // linear, with the margin
   float release_step_ = 1.0f;
   std::size_t meter_ = 0;
   dynamics::TruePeakDetector true_peak_;

@@ -18,7 +18,7 @@ double bessel_i0(double x) {
   return sum;
 }
 
-constexpr double kKaiserBeta = 8.0;
+constexpr double kKaiserBeta = 7.0;
 
 }  // namespace
 
@@ -37,9 +37,9 @@ TruePeakDetector::TruePeakDetector() {
       const double t = double(k) - centre - fraction;
       const double sinc = std::sin(std::numbers::pi * t) / (std::numbers::pi * t);
       const double r = t / half_width;
-      const double window = r * r < 1.0 ? bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) /
-                                              bessel_i0(kKaiserBeta)
-                                        : 0.0;
+      const double window =
+          r * r < 1.0 ? bessel_i0(kKaiserBeta * std::sqrt(1.0 - r * r)) / bessel_i0(kKaiserBeta)
+                      : 0.0;
       taps[k] = sinc * window;
       sum += taps[k];
     }

@@ -3,7 +3,7 @@
 // |x| of the signal between its samples, as a band-limited interpolation sees it.
 //
 // Each frame, a polyphase FIR computes the three points between the previous sample
-// and the current one (a Kaiser-windowed sinc, 24 taps per phase, cut off at the
+// and the current one (a Kaiser-windowed sinc, 32 taps per phase, cut off at the
 // input's Nyquist frequency; the fourth phase is the sample itself). The estimate for
 // frame m covers the intervals on both sides of it (m-1, m+1) and is ready `delay()`
 // frames later. Channels are combined (largest of all), which is what a linked
@@ -20,7 +20,7 @@ namespace fxgraph::dynamics {
 class TruePeakDetector {
  public:
   static constexpr std::uint32_t kFactor = 4;
-  static constexpr std::uint32_t kTapsPerPhase = 24;
+  static constexpr std::uint32_t kTapsPerPhase = 32;
 
   TruePeakDetector();
 

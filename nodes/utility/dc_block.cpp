@@ -38,7 +38,9 @@ void DcBlockNode::on_prepare(const PrepareInfo& info) {
   update();
 }
 
-void DcBlockNode::on_parameter(std::size_t, double) noexcept { update(); }
+void DcBlockNode::on_parameter(std::size_t, double) noexcept {
+  update();
+}
 
 void DcBlockNode::on_reset() noexcept {
   std::fill(last_in_.begin(), last_in_.end(), 0.0);

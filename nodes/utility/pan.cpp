@@ -30,7 +30,9 @@ void PanNode::on_prepare(const PrepareInfo& info) {
   right_.assign(info.max_block, 0.0f);
 }
 
-void PanNode::on_parameter(std::size_t, double value) noexcept { pan_.set_target(value); }
+void PanNode::on_parameter(std::size_t, double value) noexcept {
+  pan_.set_target(value);
+}
 
 void PanNode::do_process(const ProcessContext& ctx) noexcept {
   const ConstAudioView& in = ctx.inputs[0];

@@ -14,8 +14,8 @@ class PolarityNode : public ToggledGainNode {
   static constexpr std::string_view kType = "polarity";
 
   PolarityNode()
-      : ToggledGainNode(std::string(kType), "invert", "invert the polarity (x → -x)", -1.0f,
-                        1.0f, true) {}
+      : ToggledGainNode(std::string(kType), "invert", "invert the polarity (x → -x)", -1.0f, 1.0f,
+                        true) {}
 };
 
 }  // namespace fxgraph

@@ -16,8 +16,8 @@ class ToggledGainNode : public Node {
 
  protected:
   /// A node whose toggle `name` (default `on_by_default`) selects gain `on` or `off`.
-  ToggledGainNode(std::string type, std::string name, std::string description, float on,
-                  float off, bool on_by_default);
+  ToggledGainNode(std::string type, std::string name, std::string description, float on, float off,
+                  bool on_by_default);
 
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;
