@@ -2,8 +2,9 @@
 // How the dynamics nodes move their gain over time: a peak-holding, two-speed smoother
 // of a value in dB (a compressor's reduction, an expander's or gate's gain).
 //
-// Definition of the time constants (what attack_ms and release_ms mean everywhere in
-// nodes/dynamics): each is the τ of a one-pole exponential. After the target value
+// Definition of the time constants (what attack_ms and release_ms mean for the
+// compressor, expander and gate; the limiter's release is the same τ on its linear
+// gain, limiter.h): each is the τ of a one-pole exponential in dB. After the target value
 // steps, the smoothed value covers 1 - 1/e ≈ 63.2% of the step in τ, 86.5% in 2τ, and
 // so on (coefficient exp(-1/(τ·fs)) per sample, exact for any block size). "Rise" is
 // the direction the node names its attack (a compressor's reduction growing, a gate
@@ -23,10 +24,9 @@ namespace fxgraph::dynamics {
 
 /// The share of the remaining distance a one-pole with time constant `ms` covers per
 /// sample at `sample_rate`, 1 - exp(-1/(τ·fs)); 1 (follow at once) for ms ≤ 0. Kept
-/// as the step rather than the pole because, for long times, float resolves 1 - pole
-/// far better than pole itself (τ would be off by 1% at 5 s).
-inline float one_pole_step(double ms, double sample_rate) noexcept {
-  return ms <= 0.0 ? 1.0f : float(-std::expm1(-1000.0 / (ms * sample_rate)));
+/// as the step rather than the pole because 1 - pole is then exact to the last bit.
+inline double one_pole_step(double ms, double sample_rate) noexcept {
+  return ms <= 0.0 ? 1.0 : -std::expm1(-1000.0 / (ms * sample_rate));
 }
 
 class PeakHoldBallistics {
@@ -40,36 +40,31 @@ class PeakHoldBallistics {
   /// Starts from `value` with nothing held. Audio thread.
   void reset(float value = 0.0f) noexcept { held_ = smoothed_ = value; }
 
-  /// Advances one sample towards `target`; returns the smoothed value. Audio thread.
-  float next(float target) noexcept {
-    const float decayed = held_ + fall_ * (target - held_);
-    held_ = target > decayed ? target : decayed;
-    smoothed_ = held_ > smoothed_ ? smoothed_ + rise_ * (held_ - smoothed_) : held_;
-    return smoothed_;
-  }
-
   /// Smooths `values` in place (one value per sample). Audio thread.
+  ///
+  /// The state is double: a float one stops short of its target once a step's move
+  /// rounds to nothing (for τ = 1 s at 48 kHz, 0.05 dB short of a 20 dB target).
   void run(float* values, unsigned count) noexcept {
-    float held = held_, smoothed = smoothed_;
-    const float rise = rise_, fall = fall_;
+    double held = held_, smoothed = smoothed_;
+    const double rise = rise_, fall = fall_;
     for (unsigned i = 0; i < count; ++i) {
-      const float target = values[i];
-      const float decayed = held + fall * (target - held);
+      const double target = values[i];
+      const double decayed = held + fall * (target - held);
       held = target > decayed ? target : decayed;
       smoothed = held > smoothed ? smoothed + rise * (held - smoothed) : held;
-      values[i] = smoothed;
+      values[i] = float(smoothed);
     }
     held_ = held;
     smoothed_ = smoothed;
   }
 
-  float value() const noexcept { return smoothed_; }
+  double value() const noexcept { return smoothed_; }
 
  private:
-  float rise_ = 1.0f;  // one_pole_step of each direction
-  float fall_ = 1.0f;
-  float held_ = 0.0f;
-  float smoothed_ = 0.0f;
+  double rise_ = 1.0;  // one_pole_step of each direction
+  double fall_ = 1.0;
+  double held_ = 0.0;
+  double smoothed_ = 0.0;
 };
 
 }  // namespace fxgraph::dynamics

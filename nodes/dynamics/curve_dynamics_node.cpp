@@ -83,7 +83,7 @@ void CurveDynamicsNode::on_prepare(const PrepareInfo& info) {
   sample_rate_ = info.sample_rate;
   const std::uint32_t channels = info.output_channels.empty() ? 1 : info.output_channels[0];
   ballistics_.assign(channels, {});
-  mean_square_.assign(channels, 0.0f);
+  mean_square_.assign(channels, 0.0);
   level_.assign(info.max_block, 0.0f);
   gain_db_.assign(info.max_block, 0.0f);
   makeup_ramp_.assign(info.max_block, 0.0f);
@@ -105,7 +105,7 @@ void CurveDynamicsNode::on_parameter(std::size_t index, double) noexcept {
 
 void CurveDynamicsNode::on_reset() noexcept {
   for (auto& b : ballistics_) b.reset(0.0f);
-  std::fill(mean_square_.begin(), mean_square_.end(), 0.0f);
+  std::fill(mean_square_.begin(), mean_square_.end(), 0.0);
   makeup_.jump_to(makeup_.target());
   publish_meter(meter_, 0.0);
 }
@@ -123,9 +123,9 @@ void CurveDynamicsNode::group_gain_db(const ConstAudioView& key, std::uint32_t f
       const float* k = key.channels[c];
       for (std::uint32_t i = 0; i < frames; ++i) level[i] += k[i] * k[i] * scale;
     }
-    const float step = dynamics::one_pole_step(value(kRmsMs), sample_rate_);
-    float ms = mean_square_[group];
-    for (std::uint32_t i = 0; i < frames; ++i) level[i] = ms += step * (level[i] - ms);
+    const double step = dynamics::one_pole_step(value(kRmsMs), sample_rate_);
+    double ms = mean_square_[group];
+    for (std::uint32_t i = 0; i < frames; ++i) level[i] = float(ms += step * (level[i] - ms));
     mean_square_[group] = ms;
     for (std::uint32_t i = 0; i < frames; ++i)
       level[i] = 0.5f * dynamics::amplitude_to_db(level[i]);

@@ -87,7 +87,7 @@ class CurveDynamicsNode : public Node {
   std::size_t meter_ = 0;
   SmoothedValue makeup_;
   std::vector<dynamics::PeakHoldBallistics> ballistics_;  // one per group
-  std::vector<float> mean_square_;                        // rms state, one per group
+  std::vector<double> mean_square_;                       // rms state, one per group
   std::vector<float> level_;                              // scratch, max_block
   std::vector<float> gain_db_;                            // scratch, max_block
   std::vector<float> makeup_ramp_;                        // scratch, max_block

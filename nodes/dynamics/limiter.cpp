@@ -96,7 +96,7 @@ void LimiterNode::gains(float* required, std::uint32_t frames) noexcept {
   std::uint64_t head = queue_head_, tail = queue_tail_, frame = frame_;
   std::uint64_t sum = boxcar_sum_;
   std::uint32_t pos = boxcar_pos_;
-  float gain = gain_;
+  double gain = gain_;
   for (std::uint32_t i = 0; i < frames; ++i, ++frame) {
     // Sliding minimum: drop queued values no smaller than the new one, then the front
     // if it left the window.
@@ -112,9 +112,9 @@ void LimiterNode::gains(float* required, std::uint32_t frames) noexcept {
     sum -= boxcar_[pos];
     boxcar_[pos] = step;
     pos = pos + 1 == window_ ? 0 : pos + 1;
-    const float average = float(double(sum) * to_gain);
+    const double average = double(sum) * to_gain;
     gain = average < gain ? average : gain + release_step_ * (average - gain);
-    required[i] = gain;
+    required[i] = float(gain);
   }
   queue_head_ = head;
   queue_tail_ = tail;

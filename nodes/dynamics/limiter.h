@@ -5,8 +5,10 @@
 // below). The gain applied to a frame is, first, the smallest requirement within the
 // lookahead window W = lookahead + 1 frames (a sliding minimum), then the average of
 // that over the last W frames (a boxcar, so the gain glides down over the lookahead
-// instead of jumping), then a release that lets it rise back with time constant
-// release_ms (ballistics.h) but never above the boxcar. The audio is delayed by the
+// instead of jumping), then a release that lets it rise back but never above the
+// boxcar. release_ms is the τ of that rise in linear gain (63% of the way back in τ;
+// unlike the compressor's dB-domain ballistics, a limiter recovers a few dB at most,
+// and the linear one-pole needs no log or exp per sample). The audio is delayed by the
 // lookahead; every value the boxcar averages for a frame is at most that frame's
 // requirement, so the average is too. The boxcar sums integers (gains in 2^-30
 // steps, rounded down), so no rounding error builds up over hours; a 1e-6 margin
@@ -66,7 +68,7 @@ class LimiterNode : public Node {
   std::uint32_t window_ = 2;       // lookahead + 1
   std::uint32_t audio_delay_ = 1;  // lookahead (+ detector delay)
   float ceiling_ = 1.0f;           // linear, with the margin
-  float release_step_ = 1.0f;
+  double release_step_ = 1.0;
   std::size_t meter_ = 0;
   dynamics::TruePeakDetector true_peak_;
 
@@ -79,7 +81,7 @@ class LimiterNode : public Node {
   std::vector<std::uint32_t> boxcar_;
   std::uint64_t boxcar_sum_ = 0;
   std::uint32_t boxcar_pos_ = 0;
-  float gain_ = 1.0f;  // after the release
+  double gain_ = 1.0;  // after the release (double: see ballistics.h on float stalls)
 
   std::vector<float> history_;  // per channel: audio_delay_ + max_block samples
   std::uint32_t history_stride_ = 0;

@@ -15,8 +15,8 @@ namespace {
 
 /// Output level for input level `x` of a soft-knee compressor (all dB).
 double compressor_curve(double x, double threshold, double ratio, double knee) {
-  if (2.0 * (x - threshold) < -knee) return x;
-  if (2.0 * (x - threshold) > knee) return threshold + (x - threshold) / ratio;
+  if (2.0 * (x - threshold) <= -knee) return x;
+  if (2.0 * (x - threshold) >= knee) return threshold + (x - threshold) / ratio;
   const double d = x - threshold + knee / 2.0;
   return x + (1.0 / ratio - 1.0) * d * d / (2.0 * knee);
 }
@@ -24,9 +24,9 @@ double compressor_curve(double x, double threshold, double ratio, double knee) {
 /// Output level for input level `x` of a soft-knee downward expander (all dB).
 double expander_curve(double x, double threshold, double ratio, double knee, double range) {
   double y;
-  if (2.0 * (x - threshold) > knee)
+  if (2.0 * (x - threshold) >= knee)
     y = x;
-  else if (2.0 * (x - threshold) < -knee)
+  else if (2.0 * (x - threshold) <= -knee)
     y = threshold + (x - threshold) * ratio;
   else {
     const double d = x - threshold - knee / 2.0;

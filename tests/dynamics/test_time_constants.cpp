@@ -34,7 +34,11 @@ double time_constant_ms(const std::vector<double>& g, std::uint32_t from) {
   return -1.0;
 }
 
-constexpr std::uint32_t kStep = 4800;  // the level changes at 100 ms
+/// Where the level steps: after 12 of the longer time constant, so the gain has
+/// settled (to 6e-6 of its change) before it.
+std::uint32_t settled(double attack_ms, double release_ms) {
+  return std::uint32_t(12.0 * std::max(attack_ms, release_ms) * kRate / 1000.0);
+}
 
 }  // namespace
 
@@ -48,14 +52,14 @@ TEST_CASE("compressor: measured attack and release time constants are within 5%"
                                                      {"knee_db", 0.0},
                                                      {"attack_ms", attack},
                                                      {"release_ms", release}};
-  const auto frames = std::uint32_t(kStep + 12 * release * kRate / 1000.0);
+  const std::uint32_t at = settled(attack, release), frames = 2 * at;
   // -20 dB → 0 dB: the reduction grows from 7.5 to 22.5 dB.
-  const AudioBuffer up = step(frames, kStep, 0.1f, 1.0f);
-  CHECK(time_constant_ms(gain_db(up, run(make("compressor", settings), up)), kStep) ==
+  const AudioBuffer up = step(frames, at, 0.1f, 1.0f);
+  CHECK(time_constant_ms(gain_db(up, run(make("compressor", settings), up)), at) ==
         Approx(attack).epsilon(0.05));
   // 0 dB → -20 dB: it shrinks back.
-  const AudioBuffer down = step(frames, kStep, 1.0f, 0.1f);
-  CHECK(time_constant_ms(gain_db(down, run(make("compressor", settings), down)), kStep) ==
+  const AudioBuffer down = step(frames, at, 1.0f, 0.1f);
+  CHECK(time_constant_ms(gain_db(down, run(make("compressor", settings), down)), at) ==
         Approx(release).epsilon(0.05));
 }
 
@@ -69,13 +73,13 @@ TEST_CASE("expander: attack (opening) and release (closing) time constants are w
                                                      {"range_db", 60.0},
                                                      {"attack_ms", attack},
                                                      {"release_ms", release}};
-  const auto frames = std::uint32_t(kStep + 12 * release * kRate / 1000.0);
+  const std::uint32_t at = settled(attack, release), frames = 2 * at;
   // -40 dB (20 dB down) → -10 dB (open), and back.
-  const AudioBuffer opening = step(frames, kStep, 0.01f, 0.316f);
-  CHECK(time_constant_ms(gain_db(opening, run(make("expander", settings), opening)), kStep) ==
+  const AudioBuffer opening = step(frames, at, 0.01f, 0.316f);
+  CHECK(time_constant_ms(gain_db(opening, run(make("expander", settings), opening)), at) ==
         Approx(attack).epsilon(0.05));
-  const AudioBuffer closing = step(frames, kStep, 0.316f, 0.01f);
-  CHECK(time_constant_ms(gain_db(closing, run(make("expander", settings), closing)), kStep) ==
+  const AudioBuffer closing = step(frames, at, 0.316f, 0.01f);
+  CHECK(time_constant_ms(gain_db(closing, run(make("expander", settings), closing)), at) ==
         Approx(release).epsilon(0.05));
 }
 
@@ -88,22 +92,22 @@ TEST_CASE("gate: opens with the attack τ, holds, then closes with the release �
   auto settings = std::map<std::string, OptionValue>{
       {"threshold_db", -40.0}, {"hysteresis_db", 6.0},  {"range_db", 60.0},
       {"attack_ms", attack},   {"release_ms", release}, {"hold_ms", hold}};
-  const auto frames = std::uint32_t(kStep + (hold + 12 * release) * kRate / 1000.0);
-  const AudioBuffer opening = step(frames, kStep, 0.001f, 0.1f);  // -60 dB → -20 dB
+  const std::uint32_t at = settled(attack, hold + release), frames = 2 * at;
+  const AudioBuffer opening = step(frames, at, 0.001f, 0.1f);  // -60 dB → -20 dB
   const auto g_open = gain_db(opening, run(make("gate", settings), opening));
-  CHECK(g_open[kStep - 1] == Approx(-60.0).margin(0.01));  // closed before the sound
-  CHECK(time_constant_ms(g_open, kStep) == Approx(attack).epsilon(0.05));
+  CHECK(g_open[at - 1] == Approx(-60.0).margin(0.01));  // closed before the sound
+  CHECK(time_constant_ms(g_open, at) == Approx(attack).epsilon(0.05));
 
   // Down to -45 dB: below the threshold but within the hysteresis, so it stays open.
-  const AudioBuffer within = step(frames, kStep, 0.1f, 0.0056f);
+  const AudioBuffer within = step(frames, at, 0.1f, 0.0056f);
   const auto g_within = gain_db(within, run(make("gate", settings), within));
   CHECK(g_within.back() == Approx(0.0).margin(0.01));
 
   // Down to -60 dB: unchanged for the hold time, then closing with the release τ.
-  const AudioBuffer closing = step(frames, kStep, 0.1f, 0.001f);
+  const AudioBuffer closing = step(frames, at, 0.1f, 0.001f);
   const auto g_close = gain_db(closing, run(make("gate", settings), closing));
   const auto hold_frames = std::uint32_t(hold * kRate / 1000.0);
-  CHECK(g_close[kStep + hold_frames - 1] == Approx(0.0).margin(0.01));
-  CHECK(g_close[kStep + hold_frames + 10] < -0.01);
-  CHECK(time_constant_ms(g_close, kStep + hold_frames) == Approx(release).epsilon(0.05));
+  CHECK(g_close[at + hold_frames - 1] == Approx(0.0).margin(0.01));
+  CHECK(g_close[at + hold_frames + 10] < -0.01);
+  CHECK(time_constant_ms(g_close, at + hold_frames) == Approx(release).epsilon(0.05));
 }
