@@ -9,6 +9,7 @@ const NodeRegistry& builtin_registry() {
   static const NodeRegistry registry = [] {
     NodeRegistry r;
     register_dsp_nodes(r);
+    register_dynamics_nodes(r);
     register_io_nodes(r);
     return r;
   }();

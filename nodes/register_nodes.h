@@ -14,5 +14,8 @@ void register_dsp_nodes(NodeRegistry& registry);
 void register_filter_nodes(NodeRegistry& registry);
 /// Delay, echo, reverb (nodes/effects).
 void register_effect_nodes(NodeRegistry& registry);
+/// Compressor, expander, gate, limiter (nodes/dynamics) and the channel utilities pan,
+/// stereo_width, dc_block, polarity, mute (nodes/utility).
+void register_dynamics_nodes(NodeRegistry& registry);
 
 }  // namespace fxgraph

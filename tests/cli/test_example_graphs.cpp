@@ -51,7 +51,8 @@ TEST_CASE("every example graph runs as shipped", "[cli][examples]") {
     const auto info = fxgraph::analyze_file(output);
     CHECK(info.frames >= 96000);  // the input's 2 s, then the effects' tail
     CHECK(info.overall.peak > 0.01);
-    if (std::string(name) == "podcast") CHECK(info.overall.peak == Approx(0.95).epsilon(1e-3));
+    // Its limiter's ceiling: -1 dBFS.
+    if (std::string(name) == "podcast") CHECK(info.overall.peak <= 0.8913);
     if (std::string(name) == "stereo_delay") CHECK(info.channels == 2);
   }
   // guitar.yaml is a live graph: it must at least check; its two filters run as one step.

@@ -1,8 +1,13 @@
 // The audio thread never allocates: 10 000 blocks with parameter changes every block
-// and a plan swapped in half-way, counted by the replaced global operator new.
+// and a plan swapped in half-way, counted by the replaced global operator new; and a
+// chain of every dynamics node with its parameters moving.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+
 #include "fxgraph/engine/engine.h"
+#include "fxgraph/graphs/catalog.h"
 #include "fxgraph/io/memory_nodes.h"
 #include "fxgraph/nodes/generators/noise.h"
 #include "fxgraph/nodes/generators/sine.h"
@@ -48,4 +53,52 @@ TEST_CASE("processing allocates nothing, with parameter changes and a plan swap"
   CHECK(allocations == 0);
   // The swap really happened: the new node is in the running graph.
   CHECK(engine.get_parameter("extra.gain") == Approx(0.9));
+}
+
+TEST_CASE("the dynamics nodes allocate nothing, with their parameters moving every block",
+          "[engine][realtime][dynamics]") {
+  const NodeRegistry& registry = builtin_registry();
+  auto node = [&](const std::string& type, std::map<std::string, OptionValue> options = {}) {
+    return registry.create(type, NodeOptions(std::move(options)));
+  };
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(2));
+  g.add("key", std::make_shared<NoiseNode>(1, 3));
+  g.add("gate", node("gate"));
+  g.add("comp", node("compressor", {{"sidechain", 1.0}, {"detector", "rms"}}));
+  g.add("expander", node("expander"));
+  g.add("width", node("stereo_width"));
+  g.add("pan", node("pan"));
+  g.add("dc", node("dc_block"));
+  g.add("flip", node("polarity"));
+  g.add("mute", node("mute"));
+  g.add("limit", node("limiter", {{"true_peak", 1.0}}));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("tone", "gate");
+  g.connect("gate", "comp");
+  g.connect("key", "comp:sidechain");
+  for (const char* chain : {"comp -> expander", "expander -> width", "width -> pan", "pan -> dc",
+                            "dc -> flip", "flip -> mute", "mute -> limit", "limit -> out"}) {
+    const std::string edge = chain;
+    const auto arrow = edge.find(" -> ");
+    g.connect(edge.substr(0, arrow), edge.substr(arrow + 4));
+  }
+  Engine engine(g, {.max_block = 64});
+  std::size_t allocations = 0;
+  for (int block = 0; block < 3000; ++block) {
+    engine.set_parameter("comp.threshold_db", -40.0 + block % 30);
+    engine.set_parameter("comp.makeup_db", block % 5);
+    engine.set_parameter("comp.link", block % 2);
+    engine.set_parameter("gate.threshold_db", -60.0 + block % 20);
+    engine.set_parameter("limit.ceiling_db", -(block % 6));
+    engine.set_parameter("pan.pan", (block % 21 - 10) / 10.0);
+    engine.set_parameter("width.width", (block % 9) / 4.0);
+    engine.set_parameter("flip.invert", block % 2);
+    engine.set_parameter("mute.muted", (block / 100) % 2);
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.get_parameter("comp.gain_reduction_db") >= 0.0);
 }
