@@ -38,7 +38,7 @@ TEST_CASE("process --rate converts the input with libsoxr", "[cli][resample]") {
   write_audio(dir / "in.wav", tone(2, 44100, 44100, 1000.0, 0.5), 44100);
   const CliRun result = run_fxgraph(dir, "process in.wav out.wav --chain gain --rate 48000 -q");
   REQUIRE(result.status == 0);
-  CHECK(SndfileReader((dir / "out.wav").string()).sample_rate() == 48000);
+  CHECK(SndfileReader(dir / "out.wav").sample_rate() == 48000);
   const auto out = read_audio(dir / "out.wav");
   REQUIRE(out[0].size() == 48000);
   CHECK(std::abs(upward_crossings(out[0]) - 1000) <= 1);  // still 1 kHz
