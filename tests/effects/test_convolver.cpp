@@ -127,7 +127,7 @@ TEST_CASE("convolver resamples an IR file at another rate when prepared", "[conv
     }
     return v;
   };
-  const auto folder = unique_temp_dir("fxgraph-convolver");
+  const auto folder = test::unique_temp_dir("fxgraph-convolver");
   const auto path = folder / "ir44k.wav";
   write_wav(path, 44100, {burst(44100.0)});
   auto node = test::make_effect("convolver", {{"path", path.string()}});

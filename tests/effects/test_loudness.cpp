@@ -43,7 +43,7 @@ TEST_CASE("loudness meters match ffmpeg's ebur128 on speech and music", "[loudne
   const auto [name, make] =
       GENERATE(Case{"speech", test::speech_like}, Case{"music", test::music_like});
   CAPTURE(name);
-  const auto folder = unique_temp_dir("fxgraph-loudness");
+  const auto folder = test::unique_temp_dir("fxgraph-loudness");
   const auto path = folder / (std::string(name) + ".wav");
   const test::Programme programme = make(48000.0, 12.0, 5);
   test::write_float_wav(path, 48000, programme);
@@ -99,7 +99,7 @@ TEST_CASE("loudness_normalize brings speech and music to the target, measured by
   const auto [name, make] =
       GENERATE(Case{"speech", test::speech_like}, Case{"music", test::music_like});
   CAPTURE(name);
-  const auto folder = unique_temp_dir("fxgraph-loudnorm");
+  const auto folder = test::unique_temp_dir("fxgraph-loudnorm");
   const auto in = folder / "in.wav", out = folder / "out.wav";
   test::write_float_wav(in, 48000, make(48000.0, 12.0, 9));
 
@@ -123,7 +123,7 @@ TEST_CASE("loudness_normalize lowers its gain to keep the true peak under the li
           "[loudness]") {
   // Music at -9 LUFS would need more gain than its peaks allow: the output stops at the
   // true-peak limit (per ffmpeg) and is quieter than the target by the difference.
-  const auto folder = unique_temp_dir("fxgraph-loudnorm-peak");
+  const auto folder = test::unique_temp_dir("fxgraph-loudnorm-peak");
   const auto in = folder / "in.wav", out = folder / "out.wav";
   test::write_float_wav(in, 48000, test::music_like(48000.0, 10.0, 3));
   auto node = std::make_shared<LoudnessNormalizeNode>();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <complex>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <numbers>
@@ -138,7 +139,7 @@ TEST_CASE("44.1 to 48 kHz matches SoX rate -v: ripple <= 0.01 dB to 20 kHz, imag
     WARN("sox is not installed: the comparison with SoX is skipped");
     return;
   }
-  const auto folder = unique_temp_dir("fxgraph-resample");
+  const auto folder = test::unique_temp_dir("fxgraph-resample");
   const Quality sox = measure([&](const std::vector<float>& in) {
     const auto in_path = folder / "in.wav", out_path = folder / "out.wav";
     {
