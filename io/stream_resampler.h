@@ -1,7 +1,7 @@
 #pragma once
 // StreamResampler: sample-rate conversion of a stream with libsoxr (SoX's resampler) at
-// its very-high-quality setting (linear phase, passband to 91% of Nyquist, > 160 dB
-// stop band), for file inputs at another rate than the graph's.
+// its very-high-quality setting (linear phase, passband to 95% of Nyquist as in SoX's
+// `rate -v`, > 140 dB stop band), for file inputs at another rate than the graph's.
 //
 // Promises
 //   - Aligned: soxr removes its filter's delay, so output frame k is input time

@@ -119,7 +119,8 @@ TEST_CASE("pcm16 output is TPDF-dithered unless --no-dither", "[cli][dither]") {
                       "process silence.wav plain.wav --chain gain --format pcm16 "
                       "--no-dither -q")
               .status == 0);
-  for (float s : read_audio(dir / "plain.wav")[0]) REQUIRE(s == 0.0f);
+  const auto plain = read_audio(dir / "plain.wav");
+  for (float s : plain[0]) REQUIRE(s == 0.0f);
 
   REQUIRE(
       run_fxgraph(dir, "process silence.wav dithered.wav --chain gain --format pcm16 -q").status ==
@@ -128,7 +129,7 @@ TEST_CASE("pcm16 output is TPDF-dithered unless --no-dither", "[cli][dither]") {
   // 1/8, 3/4, 1/8: mean 0, variance 1/4 LSB^2.
   std::map<int, int> counts;
   double sum = 0.0, squares = 0.0;
-  const auto samples = read_audio(dir / "dithered.wav")[0];
+  const auto samples = read_audio(dir / "dithered.wav")[0];  // a copy of channel 0
   for (float s : samples) {
     const int lsb = int(std::lround(s * 32768.0));
     ++counts[lsb];
@@ -142,7 +143,8 @@ TEST_CASE("pcm16 output is TPDF-dithered unless --no-dither", "[cli][dither]") {
   // Dither stays out of float output.
   REQUIRE(run_fxgraph(dir, "process silence.wav float.wav --chain gain --format float -q").status ==
           0);
-  for (float s : read_audio(dir / "float.wav")[0]) REQUIRE(s == 0.0f);
+  const auto floats = read_audio(dir / "float.wav");
+  for (float s : floats[0]) REQUIRE(s == 0.0f);
 }
 
 TEST_CASE("info --loudness prints integrated loudness, range and true peak", "[cli][loudness]") {

@@ -5,9 +5,9 @@
 
 #include <cmath>
 #include <complex>
-#include <functional>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -149,7 +149,7 @@ TEST_CASE("44.1 to 48 kHz matches SoX rate -v: ripple <= 0.01 dB to 20 kHz, imag
       writer.write(buffer.view());
       writer.commit();
     }
-    const std::string command = "sox -D '" + in_path.string() + "' -e floating-point -b 32 '" +
+    const std::string command = "sox -V1 -D '" + in_path.string() + "' -e floating-point -b 32 '" +
                                 out_path.string() + "' rate -v 48000";
     REQUIRE(std::system(command.c_str()) == 0);
     SndfileReader reader(out_path.string());
