@@ -9,13 +9,16 @@
 #include "chain_spec.h"
 #include "cli_support.h"
 #include "commands.h"
+#include "conversion_flags.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/graphs/yaml_loader.h"
+#include "fxgraph/io/resampled_render.h"
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
 #include "fxgraph/io/stream_processor.h"
 #include "graph_files.h"
 #include "interrupt_signals.h"
+#include "output_channels.h"
 #include "parameter_settings.h"
 
 namespace fxgraph::cli {
@@ -33,6 +36,7 @@ struct ProcessOptions {
   std::string format;
   bool quiet = false;
   TailFlags tail;
+  ConversionFlags conversion;
 };
 
 /// The `chain:` file's graph (its errors located in the file), checked as far as it can be
@@ -48,6 +52,35 @@ GraphDocument load_chain_file(const std::string& path) {
   return document;
 }
 
+/// `--rate R` at another rate than the input's: the chain rendered with the input
+/// converted on the way in (io/resampled_render.h).
+void process_at_rate(Graph graph, const ProcessOptions& options, double rate,
+                     const TailOptions& tail, bool dither) {
+  RenderOptions render{.block_size = std::min(options.chunk_size, 4096u), .tail = tail};
+  ProgressBar bar(options.quiet);
+  render.progress = bar.callback();
+  const InterruptSignals signals;
+  render.stop = InterruptSignals::stop_requested();
+  RenderResult result;
+  run_output_phase([&] {
+    result = process_file_at_rate(graph,
+                                  {.input = options.input,
+                                   .output = options.output,
+                                   .sample_format = options.format,
+                                   .rate = rate,
+                                   .dither = dither},
+                                  render);
+  });
+  bar.finish();
+  warn_if_clipped(result.clipping.front(), result.sample_formats.front());
+  if (!options.quiet)
+    std::fprintf(stderr,
+                 "fxgraph: processed %llu frames (%.3f s at %g Hz, converted from the input's "
+                 "rate) from '%s' to '%s'\n",
+                 static_cast<unsigned long long>(result.frames), double(result.frames) / rate, rate,
+                 options.input.c_str(), options.output.c_str());
+}
+
 void run(const ProcessOptions& options) {
   check_sample_format(options.format);
   if ((options.chain_option->count() > 0) == !options.chain_file.empty())
@@ -57,6 +90,7 @@ void run(const ProcessOptions& options) {
   if (!options.chain_file.empty()) document = load_chain_file(options.chain_file);
   Graph graph = document ? document->graph : build_chain(options.chain, builtin_registry());
   if (!options.params.empty()) apply_params_file(graph, options.params);
+  const bool dither = options.conversion.dither_choice().value_or(true);
 
   check_input_file(options.input);
   check_output_path(options.output, options.format);
@@ -66,7 +100,7 @@ void run(const ProcessOptions& options) {
     throw UsageError(e.what());
   }
   const SndfileReader probe(options.input);
-  const double rate = probe.sample_rate();
+  const double rate = options.conversion.rate.value_or(probe.sample_rate());
   // A chain file's compile errors (channel mismatches, a cutoff above Nyquist) point
   // into the file.
   if (document)
@@ -74,7 +108,13 @@ void run(const ProcessOptions& options) {
                                                               .max_block = options.chunk_size,
                                                               .input_channels = probe.channels()}));
 
+  if (options.conversion.channels)
+    graph = with_output_channels(graph, *options.conversion.channels);
   const TailOptions tail = options.tail.options();
+  if (rate != probe.sample_rate()) {
+    process_at_rate(std::move(graph), options, rate, tail, dither);
+    return;
+  }
   StreamProcessor processor(std::move(graph), options.chunk_size);
   processor.set_tail(tail);
   ProgressBar bar(options.quiet, double(probe.frames()) / rate);
@@ -83,8 +123,9 @@ void run(const ProcessOptions& options) {
   processor.set_stop(InterruptSignals::stop_requested());
   ProcessResult result;
   run_output_phase([&] {
-    result = processor.process_file(options.input, options.output,
-                                    OutputOptions{.sample_format = options.format});
+    result =
+        processor.process_file(options.input, options.output,
+                               OutputOptions{.sample_format = options.format, .dither = dither});
   });
   bar.finish();
   warn_if_clipped(result.clipping, result.sample_format);
@@ -119,6 +160,7 @@ Command add_process_command(CLI::App& app) {
   sub->add_option("--format", options->format,
                   "sample format of OUT: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's when OUT can store it, else pcm24)");
+  options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(

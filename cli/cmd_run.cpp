@@ -11,6 +11,7 @@
 
 #include "cli_support.h"
 #include "commands.h"
+#include "conversion_flags.h"
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/graphs/yaml_loader.h"
@@ -20,6 +21,7 @@
 #include "fxgraph/io/sndfile_writer.h"
 #include "graph_files.h"
 #include "interrupt_signals.h"
+#include "output_channels.h"
 #include "parameter_settings.h"
 
 namespace fxgraph::cli {
@@ -40,6 +42,7 @@ struct RunOptions {
   std::uint32_t block = 0;
   bool quiet = false;
   TailFlags tail;
+  ConversionFlags conversion;
   CLI::Option* duration_option = nullptr;
   CLI::Option* block_option = nullptr;
 };
@@ -53,14 +56,18 @@ void run(const RunOptions& options) {
   if (!options.input.empty()) check_input_file(options.input);
   if (!options.output.empty()) check_output_path(options.output, options.format);
 
-  const NodeRegistry registry =
-      file_registry({.input = options.input, .output = options.output, .format = options.format},
-                    MissingInputs::refuse);
+  const NodeRegistry registry = file_registry({.input = options.input,
+                                               .output = options.output,
+                                               .format = options.format,
+                                               .dither = options.conversion.dither_choice()},
+                                              MissingInputs::refuse);
   GraphDocument document = load_graph_file(options.graph, registry);
   Graph& graph = document.graph;
   if (has_external_ends(document))
-    attach_files(document,
-                 {.input = options.input, .output = options.output, .format = options.format});
+    attach_files(document, {.input = options.input,
+                            .output = options.output,
+                            .format = options.format,
+                            .dither = options.conversion.dither_choice()});
   else
     check_overrides_fit(document, {.input = options.input, .output = options.output});
   const auto inputs = nodes_of<FileInNode>(graph);
@@ -75,14 +82,17 @@ void run(const RunOptions& options) {
   if (!options.params.empty()) apply_params_file(graph, options.params);
   for (const std::string& assignment : options.sets) apply_set(graph, assignment);
 
+  if (options.conversion.channels) downmix_file_outputs(graph, *options.conversion.channels);
+
   // The files are checked before anything is written (`check` runs the same checks).
-  const FileCheck files = check_graph_files(document, MissingOutputFolder::error);
+  const FileCheck files =
+      check_graph_files(document, MissingOutputFolder::error, options.conversion.rate);
   const double rate = files.sample_rate;
   if (!options.quiet)
     for (const std::string& note : files.notes)
       std::fprintf(stderr, "fxgraph: note: %s\n", note.c_str());
 
-  RenderOptions render{.sample_rate = rate};
+  RenderOptions render{.sample_rate = rate, .resample_inputs = options.conversion.rate.has_value()};
   render.tail = options.tail.options();
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
@@ -145,6 +155,7 @@ Command add_run_command(CLI::App& app) {
   sub->add_option("--format", options->format,
                   "sample format of the outputs: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's, else pcm24)");
+  options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(

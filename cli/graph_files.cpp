@@ -12,6 +12,7 @@
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/io/file_format.h"
 #include "fxgraph/io/file_nodes.h"
+#include "fxgraph/io/offline_render.h"
 #include "fxgraph/io/sndfile_writer.h"
 
 namespace fxgraph::cli {
@@ -46,13 +47,14 @@ NodeType file_in_type(NodeType type, const std::string& override_path, MissingIn
       return std::make_shared<MissingFileInNode>();
     }
     if (override_path.empty()) return original(settings);
-    return std::make_shared<FileInNode>(path);
+    return std::make_shared<FileInNode>(path, settings.integer("resample", 0, 0, 1) != 0);
   };
   return type;
 }
 
-NodeType file_out_type(NodeType type, const std::string& path, const std::string& format) {
-  type.factory = [original = type.factory, path, format](const NodeOptions& settings) {
+NodeType file_out_type(NodeType type, const std::string& path, const std::string& format,
+                       std::optional<bool> dither) {
+  type.factory = [original = type.factory, path, format, dither](const NodeOptions& settings) {
     std::map<std::string, OptionValue> values = settings.values();
     if (!path.empty()) {
       values["path"] = path;
@@ -63,6 +65,7 @@ NodeType file_out_type(NodeType type, const std::string& path, const std::string
       }
     }
     if (!format.empty()) values["format"] = format;
+    if (dither) values["dither"] = *dither ? 1.0 : 0.0;
     NodeOptions replaced(std::move(values), settings.where());
     auto node = original(replaced);
     // The registry checks the caller's options for unread keys: pass the reads on.
@@ -84,8 +87,9 @@ NodeRegistry file_registry(const FileOverrides& overrides, MissingInputs missing
     NodeType type = *builtin.find(name);
     if (name == FileInNode::kType)
       type = file_in_type(std::move(type), overrides.input, missing_inputs, missing);
-    if (name == FileOutNode::kType && (!overrides.output.empty() || !overrides.format.empty()))
-      type = file_out_type(std::move(type), overrides.output, overrides.format);
+    if (name == FileOutNode::kType &&
+        (!overrides.output.empty() || !overrides.format.empty() || overrides.dither))
+      type = file_out_type(std::move(type), overrides.output, overrides.format, overrides.dither);
     registry.add(std::move(type));
   }
   return registry;
@@ -128,7 +132,9 @@ void attach_files(GraphDocument& document, const FileOverrides& overrides) {
   graph.connect(Endpoint{in, ""}, *old.input());
   const std::string out = unused_id(graph, "out");
   graph.add(out, std::make_shared<FileOutNode>(
-                     FileOutOptions{.path = overrides.output, .sample_format = overrides.format}));
+                     FileOutOptions{.path = overrides.output,
+                                    .sample_format = overrides.format,
+                                    .dither = overrides.dither.value_or(true)}));
   graph.connect(*old.output(), Endpoint{out, ""});
   document.graph = std::move(graph);
 }
@@ -152,24 +158,35 @@ void check_overrides_fit(const GraphDocument& document, const FileOverrides& ove
                        what);
 }
 
-FileCheck check_graph_files(const GraphDocument& document, MissingOutputFolder missing_folder) {
+FileCheck check_graph_files(const GraphDocument& document, MissingOutputFolder missing_folder,
+                            std::optional<double> convert_rate) {
   const Graph& graph = document.graph;
   const auto inputs = nodes_of<FileInNode>(graph);
   const auto outputs = nodes_of<FileOutNode>(graph);
   FileCheck result;
   result.sample_rate = document.sample_rate.value_or(48000.0);
 
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const FileInNode& in = *inputs[i].second;
-    check_input_file(in.path());
-    if (i == 0) result.sample_rate = in.file_sample_rate();
-    if (in.file_sample_rate() != result.sample_rate)
-      throw UsageError("input files have different sample rates: '" + inputs[0].second->path() +
-                       "' is " + format_number(result.sample_rate) + " Hz, '" + in.path() +
-                       "' is " + format_number(in.file_sample_rate()) +
-                       " Hz (fxgraph does not resample; convert one first)");
+  // The rate comes from the inputs that are not converted (they must agree), else from
+  // --rate, the graph's sample_rate or the first input (as render_graph chooses it).
+  std::vector<FileInNode*> in_nodes;
+  for (const auto& [id, in] : inputs) {
+    check_input_file(in->path());
+    in_nodes.push_back(in);
   }
-  if (!inputs.empty() && document.sample_rate && *document.sample_rate != result.sample_rate)
+  try {
+    result.sample_rate = choose_render_rate(
+        in_nodes, {.sample_rate = convert_rate ? convert_rate : document.sample_rate,
+                   .resample_inputs = convert_rate.has_value()});
+  } catch (const IoError& e) {
+    throw UsageError(e.what());
+  }
+  for (const FileInNode* in : in_nodes)
+    if (in->file_sample_rate() != result.sample_rate)
+      result.notes.push_back("converting '" + in->path() + "' from " +
+                             format_number(in->file_sample_rate()) + " Hz to " +
+                             format_number(result.sample_rate) + " Hz (libsoxr)");
+  if (!inputs.empty() && !convert_rate && document.sample_rate &&
+      *document.sample_rate != result.sample_rate)
     result.notes.push_back("using the input's " + format_number(result.sample_rate) +
                            " Hz, not the graph's sample_rate " +
                            format_number(*document.sample_rate));

@@ -7,6 +7,7 @@
 // with the same message.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,9 +20,10 @@ namespace fxgraph::cli {
 
 /// Paths and format given on the command line in place of the graph's own.
 struct FileOverrides {
-  std::string input;   ///< --input: the single file_in's path
-  std::string output;  ///< --output: the single file_out's path
-  std::string format;  ///< --format: every file_out's sample format
+  std::string input;           ///< --input: the single file_in's path
+  std::string output;          ///< --output: the single file_out's path
+  std::string format;          ///< --format: every file_out's sample format
+  std::optional<bool> dither;  ///< --dither / --no-dither: every file_out's dither
 };
 
 /// What a file_in whose file does not exist becomes.
@@ -73,7 +75,9 @@ enum class MissingOutputFolder { error, note };
 /// (or, with MissingOutputFolder::note, its folder's absence noted), written by one
 /// file_out only, and not one of the inputs. Stand-in inputs are skipped. Throws
 /// UsageError with the message `run` prints.
-FileCheck check_graph_files(const GraphDocument& document, MissingOutputFolder missing_folder);
+/// `convert_rate` (--rate R): every input is converted to R, which is the graph's rate.
+FileCheck check_graph_files(const GraphDocument& document, MissingOutputFolder missing_folder,
+                            std::optional<double> convert_rate = std::nullopt);
 
 /// The graph's nodes of class T (file_in, file_out, …) with their ids, in the order
 /// Graph::ids() lists them.

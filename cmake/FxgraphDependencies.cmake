@@ -6,6 +6,10 @@ find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f)
+# libsoxr: SoX's resampler (file inputs at another rate, impulse responses).
+pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
+# libebur128: the EBU R128 reference implementation (loudness meter and normalisation).
+pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
 
 # JACK is optional: a program that only renders files does not need it. ON when found,
 # unless the cache says otherwise; asking for it explicitly makes it required.

@@ -19,7 +19,7 @@ set(FXGRAPH_INSTALL_PKGCONFIGDIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig
 
 # The pkg-config modules behind PkgConfig::<PREFIX> in FxgraphDependencies.cmake, as
 # PREFIX=module: static consumers need them (fxgraphConfig.cmake, fxgraph.pc).
-set(FXGRAPH_PACKAGE_PKGCONFIG_MODULES SNDFILE=sndfile FFTW3F=fftw3f)
+set(FXGRAPH_PACKAGE_PKGCONFIG_MODULES SNDFILE=sndfile FFTW3F=fftw3f SOXR=soxr EBUR128=libebur128)
 if(FXGRAPH_WITH_JACK)
   list(APPEND FXGRAPH_PACKAGE_PKGCONFIG_MODULES JACK=jack)
 endif()

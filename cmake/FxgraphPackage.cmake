@@ -37,7 +37,8 @@ set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION
 set(FXGRAPH_DEB_DEV_DEPENDS "libboost-dev (>= ${FXGRAPH_BOOST_MIN_VERSION})")
 if(NOT FXGRAPH_PACKAGE_SHARED)
   string(APPEND FXGRAPH_DEB_DEV_DEPENDS
-         ", libboost-graph-dev, libyaml-cpp-dev, libsndfile1-dev, libfftw3-dev, pkg-config")
+         ", libboost-graph-dev, libyaml-cpp-dev, libsndfile1-dev, libfftw3-dev, libsoxr-dev, "
+         "libebur128-dev, pkg-config")
   if(FXGRAPH_WITH_JACK)
     string(APPEND FXGRAPH_DEB_DEV_DEPENDS ", libjack-jackd2-dev | libjack-dev")
   endif()

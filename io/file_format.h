@@ -45,6 +45,8 @@ struct FileFormat {
   ContainerFormat container = ContainerFormat::wav;
   SampleFormat sample = SampleFormat::pcm24;
   std::optional<int> flac_compression_level;  ///< 0..8, FLAC only; nullopt: libsndfile default
+  /// TPDF dither before rounding to pcm16 (io/tpdf_dither.h); no effect on other formats.
+  bool dither = false;
 };
 
 /// The container for a path's extension. Throws IoError naming the path and listing

@@ -7,8 +7,34 @@
 
 namespace fxgraph {
 
-FileInNode::FileInNode(std::string path) : Node(std::string(kType)), reader_(std::move(path)) {
+FileInNode::FileInNode(std::string path, bool resample)
+    : Node(std::string(kType)), reader_(std::move(path)), resample_(resample) {
   add_output("out", reader_.channels());
+}
+
+void FileInNode::convert_to(double rate) {
+  if (rate == file_sample_rate()) {
+    resampler_.reset();
+    return;
+  }
+  resampler_ = std::make_unique<StreamResampler>(file_sample_rate(), rate, reader_.channels());
+  file_chunk_.resize(reader_.channels(), StreamResampler::kChunk);
+  reader_.reserve(StreamResampler::kChunk);
+}
+
+void FileInNode::rewind() {
+  reader_.seek(0);
+  if (resampler_) resampler_->reset();
+}
+
+std::uint32_t FileInNode::stage_converted(const AudioView& view) {
+  while (resampler_->available() < view.num_frames && !resampler_->finished()) {
+    const AudioView chunk = file_chunk_.view(StreamResampler::kChunk);
+    const std::uint32_t got = reader_.read(chunk);
+    resampler_->push(file_chunk_.view(got));
+    if (got < chunk.num_frames) resampler_->finish();
+  }
+  return resampler_->pull(view);
 }
 
 void FileInNode::on_prepare(const PrepareInfo& info) {
@@ -18,7 +44,7 @@ void FileInNode::on_prepare(const PrepareInfo& info) {
 
 std::uint32_t FileInNode::stage(std::uint32_t frames) {
   AudioView view = staged_.view(std::min(frames, staged_.capacity_frames()));
-  const std::uint32_t got = reader_.read(view);
+  const std::uint32_t got = resampler_ ? stage_converted(view) : reader_.read(view);
   for (std::uint32_t c = 0; c < view.num_channels; ++c)
     std::memset(view.channels[c] + got, 0, (view.num_frames - got) * sizeof(float));
   return got;
@@ -43,8 +69,9 @@ void FileOutNode::on_prepare(const PrepareInfo& info) {
 }
 
 void FileOutNode::open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample) {
-  const FileFormat format = make_file_format(options_.path, options_.sample_format,
-                                             options_.flac_compression, input_sample);
+  FileFormat format = make_file_format(options_.path, options_.sample_format,
+                                       options_.flac_compression, input_sample);
+  format.dither = options_.dither;
   writer_ =
       std::make_unique<SndfileWriter>(options_.path, sample_rate, staged_.num_channels(), format);
   sample_format_ = format.sample;

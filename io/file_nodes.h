@@ -6,6 +6,11 @@
 // file_in from its reader before the block runs, and flushes each file_out's block to
 // its writer after it. The file is opened when the node is built, so a missing or
 // unreadable input is reported while loading the graph, not half-way through it.
+//
+// A file_in at another rate than the graph's is refused by the drivers, unless it was
+// built with `resample: true` or the driver was asked to convert (`--rate R`): then
+// convert_to() puts a StreamResampler (libsoxr, aligned, chunking-independent) between
+// the file and the staging buffer.
 
 #include <memory>
 #include <optional>
@@ -16,6 +21,7 @@
 #include "fxgraph/io/file_format.h"
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/sndfile_writer.h"
+#include "fxgraph/io/stream_resampler.h"
 
 namespace fxgraph {
 
@@ -25,26 +31,46 @@ class FileInNode : public Node {
   static constexpr std::string_view kType = "file_in";
 
   /// Opens `path` (throws IoError). The output has the file's channel count.
-  explicit FileInNode(std::string path);
+  /// `resample`: the file may be converted to the graph's rate (see convert_to).
+  explicit FileInNode(std::string path, bool resample = false);
 
   const std::string& path() const noexcept { return reader_.path(); }
   double file_sample_rate() const noexcept { return reader_.sample_rate(); }
   std::uint64_t file_frames() const noexcept { return reader_.frames(); }
   const SndfileReader& reader() const noexcept { return reader_; }
+  /// Whether the graph asked for this file to be converted to the graph's rate.
+  bool resample_requested() const noexcept { return resample_; }
+
+  /// Converts the file to `rate` from now on (nothing to do at the file's own rate).
+  /// Driver thread, before the first stage(). Throws ConfigError for a rate soxr refuses.
+  void convert_to(double rate);
+  /// The rate stage() delivers: the file's, or the one convert_to() set.
+  double output_rate() const noexcept {
+    return resampler_ ? resampler_->to_rate() : file_sample_rate();
+  }
+  /// The length stage() delivers, in frames at output_rate().
+  std::uint64_t output_frames() const noexcept {
+    return resampler_ ? resampler_->converted_frames(file_frames()) : file_frames();
+  }
 
   /// Reads the next `frames` frames into the staging buffer (silence past the end).
   /// Driver thread, before the block runs. Returns frames actually read.
   std::uint32_t stage(std::uint32_t frames);
   /// Back to the start of the file (a second pass, e.g. for normalize).
-  void rewind() { reader_.seek(0); }
+  void rewind();
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
   void do_process(const ProcessContext& ctx) noexcept override;
 
  private:
+  std::uint32_t stage_converted(const AudioView& view);
+
   SndfileReader reader_;
+  bool resample_ = false;
   AudioBuffer staged_;
+  std::unique_ptr<StreamResampler> resampler_;
+  AudioBuffer file_chunk_;  // file frames on their way into the resampler
 };
 
 /// Where and how a file_out writes.
@@ -52,6 +78,7 @@ struct FileOutOptions {
   std::string path;
   std::string sample_format;            ///< "pcm16", "float", …; empty: default
   std::optional<int> flac_compression;  ///< 0 … 8, FLAC only
+  bool dither = true;                   ///< TPDF dither for pcm16 (io/tpdf_dither.h)
 };
 
 class FileOutNode : public Node {

@@ -37,14 +37,17 @@ void register_io_nodes(NodeRegistry& registry) {
   registry.add({.name = std::string(FileInNode::kType),
                 .aliases = {"FileIn"},
                 .summary = "an audio file read through libsndfile (any format it reads)",
-                .options = {{"path", "the file to read (relative to the YAML file)", "required"}},
+                .options = {{"path", "the file to read (relative to the YAML file)", "required"},
+                            {"resample",
+                             "true: convert to the graph's rate if it differs (libsoxr)", "false"}},
                 .factory =
                     [](const NodeOptions& o) {
                       const std::string path = o.text("path", "");
                       if (path.empty())
                         throw ConfigError("file_in needs a 'path'" +
                                           (o.where().empty() ? "" : " (" + o.where() + ")"));
-                      return std::make_shared<FileInNode>(path);
+                      return std::make_shared<FileInNode>(path,
+                                                          o.integer("resample", 0, 0, 1) != 0);
                     },
                 .example = {{"path", std::string("speech.wav")}}});
   registry.add({.name = std::string(FileOutNode::kType),
@@ -53,7 +56,8 @@ void register_io_nodes(NodeRegistry& registry) {
                 .options = {{"path", "the file to write (relative to the YAML file)", "required"},
                             {"format", "sample format: pcm16, pcm24, pcm32, float, double",
                              "the input's, else pcm24"},
-                            {"compression", "FLAC compression level 0-8", "libsndfile's"}},
+                            {"compression", "FLAC compression level 0-8", "libsndfile's"},
+                            {"dither", "TPDF dither when writing pcm16 (true/false)", "true"}},
                 .factory =
                     [](const NodeOptions& o) {
                       FileOutOptions options;
@@ -62,6 +66,7 @@ void register_io_nodes(NodeRegistry& registry) {
                         throw ConfigError("file_out needs a 'path'" +
                                           (o.where().empty() ? "" : " (" + o.where() + ")"));
                       options.sample_format = o.text("format", "");
+                      options.dither = o.integer("dither", 1, 0, 1) != 0;
                       if (o.has("compression"))
                         options.flac_compression = int(o.integer("compression", 5, 0, 8));
                       return std::make_shared<FileOutNode>(options);

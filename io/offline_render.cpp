@@ -11,6 +11,26 @@
 
 namespace fxgraph {
 
+double choose_render_rate(const std::vector<FileInNode*>& inputs, const RenderOptions& options) {
+  // One rate for the whole graph, and resampling only when asked for: by the render
+  // (--rate) for every input, or by an input's own `resample: true`.
+  if (options.resample_inputs && options.sample_rate) return *options.sample_rate;
+  const FileInNode* rate_source = nullptr;
+  for (const FileInNode* in : inputs)
+    if (!in->resample_requested()) {
+      if (rate_source && in->file_sample_rate() != rate_source->file_sample_rate())
+        throw IoError("input files have different sample rates: '" + rate_source->path() + "' is " +
+                      std::to_string(int(rate_source->file_sample_rate())) + " Hz, '" + in->path() +
+                      "' is " + std::to_string(int(in->file_sample_rate())) +
+                      " Hz (convert them with --rate R, or `resample: true` on a file_in)");
+      if (!rate_source) rate_source = in;
+    }
+  if (rate_source) return rate_source->file_sample_rate();
+  if (options.sample_rate) return *options.sample_rate;
+  if (!inputs.empty()) return inputs.front()->file_sample_rate();
+  return 48000.0;
+}
+
 RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   std::vector<FileInNode*> inputs;
   std::vector<FileOutNode*> outputs;
@@ -22,21 +42,8 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   if (outputs.empty())
     throw ConfigError("the graph has no file_out node: nothing would be written");
 
-  // One rate for the whole graph: resampling is never done silently.
-  double rate = options.sample_rate.value_or(0.0);
-  const FileInNode* rate_source = nullptr;
-  for (const FileInNode* in : inputs) {
-    if (rate_source && in->file_sample_rate() != rate)
-      throw IoError("input files have different sample rates: '" + rate_source->path() + "' is " +
-                    std::to_string(int(rate)) + " Hz, '" + in->path() + "' is " +
-                    std::to_string(int(in->file_sample_rate())) +
-                    " Hz (fxgraph does not resample; convert one first)");
-    if (!rate_source) {
-      rate = in->file_sample_rate();
-      rate_source = in;
-    }
-  }
-  if (rate <= 0.0) rate = 48000.0;
+  const double rate = choose_render_rate(inputs, options);
+  for (FileInNode* in : inputs) in->convert_to(rate);
   for (const FileInNode* in : inputs)
     for (const FileOutNode* out : outputs) check_output_differs(in->path(), out->path());
 
@@ -46,7 +53,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   } else {
     if (inputs.empty())
       throw ConfigError("the graph has no file_in node: give a duration to render");
-    for (const FileInNode* in : inputs) total = std::max(total, in->file_frames());
+    for (const FileInNode* in : inputs) total = std::max(total, in->output_frames());
   }
 
   const std::uint32_t block = std::max<std::uint32_t>(1, options.block_size);

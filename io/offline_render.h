@@ -25,8 +25,11 @@
 namespace fxgraph {
 
 struct RenderOptions {
-  /// Rate for graphs without file inputs (file inputs set it; two different → error).
+  /// Rate for graphs without file inputs (file inputs set it; two different → error),
+  /// or, with resample_inputs, the rate every input is converted to.
   std::optional<double> sample_rate;
+  /// Convert every file input to sample_rate (libsoxr; `--rate R` on run and process).
+  bool resample_inputs = false;
   /// Frames per engine block.
   std::uint32_t block_size = 4096;
   /// Seconds to render; 0 means "until the longest input ends" (required without inputs).
@@ -48,6 +51,14 @@ struct RenderResult {
   std::vector<ClipCount> clipping;           ///< per output (parallel to outputs): |x| > 1
   std::vector<SampleFormat> sample_formats;  ///< per output: the format written
 };
+
+class FileInNode;
+
+/// The rate a render of a graph with these file inputs runs at: sample_rate when
+/// resample_inputs is set; else the rate of the inputs that do not resample (they must
+/// agree: IoError naming both otherwise); else sample_rate, the first input's, 48 kHz.
+/// Inputs at another rate are then converted (FileInNode::convert_to).
+double choose_render_rate(const std::vector<FileInNode*>& inputs, const RenderOptions& options);
 
 /// Renders `graph` (throws IoError, GraphError, ConfigError).
 RenderResult render_graph(const Graph& graph, const RenderOptions& options);

@@ -85,6 +85,7 @@ SndfileWriter::SndfileWriter(std::string path, std::uint32_t sample_rate, std::u
   if (sample_rate == 0) throw IoError("cannot write '" + path_ + "': sample rate must be > 0");
   if (channels == 0) throw IoError("cannot write '" + path_ + "': channels must be > 0");
   validate_file_format(format_);
+  dithered_ = format_.dither && format_.sample == SampleFormat::pcm16;
 
   const fs::path target(path_);
   const std::string name = target.filename().string();
@@ -157,7 +158,9 @@ SndfileWriter::SndfileWriter(SndfileWriter&& other) noexcept
       clip_count_(other.clip_count_),
       committed_(other.committed_),
       failed_(other.failed_),
-      interleaved_(std::move(other.interleaved_)) {}
+      interleaved_(std::move(other.interleaved_)),
+      dithered_(other.dithered_),
+      dither_(other.dither_) {}
 
 SndfileWriter& SndfileWriter::operator=(SndfileWriter&& other) noexcept {
   if (this != &other) {
@@ -174,6 +177,8 @@ SndfileWriter& SndfileWriter::operator=(SndfileWriter&& other) noexcept {
     committed_ = other.committed_;
     failed_ = other.failed_;
     interleaved_ = std::move(other.interleaved_);
+    dithered_ = other.dithered_;
+    dither_ = other.dither_;
   }
   return *this;
 }
@@ -211,6 +216,7 @@ void SndfileWriter::write(const ConstAudioView& in) {
 
   interleave(in, interleaved_.data());
   clip_count_.add(interleaved_.data(), std::size_t(in.num_frames) * channels_);
+  if (dithered_) dither_.apply(interleaved_.data(), std::size_t(in.num_frames) * channels_);
 
   errno = 0;
   const sf_count_t done = sf_writef_float(file_, interleaved_.data(), in.num_frames);

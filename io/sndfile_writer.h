@@ -12,6 +12,7 @@
 // - Every failure is an IoError: an unwritable or missing folder (naming the folder and
 //   the system's reason), a format the container cannot store, a write error such as a
 //   full disk (naming the file and libsndfile's reason).
+// - format.dither: pcm16 output gets TPDF dither (io/tpdf_dither.h) before rounding.
 // - Float to integer conversion clips (SFC_SET_CLIPPING) instead of wrapping around.
 //   clip_count() tells how many samples were beyond full scale (clipped in an integer
 //   file, kept in a float one) and the peak, for a warning.
@@ -29,6 +30,7 @@
 #include "fxgraph/engine/audio_view.h"
 #include "fxgraph/io/clip_count.h"
 #include "fxgraph/io/file_format.h"
+#include "fxgraph/io/tpdf_dither.h"
 
 struct sf_private_tag;  // libsndfile's SNDFILE
 
@@ -98,6 +100,8 @@ class SndfileWriter {
   bool committed_ = false;
   bool failed_ = false;
   std::vector<float> interleaved_;  // scratch: channels_ * block frames
+  bool dithered_ = false;           // format_.dither on a pcm16 file
+  TpdfDither dither_{16};
 };
 
 }  // namespace fxgraph

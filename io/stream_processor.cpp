@@ -104,8 +104,9 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
   // Measuring passes (normalize) run here.
   ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames);
   SndfileReader& reader = chunks.reader_;
-  const FileFormat format =
+  FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
+  format.dither = options.dither;
   SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
   writer.reserve(chunk_size_);
   SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },

@@ -47,6 +47,7 @@ namespace fxgraph {
 struct OutputOptions {
   std::string sample_format;            ///< "pcm16", "pcm24", "float", …; empty: the input's
   std::optional<int> flac_compression;  ///< 0 … 8 for FLAC
+  bool dither = true;                   ///< TPDF dither for pcm16 output (like SoX)
 };
 
 /// What process_file wrote.

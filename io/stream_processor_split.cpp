@@ -34,8 +34,9 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
   // Created before the long pass, so an unwritable folder or a bad format fails at once.
   ScratchAudioFile cache(output, cached_channels);
   cache.reserve(chunk_size_);
-  const FileFormat format =
+  FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
+  format.dither = options.dither;
   SndfileWriter writer(output, reader.sample_rate(), out_channels, format);
   writer.reserve(chunk_size_);
   reader.reserve(chunk_size_);

@@ -2,10 +2,13 @@
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/nodes/effects/filterbank.h"
 #include "fxgraph/nodes/effects/gain.h"
+#include "fxgraph/nodes/effects/loudness.h"
+#include "fxgraph/nodes/effects/loudness_normalize.h"
 #include "fxgraph/nodes/effects/normalize.h"
 #include "fxgraph/nodes/generators/noise.h"
 #include "fxgraph/nodes/generators/sine.h"
 #include "fxgraph/nodes/register_nodes.h"
+#include "fxgraph/nodes/routing/downmix.h"
 #include "fxgraph/nodes/routing/mix.h"
 #include "fxgraph/nodes/routing/split.h"
 
@@ -31,6 +34,18 @@ void register_dsp_nodes(NodeRegistry& r) {
          .summary = "scale to a target peak/RMS/percentile, exactly (two passes; files only)",
          .options = {},
          .factory = [](const NodeOptions&) { return std::make_shared<NormalizeNode>(); }});
+  r.add({.name = std::string(LoudnessNode::kType),
+         .aliases = {"LoudnessMeter"},
+         .summary = "EBU R128 meter (libebur128): momentary, short-term, integrated, range, "
+                    "true peak",
+         .options = {},
+         .factory = [](const NodeOptions&) { return std::make_shared<LoudnessNode>(); }});
+  r.add({.name = std::string(LoudnessNormalizeNode::kType),
+         .aliases = {"LoudnessNormalize"},
+         .summary = "bring to a target integrated loudness under a true-peak limit (two "
+                    "passes; files only)",
+         .options = {},
+         .factory = [](const NodeOptions&) { return std::make_shared<LoudnessNormalizeNode>(); }});
   r.add({.name = std::string(FilterbankNode::kType),
          .aliases = {"LogFilterBank"},
          .summary = "log-spaced band-pass bank; one output channel group per band",
@@ -73,6 +88,13 @@ void register_dsp_nodes(NodeRegistry& r) {
          .options = {{"outputs", "number of outputs", "2"}},
          .factory = [](const NodeOptions& o) {
            return std::make_shared<SplitNode>(std::uint32_t(o.integer("outputs", 2, 1, 64)));
+         }});
+  r.add({.name = std::string(DownmixNode::kType),
+         .aliases = {"Downmix"},
+         .summary = "convert channel counts: ITU 5.1 -> stereo, any -> mono, mono -> any",
+         .options = {{"channels", "output channels", "2"}},
+         .factory = [](const NodeOptions& o) {
+           return std::make_shared<DownmixNode>(channels_option(o, 2));
          }});
   r.add({.name = std::string(ChannelSelectNode::kType),
          .aliases = {"ChannelSelect"},

@@ -12,7 +12,7 @@ namespace fxgraph {
 void register_dsp_nodes(NodeRegistry& registry);
 /// Filters (nodes/filters).
 void register_filter_nodes(NodeRegistry& registry);
-/// Delay, echo, reverb (nodes/effects).
+/// Delay, echo, reverb, convolver (nodes/effects).
 void register_effect_nodes(NodeRegistry& registry);
 /// Compressor, expander, gate, limiter (nodes/dynamics) and the channel utilities pan,
 /// stereo_width, dc_block, polarity, mute (nodes/utility).

@@ -15,6 +15,8 @@ packages=(
   libyaml-cpp-dev        # YAML graphs
   libcli11-dev           # the fxgraph command line
   libfftw3-dev           # FFTs for partitioned convolution
+  libsoxr-dev            # sample-rate conversion (file inputs, impulse responses)
+  libebur128-dev         # EBU R128 loudness meter and normalisation
   catch2                 # unit tests (v2)
   libbenchmark-dev       # Google Benchmark
   # test-time tools
@@ -22,6 +24,7 @@ packages=(
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
   parallel               # bench/compare_batch.sh: SoX over many files with GNU parallel -j 2
+  ffmpeg                 # the loudness tests' reference meter (ebur128 filter)
   file                   # cpack -G DEB: dpkg-shlibdeps reads the binaries through it
   clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan (the CI fuzz and sanitizer build)
 )

@@ -1,7 +1,8 @@
-// Registration of the effect node types (delay, echo, reverb, normalize, filterbank).
+// Registration of the effect node types (delay, echo, reverb, convolver).
 #include <memory>
 
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/effects/convolver.h"
 #include "fxgraph/nodes/effects/delay.h"
 #include "fxgraph/nodes/effects/echo.h"
 #include "fxgraph/nodes/effects/note_value.h"
@@ -51,6 +52,16 @@ void register_effect_nodes(NodeRegistry& registry) {
                 .summary = "feedback echo (recursive comb): delay in samples, decay, mix",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<EchoNode>(); }});
+  registry.add(
+      {.name = std::string(ConvolverNode::kType),
+       .aliases = {"Convolution"},
+       .summary = "convolution with an impulse-response file (mono, per channel, true stereo)",
+       .options = {{"path", "impulse-response file (any format libsndfile reads)", "required"},
+                   {"delay", "pre-delay before the IR (ms)", "0"},
+                   {"max_length", "cut the IR to this many seconds (0: all)", "0"},
+                   {"normalize_ir", "scale the IR to unit energy gain (true/false)", "false"}},
+       .factory = make_convolver_node,
+       .example = {{"path", std::string("ir.wav")}}});
 }
 
 }  // namespace fxgraph

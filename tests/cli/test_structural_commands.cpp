@@ -84,7 +84,7 @@ TEST_CASE("check takes --input and --output like run and checks those files", "[
 TEST_CASE("check refuses what run refuses from the graph's files, with the same message",
           "[cli][check]") {
   CliDir dir;
-  // Two inputs at different sample rates: run refuses them (no resampling).
+  // Two inputs at different sample rates: run refuses them (neither is to be converted).
   fxgraph::test::write_noise_wav(dir.path() / "a.wav", 4410);
   {
     fxgraph::AudioBuffer block(1, 960);

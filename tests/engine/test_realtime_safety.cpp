@@ -3,6 +3,7 @@
 // chain of every dynamics node with its parameters moving.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "fxgraph/io/memory_nodes.h"
 #include "fxgraph/nodes/generators/noise.h"
 #include "fxgraph/nodes/generators/sine.h"
+#include "fxgraph/nodes/register_nodes.h"
 #include "fxgraph/nodes/routing/mix.h"
 #include "support/allocation_counter.h"
 #include "support/graph_helpers.h"
@@ -101,4 +103,27 @@ TEST_CASE("the dynamics nodes allocate nothing, with their parameters moving eve
   }
   CHECK(allocations == 0);
   CHECK(engine.get_parameter("comp.gain_reduction_db") >= 0.0);
-}
+  TEST_CASE("the loudness meter, convolver and downmix process and reset without allocating",
+            "[engine][realtime]") {
+    // libebur128 allocates per 400 ms block unless in histogram mode, and has no reset:
+    // the meter must keep both off the audio thread (nodes/dsp/loudness_meter.h).
+    NodeRegistry registry;
+    register_dsp_nodes(registry);
+    NodeOptions ir;
+    ir.set("path", std::string(FXGRAPH_TEST_DATA_DIR) + "/dsp/fixtures/convolver_ir_true.wav");
+    NodeOptions stereo;
+    stereo.set("channels", 2.0);
+    Graph g = Graph::chain({registry.create("convolver", ir), registry.create("loudness", {}),
+                            registry.create("downmix", stereo)});
+    Engine engine(g, {.max_block = 64, .input_channels = 2});
+    AudioBuffer in(2, 64), out(2, 64);
+    for (std::uint32_t i = 0; i < 64; ++i)
+      in.channel(0)[i] = in.channel(1)[i] = 0.1f * float(i % 7);
+
+    for (int block = 0; block < 20000; ++block) {
+      if (block % 5000 == 4999) engine.request_reset();  // control side
+      engine.process(in.view(std::uint32_t(1 + block % 64)),
+                     out.view(std::uint32_t(1 + block % 64)));
+    }
+    CHECK(std::isfinite(engine.get_parameter("1.integrated")));
+  }

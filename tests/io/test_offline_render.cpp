@@ -47,7 +47,7 @@ TEST_CASE("two inputs at different sample rates are refused, naming both files",
   g.connect("sum", "out");
   REQUIRE_THROWS_WITH(render_graph(g, {}), Contains("a.wav") && Contains("b.wav") &&
                                                Contains("48000") && Contains("44100") &&
-                                               Contains("does not resample"));
+                                               Contains("--rate"));
   CHECK_FALSE(fs::exists(dir / "out.wav"));
   fs::remove_all(dir);
 }
