@@ -4,6 +4,7 @@
 // No server is started: every case fails before audio would flow.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 
