@@ -33,8 +33,10 @@ void FirFilterNode::do_process(const ProcessContext& ctx) noexcept {
 
 namespace {
 
+/// "<where>: " when the caller said where the node is, else nothing: the YAML loader
+/// and --chain put the node (and its type) in front of the message themselves.
 std::string where(const NodeOptions& o) {
-  return o.where().empty() ? std::string("fir") : o.where();
+  return o.where().empty() ? std::string() : o.where() + ": ";
 }
 
 /// True when `text` has a byte no tap file holds: a NUL or another control character
@@ -58,14 +60,13 @@ std::string printable_line(const std::string& line) {
 
 std::vector<double> read_tap_file(const std::string& path, const NodeOptions& o) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw ConfigError(where(o) + ": cannot open FIR tap file '" + path + "'", {.key = "path"});
+  if (!in) throw ConfigError(where(o) + "cannot open FIR tap file '" + path + "'", {.key = "path"});
   std::vector<double> taps;
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
     if (has_binary_bytes(line))
-      throw ConfigError(where(o) + ": FIR tap file '" + path +
+      throw ConfigError(where(o) + "FIR tap file '" + path +
                             "' holds binary data (an audio file?); it must be text, one tap "
                             "(a number) per line",
                         {.key = "path"});
@@ -75,13 +76,13 @@ std::vector<double> read_tap_file(const std::string& path, const NodeOptions& o)
     double tap = 0.0;
     std::string rest;
     if (!(words >> tap) || (words >> rest))
-      throw ConfigError(where(o) + ": " + path + ":" + std::to_string(line_number) +
+      throw ConfigError(where(o) + path + ":" + std::to_string(line_number) +
                             ": expected one number per line, got '" + printable_line(line) + "'",
                         {.key = "path"});
     taps.push_back(tap);
   }
   if (taps.empty())
-    throw ConfigError(where(o) + ": FIR tap file '" + path + "' holds no taps", {.key = "path"});
+    throw ConfigError(where(o) + "FIR tap file '" + path + "' holds no taps", {.key = "path"});
   return taps;
 }
 
@@ -94,17 +95,17 @@ E pick(const NodeOptions& o, const std::string& key, const std::string& fallback
     if (name == value) return e;
     valid.push_back(name);
   }
-  throw ConfigError(where(o) + ": " + key + " '" + value + "' is not one of " + join_names(valid));
+  throw ConfigError(where(o) + key + " '" + value + "' is not one of " + join_names(valid));
 }
 
 }  // namespace
 
 std::shared_ptr<Node> make_fir_node(const NodeOptions& o) {
   if (o.has("taps") == o.has("path"))
-    throw ConfigError(where(o) + ": fir needs exactly one of 'taps' (a list) or 'path' (a file)");
+    throw ConfigError(where(o) + "fir needs exactly one of 'taps' (a list) or 'path' (a file)");
   std::vector<double> taps =
       o.has("taps") ? o.numbers("taps") : read_tap_file(o.text("path", ""), o);
-  if (taps.empty()) throw ConfigError(where(o) + ": 'taps' is empty");
+  if (taps.empty()) throw ConfigError(where(o) + "fir: 'taps' is empty");
   return std::make_shared<FirFilterNode>("fir", [taps = std::move(taps)](double) { return taps; });
 }
 
