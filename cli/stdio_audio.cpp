@@ -134,12 +134,51 @@ std::uint64_t raw_frame_bytes(const RawInputFlags& flags) {
   return sample * flags.channels;
 }
 
+/// Fills the scratch file `fd` (opened as `path`, created as `name`) from standard
+/// input and checks that libsndfile reads it whole (see StdinAudio's constructor).
+void spool_stdin(int fd, const std::string& name, const std::string& path,
+                 const RawInputFlags& format) {
+  if (!format.raw()) {
+    if (copy_stdin(fd, name) == 0)
+      throw UsageError(
+          "standard input is empty: expected audio such as a WAV stream (or raw "
+          "samples with --type raw)");
+  } else {
+    // The bytes first: libsndfile would drop a partial last frame without a word.
+    std::string raw_name;
+    const int raw_fd = make_scratch_file(raw_name);
+    try {
+      const std::uint64_t bytes = copy_stdin(raw_fd, raw_name);
+      if (bytes == 0) throw UsageError("standard input is empty: expected raw samples");
+      if (bytes % raw_frame_bytes(format) != 0)
+        throw UsageError("standard input holds " + std::to_string(bytes) +
+                         " bytes, not a whole number of frames of " +
+                         std::to_string(format.channels) + " " + format.encoding +
+                         " samples: are --encoding and --channels right?");
+      convert_raw(raw_fd, fd, format, name);
+    } catch (...) {
+      ::close(raw_fd);
+      throw;
+    }
+    ::close(raw_fd);
+  }
+
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (!file)
+    throw UsageError(std::string("standard input is not audio fxgraph can read (") +
+                     sf_strerror(nullptr) +
+                     "); for bare samples give --type raw with --encoding, --rate and --channels");
+  sf_close(file);
+  if (const auto problem = truncation_problem(path))
+    throw UsageError("standard input is damaged: " + *problem);
+}
+
 }  // namespace
 
 void RawInputFlags::add_to(CLI::App& command) {
-  std::string encodings;
-  for (const auto& [name, subtype] : raw_encodings())
-    encodings += (encodings.empty() ? "" : ", ") + name;
+  std::vector<std::string> encodings;
+  for (const auto& [name, subtype] : raw_encodings()) encodings.push_back(name);
   command
       .add_option("--type", type,
                   "raw: standard input holds bare samples, described by --encoding, --rate "
@@ -147,9 +186,9 @@ void RawInputFlags::add_to(CLI::App& command) {
       ->check(CLI::IsMember({"raw"}));
   command
       .add_option("--encoding", encoding,
-                  "raw samples: " + encodings + " (in the machine's byte order)")
+                  "raw samples: " + join_names(encodings) + " (in the machine's byte order)")
       ->capture_default_str()
-      ->check(CLI::IsMember(std::vector<std::string>{"f32", "f64", "s16", "s24", "s32"}));
+      ->check(CLI::IsMember(encodings));
   rate_option = command.add_option("--rate", rate, "raw samples: the sample rate in Hz");
   channels_option = command.add_option("--channels", channels, "raw samples: channels per frame")
                         ->check(CLI::Range(1u, 64u));
@@ -182,40 +221,12 @@ StdinAudio::StdinAudio(const RawInputFlags& format) {
   fd_ = make_scratch_file(name);
   path_ = "/proc/self/fd/" + std::to_string(fd_);
 
-  if (!format.raw()) {
-    if (copy_stdin(fd_, name) == 0)
-      throw UsageError(
-          "standard input is empty: expected audio such as a WAV stream (or raw "
-          "samples with --type raw)");
-  } else {
-    // The bytes first: libsndfile would drop a partial last frame without a word.
-    std::string raw_name;
-    const int raw_fd = make_scratch_file(raw_name);
-    try {
-      const std::uint64_t bytes = copy_stdin(raw_fd, raw_name);
-      if (bytes == 0) throw UsageError("standard input is empty: expected raw samples");
-      if (bytes % raw_frame_bytes(format) != 0)
-        throw UsageError("standard input holds " + std::to_string(bytes) +
-                         " bytes, not a whole number of frames of " +
-                         std::to_string(format.channels) + " " + format.encoding +
-                         " samples: are --encoding and --channels right?");
-      convert_raw(raw_fd, fd_, format, name);
-    } catch (...) {
-      ::close(raw_fd);
-      throw;
-    }
-    ::close(raw_fd);
+  try {
+    spool_stdin(fd_, name, path_, format);
+  } catch (...) {
+    ::close(fd_);  // no destructor runs for an object whose constructor threw
+    throw;
   }
-
-  SF_INFO info{};
-  SNDFILE* file = sf_open(path_.c_str(), SFM_READ, &info);
-  if (!file)
-    throw UsageError(std::string("standard input is not audio fxgraph can read (") +
-                     sf_strerror(nullptr) +
-                     "); for bare samples give --type raw with --encoding, --rate and --channels");
-  sf_close(file);
-  if (const auto problem = truncation_problem(path_))
-    throw UsageError("standard input is damaged: " + *problem);
 }
 
 StdinAudio::~StdinAudio() {
