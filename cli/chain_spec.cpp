@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "cli_support.h"
 #include "fxgraph/engine/parameters.h"
@@ -23,17 +24,35 @@ std::string printable(std::string spec) {
 
 ChainSpecError::ChainSpecError(const std::string& label, const std::string& problem,
                                std::string spec, std::size_t column)
-    : ConfigError(label + ": " + problem + " at column " + std::to_string(column) + ": " +
-                  printable(spec)),
+    : ConfigError(printable(label + ": " + problem) + " at column " + std::to_string(column) +
+                  ": " + printable(spec)),
+      head_(printable(label + ": " + problem) + " at column " + std::to_string(column)),
       spec_(printable(std::move(spec))),
       column_(column) {}
 
-std::string ChainSpecError::caret_line(std::size_t prefix_width) const {
-  // The spec is the tail of what(); the caret goes under its column.
-  const std::string_view message = what();
-  if (message.size() < spec_.size() || column_ == 0) return "";
-  const std::size_t spec_start = message.size() - spec_.size();
-  return std::string(prefix_width + spec_start + column_ - 1, ' ') + "^";
+std::string ChainSpecError::display(std::size_t prefix_width, std::size_t width) const {
+  const std::string message = what();
+  const std::size_t caret_at = column_ > 0 ? column_ - 1 : 0;  // 0-based, within spec_
+  if (prefix_width + message.size() <= width)
+    return message + "\n" +
+           std::string(prefix_width + message.size() - spec_.size() + caret_at, ' ') + "^";
+
+  // The spec on its own line, indented, cut to a window that keeps the column near its
+  // middle when the whole would not fit.
+  constexpr std::size_t kIndent = 2;
+  constexpr std::string_view kCut = "...";
+  const std::size_t room = std::max<std::size_t>(width, 2 * kCut.size() + 10 + kIndent) - kIndent;
+  std::size_t start = 0;
+  std::string window = spec_;
+  if (spec_.size() > room) {
+    start = caret_at > room / 2 ? caret_at - room / 2 : 0;
+    start = std::min(start, spec_.size() + 1 > room ? spec_.size() + 1 - room : 0);
+    window = spec_.substr(start, room);
+    if (start > 0) window.replace(0, kCut.size(), kCut);
+    if (start + room < spec_.size()) window.replace(room - kCut.size(), kCut.size(), kCut);
+  }
+  const std::string indent(kIndent, ' ');
+  return head_ + ":\n" + indent + window + "\n" + indent + std::string(caret_at - start, ' ') + "^";
 }
 
 namespace {
@@ -303,9 +322,8 @@ Graph build_chain(const std::string& spec, const NodeRegistry& registry, const s
 
     try {
       nodes.push_back(
-          registry.create(type->name,
-                          // The message gets the label as its prefix; the element is enough here.
-                          NodeOptions(std::move(values), "element " + std::to_string(index + 1))));
+          // No `where` text: the message gets the label, the column and a caret instead.
+          registry.create(type->name, NodeOptions(std::move(values))));
     } catch (const ChainSpecError&) {
       throw;
     } catch (const Error& e) {

@@ -25,7 +25,9 @@
 
 namespace fxgraph::cli {
 
-/// A mistake in a chain spec. what() reads "--chain: expected ')' at column 13: <spec>".
+/// A mistake in a chain spec. what() reads "--chain: expected ')' at column 13: <spec>";
+/// control characters in the problem and the spec show as '?' (one for one, so
+/// columns stay put).
 class ChainSpecError : public ConfigError {
  public:
   ChainSpecError(const std::string& label, const std::string& problem, std::string spec,
@@ -34,11 +36,16 @@ class ChainSpecError : public ConfigError {
   const std::string& spec() const noexcept { return spec_; }
   /// 1-based column of the mistake within spec().
   std::size_t column() const noexcept { return column_; }
-  /// A line with '^' under the mistake when what() is printed after `prefix_width`
-  /// characters (e.g. the width of "fxgraph: error: ").
-  std::string caret_line(std::size_t prefix_width) const;
+  /// The message as a terminal `width` columns wide shows it after `prefix_width`
+  /// characters (e.g. "fxgraph: error: "), with a '^' under the mistake. When it fits:
+  /// what(), and a line with the caret under the column. When wider (the terminal would
+  /// wrap it, and the caret would land elsewhere): what() without the spec, then on lines
+  /// of their own the spec — a window of it around the column, "..." where cut, when
+  /// it is too long — and the caret under it. Ends without a newline.
+  std::string display(std::size_t prefix_width, std::size_t width = 80) const;
 
  private:
+  std::string head_;  // what() up to the spec: "--chain: … at column 13"
   std::string spec_;
   std::size_t column_;
 };

@@ -68,6 +68,7 @@ struct JackCommandOptions {
   bool connect = false;
   std::uint32_t chain_channels = 2;
   std::string params;
+  bool verbose = false;
 };
 
 // ---- signals ----------------------------------------------------------------------
@@ -327,13 +328,45 @@ void add_jack_ends(Graph& graph, std::uint32_t channels) {
   graph.connect(*graph.output(), Endpoint{out, ""});
 }
 
+/// What to check when no server answers: the name asked for, and how to give another.
+std::string server_hint(const std::string& server_name) {
+  if (server_name.empty())
+    return "; if a server runs under another name, give it with --server NAME (the name it "
+           "was started with, `jackd -n NAME`)";
+  return "; or check the name given to --server ('" + server_name +
+         "'): it must be the name the running server was started with (`jackd -n NAME`; "
+         "without --server, $JACK_DEFAULT_SERVER or 'default')";
+}
+
+/// Runs `step`, a part of the setup that works on the graph (binding its ports,
+/// building and starting the realtime driver), and points the errors about the graph
+/// into its file, so they read file:line:col like those of `run` and `process`. Errors
+/// about the server or the stream pass unchanged: they are not about the file.
+template <class Step>
+auto located(const GraphDocument& document, Step&& step) {
+  try {
+    return step();
+  } catch (GraphError& error) {
+    locate_error(error, document);
+    throw;
+  } catch (ConfigError& error) {
+    locate_error(error, document);
+    throw;
+  } catch (ParameterError& error) {
+    locate_error(error, document);
+    throw;
+  }
+}
+
 void run_jack(const JackCommandOptions& options) {
   // Never start a server behind the user's back (libjack would, with the defaults).
   ::setenv("JACK_NO_START_SERVER", "1", 1);
+  // libjack's own stderr lines repeat, in its words, what our message says.
+  if (!options.verbose) JackBackend::silence_library_messages();
 
   GraphDocument document = load_graph_file(options.graph);
   if (has_external_ends(document)) add_jack_ends(document.graph, options.chain_channels);
-  const JackBinding binding = bind_jack_ports(document.graph);
+  const JackBinding binding = located(document, [&] { return bind_jack_ports(document.graph); });
   check_connected(document);
   if (!options.params.empty()) apply_params_file(document.graph, options.params);
 
@@ -341,7 +374,7 @@ void run_jack(const JackCommandOptions& options) {
                       .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
                       .channels_in = binding.channels_in,
                       .channels_out = binding.channels_out};
-  config.validate();
+  located(document, [&] { config.validate(); });  // the file's sample_rate, block_size
   // Compile once here for messages that point into the file (line and column).
   check_compiles(document, compile_options_for(document, {.input_channels = std::max<std::uint32_t>(
                                                               binding.channels_in, 1)}));
@@ -355,14 +388,17 @@ void run_jack(const JackCommandOptions& options) {
                                                 .output_port_names = binding.output_ports,
                                                 .auto_connect = options.connect});
   JackBackend& jack = *backend;
-  RealtimeProcessor rt(std::move(document.graph), std::move(backend), config);
+  RealtimeProcessor rt = located(document, [&] {
+    return RealtimeProcessor(std::move(document.graph), std::move(backend), config);
+  });
   // Before the client starts: a Ctrl-C while it connects or locks its memory (which
   // can take a while) must stop it cleanly too, not kill it with the default action.
   StopSignals signals;
   try {
-    rt.start();
+    located(document, [&] { rt.start(); });
   } catch (const BackendNotAvailableError& e) {
-    throw UsageError(e.what());  // nothing to play on: a problem with the request (exit 2)
+    // Nothing to play on: a problem with the request (exit 2).
+    throw UsageError(e.what() + server_hint(options.server_name));
   }
   lock_memory();
 
@@ -406,6 +442,8 @@ Command add_jack_command(CLI::App& app) {
       ->check(CLI::Range(1u, 64u));
   sub->add_flag("--connect", options->connect,
                 "connect the ports to system:capture_N / system:playback_N");
+  sub->add_flag("-v,--verbose", options->verbose,
+                "also show libjack's own messages (hidden by default: fxgraph's say the same)");
   sub->footer(
       "Ports are named after the graph's jack_in / jack_out nodes: a node `guitar` with\n"
       "one channel is the port <client>:guitar_1. The server must be running already\n"

@@ -20,6 +20,7 @@
 #include "interrupt_signals.h"
 #include "output_channels.h"
 #include "parameter_settings.h"
+#include "stdio_audio.h"
 
 namespace fxgraph::cli {
 
@@ -37,6 +38,7 @@ struct ProcessOptions {
   bool quiet = false;
   TailFlags tail;
   ConversionFlags conversion;
+  RawInputFlags raw_input;
 };
 
 /// The `chain:` file's graph (its errors located in the file), checked as far as it can be
@@ -92,14 +94,23 @@ void run(const ProcessOptions& options) {
   if (!options.params.empty()) apply_params_file(graph, options.params);
   const bool dither = options.conversion.dither_choice().value_or(true);
 
-  check_input_file(options.input);
-  check_output_path(options.output, options.format);
+  // `-`: standard input is read into a scratch file first, and the output is written
+  // to one, sent to standard output when complete (stdio_audio.h).
+  options.raw_input.check(options.input);
+  std::optional<StdinAudio> stdin_audio;
+  if (is_stdio(options.input)) stdin_audio.emplace(options.raw_input);
+  const std::string input = stdin_audio ? stdin_audio->path() : options.input;
+  check_input_file(input);
+  if (!is_stdio(options.output)) check_output_path(options.output, options.format);
+  std::optional<StdoutAudio> stdout_audio;
+  if (is_stdio(options.output)) stdout_audio.emplace(options.format);
+  const std::string output = stdout_audio ? stdout_audio->path() : options.output;
   try {
-    check_output_differs(options.input, options.output);
+    check_output_differs(input, output);
   } catch (const IoError& e) {
     throw UsageError(e.what());
   }
-  const SndfileReader probe(options.input);
+  const SndfileReader probe(input);
   const double rate = options.conversion.rate.value_or(probe.sample_rate());
   // A chain file's compile errors (channel mismatches, a cutoff above Nyquist) point
   // into the file.
@@ -123,17 +134,18 @@ void run(const ProcessOptions& options) {
   processor.set_stop(InterruptSignals::stop_requested());
   ProcessResult result;
   run_output_phase([&] {
-    result =
-        processor.process_file(options.input, options.output,
-                               OutputOptions{.sample_format = options.format, .dither = dither});
+    result = processor.process_file(
+        input, output, OutputOptions{.sample_format = options.format, .dither = dither});
+    if (stdout_audio) stdout_audio->send();
   });
   bar.finish();
   warn_if_clipped(result.clipping, result.sample_format);
 
   if (!options.quiet)
-    std::fprintf(stderr, "fxgraph: processed %llu frames (%.3f s at %g Hz) from '%s' to '%s'\n",
+    std::fprintf(stderr, "fxgraph: processed %llu frames (%.3f s at %g Hz) from %s to %s\n",
                  static_cast<unsigned long long>(result.frames), double(result.frames) / rate, rate,
-                 options.input.c_str(), options.output.c_str());
+                 display_path(options.input, false).c_str(),
+                 display_path(options.output, true).c_str());
 }
 
 }  // namespace
@@ -142,8 +154,10 @@ Command add_process_command(CLI::App& app) {
   auto options = std::make_shared<ProcessOptions>();
   CLI::App* sub =
       app.add_subcommand("process", "Run an audio file through an effect chain, chunk by chunk");
-  sub->add_option("input", options->input, "the audio file to read")->required();
-  sub->add_option("output", options->output, "the audio file to write (.wav, .flac, …)")
+  sub->add_option("input", options->input, "the audio file to read ('-': standard input)")
+      ->required();
+  sub->add_option("output", options->output,
+                  "the audio file to write (.wav, .flac, …; '-': standard output, as WAV)")
       ->required();
   options->chain_option = sub->add_option(
       "-c,--chain", options->chain, "the effect chain, e.g. \"gain(0.5) | gain(gain_db=-3)\"");
@@ -162,6 +176,7 @@ Command add_process_command(CLI::App& app) {
                   "(default: the input's when OUT can store it, else pcm24)");
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
+  options->raw_input.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The chain is nodes separated by '|', each TYPE or TYPE(args): positional values\n"
@@ -170,13 +185,17 @@ Command add_process_command(CLI::App& app) {
       "follows OUT's extension; OUT is written to a temporary file, renamed when complete.\n"
       "After the input ends the effects' tail (reverb, echoes, filter ring-out) is played\n"
       "out until it falls below -120 dBFS; --tail caps it, --no-tail keeps IN's length.\n"
+      "IN and OUT may be '-': standard input (any format libsndfile reads, or bare samples\n"
+      "with --type raw --encoding f32 --rate 48000 --channels 2) and standard output (WAV);\n"
+      "then nothing but the audio goes to standard output.\n"
       "\n"
       "Examples:\n"
       "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"
       "  fxgraph process in.wav out.flac --chain \"gain(gain_db=-3) | gain(2, clamp=1)\" "
       "--format pcm16\n"
       "  fxgraph process voice.wav clean.wav --chain \"highpass(80) | lowpass(8000, order=2)\"\n"
-      "  fxgraph process in.wav out.wav --chain-file graphs/chain_example.yaml");
+      "  fxgraph process in.wav out.wav --chain-file graphs/chain_example.yaml\n"
+      "  sox in.flac -t wav - | fxgraph process - - --chain \"gain(0.5)\" | aplay");
   return {sub, [options] { run(*options); }};
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "interrupt_signals.h"
 #include "output_channels.h"
 #include "parameter_settings.h"
+#include "stdio_audio.h"
 
 namespace fxgraph::cli {
 
@@ -43,6 +45,7 @@ struct RunOptions {
   bool quiet = false;
   TailFlags tail;
   ConversionFlags conversion;
+  RawInputFlags raw_input;
   CLI::Option* duration_option = nullptr;
   CLI::Option* block_option = nullptr;
 };
@@ -53,23 +56,30 @@ void run(const RunOptions& options) {
       !(std::isfinite(options.duration) && options.duration > 0.0))
     throw UsageError("--duration must be a positive number of seconds, not " +
                      format_number(options.duration));
-  if (!options.input.empty()) check_input_file(options.input);
-  if (!options.output.empty()) check_output_path(options.output, options.format);
+  // `-`: standard input is read into a scratch file first, and the output is written
+  // to one, sent to standard output when complete (stdio_audio.h).
+  options.raw_input.check(options.input);
+  std::optional<StdinAudio> stdin_audio;
+  if (is_stdio(options.input)) stdin_audio.emplace(options.raw_input);
+  const std::string input = stdin_audio ? stdin_audio->path() : options.input;
+  if (!input.empty()) check_input_file(input);
+  if (!options.output.empty() && !is_stdio(options.output))
+    check_output_path(options.output, options.format);
+  std::optional<StdoutAudio> stdout_audio;
+  if (is_stdio(options.output)) stdout_audio.emplace(options.format);
+  const std::string output = stdout_audio ? stdout_audio->path() : options.output;
 
-  const NodeRegistry registry = file_registry({.input = options.input,
-                                               .output = options.output,
-                                               .format = options.format,
-                                               .dither = options.conversion.dither_choice()},
-                                              MissingInputs::refuse);
+  const FileOverrides overrides{.input = input,
+                                .output = output,
+                                .format = options.format,
+                                .dither = options.conversion.dither_choice()};
+  const NodeRegistry registry = file_registry(overrides, MissingInputs::refuse);
   GraphDocument document = load_graph_file(options.graph, registry);
   Graph& graph = document.graph;
   if (has_external_ends(document))
-    attach_files(document, {.input = options.input,
-                            .output = options.output,
-                            .format = options.format,
-                            .dither = options.conversion.dither_choice()});
+    attach_files(document, overrides);
   else
-    check_overrides_fit(document, {.input = options.input, .output = options.output});
+    check_overrides_fit(document, {.input = input, .output = output});
   const auto inputs = nodes_of<FileInNode>(graph);
   const auto outputs = nodes_of<FileOutNode>(graph);
   if (outputs.empty())
@@ -111,7 +121,10 @@ void run(const RunOptions& options) {
   const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporaries
   render.stop = InterruptSignals::stop_requested();
   RenderResult result;
-  run_output_phase([&] { result = render_graph(graph, render); });
+  run_output_phase([&] {
+    result = render_graph(graph, render);
+    if (stdout_audio) stdout_audio->send();
+  });
   bar.finish();
   for (std::size_t i = 0; i < result.outputs.size(); ++i)
     warn_if_clipped(result.clipping[i], result.sample_formats[i],
@@ -119,7 +132,9 @@ void run(const RunOptions& options) {
 
   if (!options.quiet) {
     std::vector<std::string> paths;
-    for (const auto& path : result.outputs) paths.push_back("'" + path + "'");
+    for (const auto& path : result.outputs)
+      paths.push_back(stdout_audio && path == stdout_audio->path() ? "standard output"
+                                                                   : "'" + path + "'");
     std::fprintf(stderr, "fxgraph: rendered %llu frames (%.3f s at %s Hz) to %s\n",
                  static_cast<unsigned long long>(result.frames),
                  double(result.frames) / result.sample_rate,
@@ -142,9 +157,11 @@ Command add_run_command(CLI::App& app) {
                   "set parameters from a YAML map of node.param: value (--set wins)")
       ->type_name("FILE.yaml");
   sub->add_option("--input", options->input,
-                  "read this file instead of the path of the graph's single file_in node");
+                  "read this file instead of the path of the graph's single file_in node "
+                  "('-': standard input)");
   sub->add_option("--output", options->output,
-                  "write this file instead of the path of the graph's single file_out node");
+                  "write this file instead of the path of the graph's single file_out node "
+                  "('-': standard output, as WAV)");
   options->duration_option = sub->add_option(
       "--duration", options->duration,
       "seconds to render (default: until the inputs end; 5 s for graphs without file_in)");
@@ -157,6 +174,7 @@ Command add_run_command(CLI::App& app) {
                   "(default: the input's, else pcm24)");
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
+  options->raw_input.add_to(*sub);
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The sample rate comes from the input files, else the graph's sample_rate, else\n"

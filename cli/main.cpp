@@ -36,6 +36,7 @@
 // turns IoError into RuntimeFailure; that is the whole of the 1-versus-2 decision.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -81,6 +82,20 @@ int fail(int status, const std::string& message) {
   return status;
 }
 
+/// The first argument that is not an option (the command the user meant), or null.
+const char* first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i][0] != '-') return argv[i];
+  return nullptr;
+}
+
+/// `text` with control characters as '?', for quoting what the user typed.
+std::string printable(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,6 +122,29 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
       if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
         return app.exit(e);  // --help, --version: stdout, exit 0
+      // CLI11 says "A subcommand is required" for `fxgraph foo` and for `fxgraph`: say
+      // which word is not a command, and what the commands are.
+      const bool in_command = std::any_of(commands.begin(), commands.end(),
+                                          [](const cli::Command& c) { return c.app->parsed(); });
+      if (!in_command) {
+        std::string names;
+        bool known = false;
+        const char* word = first_word(argc, argv);
+        for (const CLI::App* sub : app.get_subcommands({})) {
+          names += (names.empty() ? "" : ", ") + sub->get_name();
+          known = known || (word && sub->check_name(word));
+        }
+        if (word && !known) {
+          print_error("unknown command '" + printable(word) + "'; the commands are " + names);
+          std::fprintf(stderr, "Run `fxgraph --help` for usage.\n");
+          return kExitUsage;
+        }
+        if (!word) {
+          print_error("no command given; the commands are " + names);
+          std::fprintf(stderr, "Run `fxgraph --help` for usage.\n");
+          return kExitUsage;
+        }
+      }
       print_error(e.what());
       std::string help = "fxgraph --help";
       for (const auto& command : commands)
@@ -119,8 +157,7 @@ int main(int argc, char** argv) {
     std::cout.flush();
     return kExitOk;
   } catch (const cli::ChainSpecError& e) {
-    print_error(e.what());
-    std::fprintf(stderr, "%s\n", e.caret_line(std::string_view(kErrorPrefix).size()).c_str());
+    print_error(e.display(std::string_view(kErrorPrefix).size()));
     return kExitUsage;
   } catch (const cli::RuntimeFailure& e) {
     return fail(kExitFailure, e.what());

@@ -159,19 +159,18 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
     if (index < 0) continue;
     options.mark_used(key);
     const ParameterSpec& spec = node->parameters()[std::size_t(index)];
-    const std::string path = key + where;
+    // Only the name goes inside the quotes; where the node is stays outside them.
+    const std::string parameter = "parameter '" + key + "'" + where;
     if (const double* d = std::get_if<double>(&value)) {
       node->configure_parameter(key, *d);
     } else if (const auto* s = std::get_if<std::string>(&value)) {
       if (spec.kind == ParameterKind::choice) {
-        node->configure_parameter(key, choice_index(spec, *s, path));
+        node->configure_parameter(key, choice_index(spec, *s, key));
       } else {
-        throw ParameterError("parameter '" + path + "' must be a number, got '" + *s + "'",
-                             {.key = key});
+        throw ParameterError(parameter + " must be a number, got '" + *s + "'", {.key = key});
       }
     } else {
-      throw ParameterError("parameter '" + path + "' must be a single number, not a list",
-                           {.key = key});
+      throw ParameterError(parameter + " must be a single number, not a list", {.key = key});
     }
   }
   const auto unused = options.unused();

@@ -28,7 +28,7 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
       throw GraphError("node '" + id + "' (" + graph_.node(id).type() +
                            ") needs the whole signal before it can start (two passes), which "
                            "a live stream cannot give; use it on files (fxgraph run/process), "
-                           "or a gain or limiter live",
+                           "or set the level with a `gain` node live",
                        {.node = id});
   if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const fxgraph::cli::ChainSpecError& e) {
     // The caret must point into the text (or just past its end).
     if (e.column() == 0 || e.column() > spec.size() + 1) std::abort();
-    (void)e.caret_line(16);
+    (void)e.display(16);      // an 80-column terminal
+    (void)e.display(16, 20);  // a narrow one: the spec shown as a window
   } catch (const fxgraph::Error&) {
   }
   return 0;

@@ -104,6 +104,29 @@ std::optional<YamlLocation> find_location(const GraphDocument& doc, const ErrorC
   return std::nullopt;
 }
 
+/// An example edge for a message about the malformed edge `text`, in valid syntax only:
+/// the graph's node ids that `text` names, in order (`in => out` gives `in -> out`),
+/// topped up with other ids of the graph; never the user's text itself.
+std::string example_edge(const std::string& text, const Graph& graph) {
+  std::vector<std::string> ids;
+  const auto add = [&](const std::string& id) {
+    if (ids.size() < 2 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  };
+  std::string word;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+      continue;
+    }
+    if (graph.contains(word)) add(word);
+    word.clear();
+  }
+  for (const std::string& id : graph.ids()) add(id);
+  if (ids.size() < 2) return "`source -> destination`";
+  return "`" + ids[0] + " -> " + ids[1] + "`";
+}
+
 /// Points `error` at the token its fields name (see find_location), or at the document
 /// as a whole when they name none of its tokens.
 void locate_in(Error& error, const GraphDocument& doc) {
@@ -385,18 +408,16 @@ class Loader {
           {.node = id, .key = "type"});
     const std::string type = type_entry->value.Scalar();
 
-    // Registry messages say where the node is (NodeOptions::where); the location comes
-    // from the error's key, which names the setting at fault.
-    const auto [line, column] = location_of(id_node.Mark());
-    const std::string where =
-        label + " at " + source_ + ":" + std::to_string(line) + ":" + std::to_string(column);
+    // The registry is given no `where` text: its messages name the setting only, and
+    // the node comes from here, once, in front (the location comes from the error's
+    // context: the setting at fault, else the node).
     try {
-      return registry_.create(type, NodeOptions(std::move(values), where));
+      return registry_.create(type, NodeOptions(std::move(values)));
     } catch (Error& error) {
       error.add_context({.node = id});
-      // Errors raised by the node itself (a value out of range) do not name it yet.
-      if (std::string_view(error.what()).find(where) == std::string_view::npos)
-        error.prefix_message(label + " (" + type + "): ");
+      // An unknown type is the node's `type:` itself; naming it twice says nothing more.
+      const bool type_at_fault = error.context().key == "type";
+      error.prefix_message(label + (type_at_fault ? "" : " (" + type + ")") + ": ");
       locate_in(error, doc);
       throw;
     }
@@ -496,8 +517,9 @@ class Loader {
       start = arrow + 2;
     }
     if (parts.size() < 2)
-      throw error_at<GraphError>(
-          item, "edge '" + text + "' needs at least two endpoints, e.g. `" + text + " -> out`");
+      throw error_at<GraphError>(item, "edge '" + text +
+                                           "' needs at least two endpoints joined by '->', e.g. " +
+                                           example_edge(text, doc.graph));
     const std::string context = "edge '" + text + "'";
     for (std::size_t i = 0; i < parts.size(); ++i) {
       // The first endpoint only sends, the last only receives, the middle ones both.
@@ -622,6 +644,10 @@ void check_connected(const GraphDocument& doc) {
   GraphError error(label + what + fix, {.node = problem->id});
   locate_in(error, doc);
   throw error;
+}
+
+void locate_error(Error& error, const GraphDocument& document) {
+  locate_in(error, document);
 }
 
 std::unique_ptr<Plan> compile_document(const GraphDocument& document,

@@ -75,6 +75,7 @@
 #include <utility>
 
 #include "fxgraph/engine/compiler.h"
+#include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/graph.h"
 #include "fxgraph/engine/node_registry.h"
 #include "fxgraph/graphs/catalog.h"
@@ -145,6 +146,12 @@ std::unique_ptr<Plan> compile_document(const GraphDocument& document,
 /// Throws GraphError, located at the node's definition, for the first node that reaches
 /// no output or that nothing reaches, unless it is marked `unconnected: ok`.
 void check_connected(const GraphDocument& document);
+
+/// Points `error` into the document, as the loader does with its own errors: prefixes
+/// `file:line:col: ` for the edge, setting or node its context names, else `file: `
+/// (nothing when it has a location already). For errors raised later by code that knows
+/// only the graph (a backend, a realtime driver), so they read like the loader's.
+void locate_error(Error& error, const GraphDocument& document);
 
 /// compile_document, for callers that only want to know the graph is sound.
 void check_compiles(const GraphDocument& document, const CompileOptions& options);

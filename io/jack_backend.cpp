@@ -174,6 +174,15 @@ JackBackend::~JackBackend() {
   close();
 }
 
+namespace {
+void discard_library_message(const char*) {}
+}  // namespace
+
+void JackBackend::silence_library_messages() {
+  jack_set_error_function(&discard_library_message);
+  jack_set_info_function(&discard_library_message);
+}
+
 bool JackBackend::server_running(const std::string& server_name) {
   jack_status_t status;
   jack_client_t* client = open_client("fxgraph-probe", server_name, status);
@@ -227,8 +236,7 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
       throw BackendNotAvailableError("no JACK server named '" + server + "' is running (" +
                                      describe(status) + "). Start one, e.g. `jackd " + name_flag +
                                      "-d dummy -r 48000 -p 256` (no sound " + "card) or `jackd " +
-                                     name_flag + "-d alsa -d hw:0` (a sound card), or choose " +
-                                     "another server with JackOptions::server_name");
+                                     name_flag + "-d alsa -d hw:0` (a sound card)");
     }
     throw StreamError("cannot open JACK client '" + options_.client_name + "' on server '" +
                       server + "' (" + describe(status) + ")");

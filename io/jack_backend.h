@@ -62,6 +62,12 @@ class JackBackend final : public AudioBackend {
   /// Opens and closes a short-lived client (JACK prints to stderr when none runs).
   static bool server_running(const std::string& server_name = "");
 
+  /// Stops libjack from printing its own messages on stderr ("Cannot connect to server
+  /// socket …", "jack server is not running …"): they repeat, in libjack's words, what
+  /// the errors thrown here say. Process-wide and for good (libjack offers no way back);
+  /// call it before the first client opens. A program's `--verbose` skips it.
+  static void silence_library_messages();
+
   std::string name() const override { return "jack"; }
   bool is_available() const override { return server_running(options_.server_name); }
   /// The server's physical ports ("system:capture_1", ..., "system:playback_1", ...).

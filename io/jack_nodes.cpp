@@ -26,7 +26,8 @@ JackBinding bind_jack_ports(Graph& graph) {
     std::string& slot = input ? b.input_node : b.output_node;
     if (!slot.empty())
       throw GraphError("the graph has two " + node->type() + " nodes ('" + slot + "' and '" + id +
-                       "'); use one with more channels");
+                           "'); use one with more channels",
+                       {.node = id});
     slot = id;
     (input ? b.channels_in : b.channels_out) = node->channels();
     auto& ports = input ? b.input_ports : b.output_ports;

@@ -8,6 +8,7 @@
 #include "fxgraph/engine/graph_tail.h"
 #include "fxgraph/engine/multipass_driver.h"
 #include "fxgraph/io/file_nodes.h"
+#include "fxgraph/io/tail_render.h"
 
 namespace fxgraph {
 
@@ -87,11 +88,13 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   std::vector<ConstAudioView> blocks(outputs.size());
   try {
     std::uint64_t done = 0;
+    std::uint64_t staged = 0;  // frames asked of each input
     std::uint64_t next_report = 0;
     while (done < total) {
       const auto frames = std::uint32_t(std::min<std::uint64_t>(block, total - done));
       throw_if_stop_requested(options.stop);
       for (FileInNode* in : inputs) in->stage(frames);
+      staged += frames;
       engine.process(frames);
       std::uint32_t keep = frames;
       if (done + frames > input_total) {
@@ -109,6 +112,10 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
       }
     }
     throw_if_stop_requested(options.stop);
+    // A file cut short while it was read gives silence where its end was: refuse.
+    for (const FileInNode* in : inputs)
+      if (in->reader().position() < std::min(in->file_frames(), staged))
+        check_input_complete(in->path(), in->reader().position(), in->file_frames());
     for (FileOutNode* out : outputs) out->commit();
     written = done;
   } catch (...) {

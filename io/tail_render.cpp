@@ -56,7 +56,10 @@ std::uint32_t SilencePaddedSource::read(const AudioView& chunk) {
 }
 
 void SilencePaddedSource::check_complete(const std::string& path, std::uint64_t announced) const {
-  const std::uint64_t had = input_frames();
+  check_input_complete(path, input_frames(), announced);
+}
+
+void check_input_complete(const std::string& path, std::uint64_t had, std::uint64_t announced) {
   if (had < announced)
     throw IoError("'" + path + "' ended after " + std::to_string(had) + " of its " +
                   std::to_string(announced) +

@@ -89,6 +89,11 @@ class SilencePaddedSource {
   std::atomic<std::uint64_t> input_frames_{UINT64_MAX};
 };
 
+/// Throws IoError when the input `path`, whose header announced `announced` frames,
+/// delivered only `had` (a file truncated while it was being read): the output would be
+/// silently short. The one message for it, whichever driver reads the file.
+void check_input_complete(const std::string& path, std::uint64_t had, std::uint64_t announced);
+
 /// For a pass's processing stage: how many frames of each processed chunk to write.
 /// Frames before the input's end are all written; from there the detector decides.
 class TailTrimmer {

@@ -33,28 +33,56 @@ void FirFilterNode::do_process(const ProcessContext& ctx) noexcept {
 
 namespace {
 
+/// "<where>: " when the caller said where the node is, else nothing: the YAML loader
+/// and --chain put the node (and its type) in front of the message themselves.
 std::string where(const NodeOptions& o) {
-  return o.where().empty() ? std::string("fir") : o.where();
+  return o.where().empty() ? std::string() : o.where() + ": ";
+}
+
+/// True when `text` has a byte no tap file holds: a NUL or another control character
+/// (an audio file or other binary data given as the tap file).
+bool has_binary_bytes(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 && c != '\t' && c != '\r' && c != '\n';
+  });
+}
+
+/// A line as an error message may quote it: at most 40 characters, bytes outside
+/// printable ASCII shown as '?' (they would garble a terminal; a NUL would end what()).
+std::string printable_line(const std::string& line) {
+  constexpr std::size_t kMax = 40;
+  std::string out;
+  for (char c : line.substr(0, kMax))
+    out += static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f ? c : '?';
+  return line.size() > kMax ? out + "…" : out;
 }
 
 std::vector<double> read_tap_file(const std::string& path, const NodeOptions& o) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(where(o) + ": cannot open FIR tap file '" + path + "'");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(where(o) + "cannot open FIR tap file '" + path + "'", {.key = "path"});
   std::vector<double> taps;
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
+    if (has_binary_bytes(line))
+      throw ConfigError(where(o) + "FIR tap file '" + path +
+                            "' holds binary data (an audio file?); it must be text, one tap "
+                            "(a number) per line",
+                        {.key = "path"});
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
     std::istringstream words(line);
     double tap = 0.0;
     std::string rest;
     if (!(words >> tap) || (words >> rest))
-      throw ConfigError(where(o) + ": " + path + ":" + std::to_string(line_number) +
-                        ": expected one number per line, got '" + line + "'");
+      throw ConfigError(where(o) + path + ":" + std::to_string(line_number) +
+                            ": expected one number per line, got '" + printable_line(line) + "'",
+                        {.key = "path"});
     taps.push_back(tap);
   }
-  if (taps.empty()) throw ConfigError(where(o) + ": FIR tap file '" + path + "' holds no taps");
+  if (taps.empty())
+    throw ConfigError(where(o) + "FIR tap file '" + path + "' holds no taps", {.key = "path"});
   return taps;
 }
 
@@ -67,17 +95,17 @@ E pick(const NodeOptions& o, const std::string& key, const std::string& fallback
     if (name == value) return e;
     valid.push_back(name);
   }
-  throw ConfigError(where(o) + ": " + key + " '" + value + "' is not one of " + join_names(valid));
+  throw ConfigError(where(o) + key + " '" + value + "' is not one of " + join_names(valid));
 }
 
 }  // namespace
 
 std::shared_ptr<Node> make_fir_node(const NodeOptions& o) {
   if (o.has("taps") == o.has("path"))
-    throw ConfigError(where(o) + ": fir needs exactly one of 'taps' (a list) or 'path' (a file)");
+    throw ConfigError(where(o) + "fir needs exactly one of 'taps' (a list) or 'path' (a file)");
   std::vector<double> taps =
       o.has("taps") ? o.numbers("taps") : read_tap_file(o.text("path", ""), o);
-  if (taps.empty()) throw ConfigError(where(o) + ": 'taps' is empty");
+  if (taps.empty()) throw ConfigError(where(o) + "fir: 'taps' is empty");
   return std::make_shared<FirFilterNode>("fir", [taps = std::move(taps)](double) { return taps; });
 }
 

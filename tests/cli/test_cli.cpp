@@ -254,14 +254,20 @@ TEST_CASE("a --chain mistake exits 2 and points at its column", "[cli]") {
     const CliResult result = run_cli(dir, "process in.wav out.wav --chain " + shell_quote(c.chain));
     require_clean_failure(result, dir, before);
     CHECK_THAT(result.err, Contains(c.message));
-    CHECK_THAT(result.err, Contains("at column " + std::to_string(c.column) + ": " + c.chain));
-    // The caret line sits under the column in the echoed spec.
-    const auto first_end = result.err.find('\n');
-    REQUIRE(first_end != std::string::npos);
-    const std::string first = result.err.substr(0, first_end);
-    const std::string caret = result.err.substr(first_end + 1);
-    const std::size_t spec_start = first.size() - c.chain.size();
-    CHECK(caret == std::string(spec_start + c.column - 1, ' ') + "^\n");
+    CHECK_THAT(result.err, Contains("at column " + std::to_string(c.column) + ":"));
+    // The last line is a caret under the column of the spec echoed on the line above
+    // (the message's own line when it fits in 80 columns, else a line of its own).
+    REQUIRE(result.err.size() > 2);
+    const auto caret_start = result.err.rfind('\n', result.err.size() - 2) + 1;
+    const std::string caret = result.err.substr(caret_start);
+    const auto above_start = result.err.rfind('\n', caret_start - 2) + 1;
+    const std::string above = result.err.substr(above_start, caret_start - 1 - above_start);
+    REQUIRE(caret.size() >= 2);
+    CHECK(caret == std::string(caret.size() - 2, ' ') + "^\n");
+    const std::size_t at = caret.size() - 2;
+    CHECK(above.size() >= at);
+    CHECK(above.size() - at == c.chain.size() - (c.column - 1));  // the spec ends the line
+    CHECK(above.compare(at, std::string::npos, c.chain, c.column - 1) == 0);
   }
 }
 

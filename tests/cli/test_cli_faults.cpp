@@ -149,3 +149,34 @@ TEST_CASE("an input deleted or truncated while it is read", "[cli][faults]") {
     CHECK(dir.entries() == std::vector<std::string>{"in.wav"});
   }
 }
+
+TEST_CASE("run: an input truncated while it is read fails as process does", "[cli][faults]") {
+  CliDir dir;
+  CliDir logs;
+  write_audio(dir / "in.wav", sine_audio(2, 48000 * 30));
+  write_text(dir.path() / "g.yaml",
+             "nodes:\n"
+             "  src: { type: file_in, path: in.wav }\n"
+             "  room: { type: reverb }\n"
+             "  dst: { type: file_out, path: out.wav }\n"
+             "edges:\n"
+             "  - src -> room -> dst\n");
+  const pid_t pid = spawn_shell(
+      "cd " + shell_quote(dir.path().string()) + " && exec " + shell_quote(FXGRAPH_CLI) +
+      " run g.yaml --no-tail --block 256 -q >" + shell_quote(logs / "log") + " 2>&1");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!has_entry_containing(dir.path(), ".fxgraph-tmp-") &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  REQUIRE(::truncate((dir / "in.wav").c_str(), 4096) == 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string log = read_text(logs / "log");
+  INFO(log);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK_THAT(log, StartsWith("fxgraph: error: '") && Contains("in.wav' ended after ") &&
+                      Contains("of its 1440000 frames (was it truncated while being read?); "
+                               "nothing was written"));
+  CHECK(dir.entries() == std::vector<std::string>{"g.yaml", "in.wav"});
+}
