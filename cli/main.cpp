@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   std::vector<cli::Command> commands{cli::add_run_command(app),   cli::add_process_command(app),
                                      cli::add_nodes_command(app), cli::add_check_command(app),
                                      cli::add_dot_command(app),   cli::add_info_command(app),
-                                     cli::add_jack_command(app)};
+                                     cli::add_jack_command(app),  cli::add_plugins_command(app)};
 
   try {
     try {

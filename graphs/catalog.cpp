@@ -2,6 +2,9 @@
 #include "fxgraph/nodes/register_nodes.h"
 
 #include "fxgraph/io/io_nodes.h"
+#if FXGRAPH_WITH_PLUGINS
+#include "fxgraph/plugins/register_plugins.h"
+#endif
 
 namespace fxgraph {
 
@@ -10,6 +13,9 @@ const NodeRegistry& builtin_registry() {
     NodeRegistry r;
     register_dsp_nodes(r);
     register_io_nodes(r);
+#if FXGRAPH_WITH_PLUGINS
+    register_plugin_nodes(r);
+#endif
     return r;
   }();
   return registry;
