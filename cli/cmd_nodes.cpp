@@ -1,7 +1,7 @@
 // `fxgraph nodes [TYPE]`: the node catalog, or one type's options and parameters.
 #include <algorithm>
-#include <map>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -9,9 +9,9 @@
 
 #include "cli_support.h"
 #include "commands.h"
-#include "text_table.h"
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/graphs/catalog.h"
+#include "text_table.h"
 
 namespace fxgraph::cli {
 
@@ -118,9 +118,7 @@ void describe_type(const NodeRegistry& registry, const std::string& name) {
 
   const std::vector<MeterSpec> meters = meters_of(registry, *type);
   if (meters.empty()) return;
-  std::cout << "
-meters (read-only, with `get` or get_parameter):
-";
+  std::cout << "\nmeters (read-only, with `get` or get_parameter):\n";
   std::vector<Row> meter_rows{{"NAME", "UNIT", "DESCRIPTION"}};
   for (const MeterSpec& meter : meters)
     meter_rows.push_back({meter.name, meter.unit.empty() ? "-" : meter.unit, meter.description});

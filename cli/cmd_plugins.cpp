@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "text_table.h"
 #if FXGRAPH_WITH_PLUGINS
+#include "fxgraph/plugins/close_matches.h"
 #include "fxgraph/plugins/register_plugins.h"
 #if FXGRAPH_WITH_LV2
 #include "fxgraph/plugins/lv2_catalog.h"
@@ -46,11 +48,14 @@ void list_plugins(const std::vector<PluginDescription>& plugins) {
                     std::to_string(plugin.audio_inputs()), std::to_string(plugin.audio_outputs()),
                     plugin.hard_rt_capable ? "yes" : "no"});
   print_table(std::cout, rows, "");
-  std::cout << "\n" << plugins.size() << " plugins. `fxgraph plugins PLUGIN` shows one's "
+  std::cout << "\n"
+            << plugins.size() << " plugins. `fxgraph plugins PLUGIN` shows one's "
             << "ports and parameters; use it as {type: lv2|ladspa, plugin: PLUGIN}.\n";
 }
 
-std::string range_and_kind(const ParameterSpec& spec) { return describe_range(spec); }
+std::string range_and_kind(const ParameterSpec& spec) {
+  return describe_range(spec);
+}
 
 std::string default_text(const ParameterSpec& spec) {
   if (spec.kind == ParameterKind::choice && std::size_t(spec.default_value) < spec.choices.size())
@@ -127,8 +132,22 @@ void run_plugins(const std::string& filter) {
   }
   std::erase_if(plugins, [&](const PluginDescription& p) { return !matches_filter(p, filter); });
   if (!plugins.empty()) return list_plugins(plugins);
-  // Nothing matches: find_plugin's error has the close matches.
-  describe_plugin(find_plugin(filter));
+  if (filter.find("://") != std::string::npos) describe_plugin(find_plugin(filter));
+  // Nothing matches a word: suggest plugins whose label or URI tail is close to it.
+  std::vector<std::string> short_names;
+  std::map<std::string, std::string> id_of;
+  for (const PluginDescription& plugin : installed_plugins()) {
+    const std::string tail = plugin.format == PluginFormat::ladspa
+                                 ? plugin.label
+                                 : plugin.id.substr(plugin.id.find_last_of("/#") + 1);
+    short_names.push_back(tail);
+    id_of.emplace(tail, plugin.id);
+  }
+  std::vector<std::string> close;
+  for (const std::string& name : closest_names(filter, short_names)) close.push_back(id_of[name]);
+  throw UsageError("no installed plugin is named or matches '" + filter + "'" +
+                   (close.empty() ? "" : "; did you mean " + join_names(close) + "?") +
+                   " Run `fxgraph plugins` for the list");
 }
 #endif
 
@@ -136,8 +155,8 @@ void run_plugins(const std::string& filter) {
 
 Command add_plugins_command(CLI::App& app) {
   auto filter = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand(
-      "plugins", "List the installed LV2 and LADSPA plugins, or describe one");
+  CLI::App* sub =
+      app.add_subcommand("plugins", "List the installed LV2 and LADSPA plugins, or describe one");
   sub->add_option("plugin", *filter,
                   "an LV2 URI or LADSPA label to describe, or a word to filter the list by");
   sub->footer(

@@ -16,8 +16,8 @@ HostedPluginNode::HostedPluginNode(std::string type, PluginDescription descripti
       block_option_(plugin_block) {
   const std::uint32_t ins = description_.audio_inputs();
   const std::uint32_t outs = description_.audio_outputs();
-  const std::string plugin = format_name(description_.format) + std::string(" plugin '") +
-                             description_.id + "'";
+  const std::string plugin =
+      format_name(description_.format) + std::string(" plugin '") + description_.id + "'";
   if (ins == 0 && outs == 0)
     throw ConfigError(plugin + " has no audio ports, so it cannot be a node in an audio graph",
                       {.key = "plugin"});
@@ -31,8 +31,12 @@ HostedPluginNode::HostedPluginNode(std::string type, PluginDescription descripti
 
   for (const PluginPort& port : description_.ports) {
     switch (port.role) {
-      case PluginPortRole::audio_input: audio_in_ports_.push_back(port.index); break;
-      case PluginPortRole::audio_output: audio_out_ports_.push_back(port.index); break;
+      case PluginPortRole::audio_input:
+        audio_in_ports_.push_back(port.index);
+        break;
+      case PluginPortRole::audio_output:
+        audio_out_ports_.push_back(port.index);
+        break;
       case PluginPortRole::control_input:
         control_in_ports_.push_back(port.index);
         add_parameter(port.parameter);
@@ -45,12 +49,15 @@ HostedPluginNode::HostedPluginNode(std::string type, PluginDescription descripti
                    .initial_value = port.parameter.default_value,
                    .description = port.name});
         break;
-      default: break;  // LV2 event and CV ports: the instance connects them itself
+      default:
+        break;  // LV2 event and CV ports: the instance connects them itself
     }
   }
 }
 
-HostedPluginNode::~HostedPluginNode() { release_instances(); }
+HostedPluginNode::~HostedPluginNode() {
+  release_instances();
+}
 
 void HostedPluginNode::release_instances() noexcept {
   for (Instance& instance : instances_) {
@@ -148,7 +155,9 @@ void HostedPluginNode::on_parameter(std::size_t index, double value) noexcept {
     instance.port_values[control_in_ports_[index]] = float(value);
 }
 
-void HostedPluginNode::on_reset() noexcept { input_scratch_.clear(); }
+void HostedPluginNode::on_reset() noexcept {
+  input_scratch_.clear();
+}
 
 std::uint64_t HostedPluginNode::latency() const {
   if (latency_meter_ < 0) return 0;

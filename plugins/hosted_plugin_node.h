@@ -48,8 +48,8 @@ class HostedPluginNode : public Node, public LiveCapability {
   /// `type` is the registry type ("lv2", "ladspa"); `plugin_block` the largest block the
   /// plugin is run with (larger ones are split). Throws ConfigError for a plugin without
   /// audio outputs.
-  HostedPluginNode(std::string type, PluginDescription description,
-                   PluginInstanceFactory factory, std::uint32_t plugin_block);
+  HostedPluginNode(std::string type, PluginDescription description, PluginInstanceFactory factory,
+                   std::uint32_t plugin_block);
   ~HostedPluginNode() override;
 
   const PluginDescription& description() const noexcept { return description_; }
@@ -82,8 +82,8 @@ class HostedPluginNode : public Node, public LiveCapability {
   PluginDescription description_;
   PluginInstanceFactory factory_;
   std::uint32_t block_option_;
-  std::vector<std::uint32_t> audio_in_ports_;   // plugin port index per input channel
-  std::vector<std::uint32_t> audio_out_ports_;  // … per output channel
+  std::vector<std::uint32_t> audio_in_ports_;     // plugin port index per input channel
+  std::vector<std::uint32_t> audio_out_ports_;    // … per output channel
   std::vector<std::uint32_t> control_in_ports_;   // per parameter
   std::vector<std::uint32_t> control_out_ports_;  // per meter
   int latency_meter_ = -1;

@@ -44,7 +44,8 @@ const LoadedLibrary& load_library(const std::string& path) {
   }
   auto function = reinterpret_cast<LADSPA_Descriptor_Function>(dlsym(handle, "ladspa_descriptor"));
   if (!function) {
-    it->second.error = "'" + path + "' is not a LADSPA plugin library (it has no ladspa_descriptor)";
+    it->second.error =
+        "'" + path + "' is not a LADSPA plugin library (it has no ladspa_descriptor)";
     return it->second;
   }
   it->second.descriptors = function;
@@ -63,16 +64,26 @@ double default_value(LADSPA_PortRangeHintDescriptor hints, double lo, double hi)
     return log ? std::exp(std::log(lo) * (1 - w) + std::log(hi) * w) : lo * (1 - w) + hi * w;
   };
   switch (hints & LADSPA_HINT_DEFAULT_MASK) {
-    case LADSPA_HINT_DEFAULT_MINIMUM: return lo;
-    case LADSPA_HINT_DEFAULT_LOW: return between(0.25);
-    case LADSPA_HINT_DEFAULT_MIDDLE: return between(0.5);
-    case LADSPA_HINT_DEFAULT_HIGH: return between(0.75);
-    case LADSPA_HINT_DEFAULT_MAXIMUM: return hi;
-    case LADSPA_HINT_DEFAULT_0: return 0.0;
-    case LADSPA_HINT_DEFAULT_1: return 1.0;
-    case LADSPA_HINT_DEFAULT_100: return 100.0;
-    case LADSPA_HINT_DEFAULT_440: return 440.0;
-    default: return std::clamp(0.0, lo, hi);
+    case LADSPA_HINT_DEFAULT_MINIMUM:
+      return lo;
+    case LADSPA_HINT_DEFAULT_LOW:
+      return between(0.25);
+    case LADSPA_HINT_DEFAULT_MIDDLE:
+      return between(0.5);
+    case LADSPA_HINT_DEFAULT_HIGH:
+      return between(0.75);
+    case LADSPA_HINT_DEFAULT_MAXIMUM:
+      return hi;
+    case LADSPA_HINT_DEFAULT_0:
+      return 0.0;
+    case LADSPA_HINT_DEFAULT_1:
+      return 1.0;
+    case LADSPA_HINT_DEFAULT_100:
+      return 100.0;
+    case LADSPA_HINT_DEFAULT_440:
+      return 440.0;
+    default:
+      return std::clamp(0.0, lo, hi);
   }
 }
 
@@ -165,8 +176,8 @@ std::vector<std::string> library_files() {
 /// with or without ".so".
 std::string resolve_library(const std::string& name) {
   if (name.find('/') != std::string::npos) {
-    if (!fs::exists(name)) throw ConfigError("LADSPA library '" + name + "' does not exist",
-                                             {.key = "plugin"});
+    if (!fs::exists(name))
+      throw ConfigError("LADSPA library '" + name + "' does not exist", {.key = "plugin"});
     return name;
   }
   const std::string file = name.ends_with(".so") ? name : name + ".so";
@@ -221,8 +232,8 @@ std::vector<std::string> ladspa_search_path() {
   }
   if (const char* home = std::getenv("HOME"); home && *home)
     folders.push_back(std::string(home) + "/.ladspa");
-  folders.insert(folders.end(), {"/usr/local/lib/ladspa", "/usr/lib/ladspa",
-                                 "/usr/lib/x86_64-linux-gnu/ladspa"});
+  folders.insert(folders.end(),
+                 {"/usr/local/lib/ladspa", "/usr/lib/ladspa", "/usr/lib/x86_64-linux-gnu/ladspa"});
   return folders;
 }
 
@@ -269,9 +280,9 @@ PluginDescription find_ladspa_plugin(const std::string& name) {
   if (found.size() > 1) {
     std::vector<std::string> ids;
     for (const auto& plugin : found) ids.push_back(plugin.id);
-    throw ConfigError("LADSPA plugin '" + name + "' is in several libraries: name one of " +
-                          join_names(ids),
-                      {.key = "plugin"});
+    throw ConfigError(
+        "LADSPA plugin '" + name + "' is in several libraries: name one of " + join_names(ids),
+        {.key = "plugin"});
   }
   const auto close = closest_names(name, labels);
   throw ConfigError("no LADSPA plugin '" + name + "' in " + join_names(ladspa_search_path()) +

@@ -11,13 +11,13 @@
 #include <lv2/units/units.h>
 #include <lv2/worker/worker.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <limits>
 #include <sstream>
-#include <unistd.h>
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/plugins/close_matches.h"
@@ -120,10 +120,12 @@ std::string unit_symbol(Lv2World& lv2, const LilvPlugin* plugin, const LilvPort*
     const LilvNode* unit = lilv_nodes_get(units, lilv_nodes_begin(units));
     if (lilv_node_is_uri(unit)) {
       static const std::pair<const char*, const char*> known[] = {
-          {LV2_UNITS__db, "dB"},  {LV2_UNITS__hz, "Hz"},      {LV2_UNITS__khz, "kHz"},
-          {LV2_UNITS__ms, "ms"},  {LV2_UNITS__s, "s"},        {LV2_UNITS__pc, "%"},
-          {LV2_UNITS__bpm, "bpm"}, {LV2_UNITS__semitone12TET, "semitones"},
-          {LV2_UNITS__cent, "cents"}, {LV2_UNITS__frame, "frames"}, {LV2_UNITS__degree, "°"}};
+          {LV2_UNITS__db, "dB"},      {LV2_UNITS__hz, "Hz"},
+          {LV2_UNITS__khz, "kHz"},    {LV2_UNITS__ms, "ms"},
+          {LV2_UNITS__s, "s"},        {LV2_UNITS__pc, "%"},
+          {LV2_UNITS__bpm, "bpm"},    {LV2_UNITS__semitone12TET, "semitones"},
+          {LV2_UNITS__cent, "cents"}, {LV2_UNITS__frame, "frames"},
+          {LV2_UNITS__degree, "°"}};
       for (const auto& [uri, text] : known)
         if (std::string(lilv_node_as_uri(unit)) == uri) symbol = text;
     }
@@ -145,13 +147,24 @@ void apply_scale_points(const LilvPlugin* plugin, const LilvPort* port, bool enu
   LilvScalePoints* points = lilv_port_get_scale_points(plugin, port);
   if (!points) return;
   std::vector<std::pair<double, std::string>> sorted;
-  LILV_FOREACH (scale_points, i, points) {
+  LILV_FOREACH(scale_points, i, points) {
     const LilvScalePoint* point = lilv_scale_points_get(points, i);
     sorted.emplace_back(lilv_node_as_float(lilv_scale_point_get_value(point)),
                         lilv_node_as_string(lilv_scale_point_get_label(point)));
   }
   lilv_scale_points_free(points);
   std::sort(sorted.begin(), sorted.end());
+  // An enumeration of whole numbers takes whole numbers only; one of fractions (mda
+  // Combo's models at 0, 1/6, 1/3 …) stays a real value.
+  const bool whole = std::all_of(sorted.begin(), sorted.end(), [](const auto& point) {
+    return point.first == std::floor(point.first);
+  });
+  if (enumeration && whole && !sorted.empty() && spec.kind == ParameterKind::real) {
+    spec.kind = ParameterKind::integer;
+    spec.min = std::ceil(spec.min);
+    spec.max = std::floor(spec.max);
+    spec.default_value = std::round(spec.default_value);
+  }
   bool counted = enumeration && !sorted.empty();
   for (std::size_t i = 0; i < sorted.size(); ++i) counted = counted && sorted[i].first == double(i);
   if (counted && spec.min == 0.0 && spec.max == double(sorted.size() - 1)) {
@@ -165,8 +178,8 @@ void apply_scale_points(const LilvPlugin* plugin, const LilvPort* port, bool enu
   if (!labels.empty()) spec.description += " (" + labels + ")";
 }
 
-PluginPort describe_port(Lv2World& lv2, const LilvPlugin* plugin, std::uint32_t index,
-                         float min, float max, float def, const std::string& uri) {
+PluginPort describe_port(Lv2World& lv2, const LilvPlugin* plugin, std::uint32_t index, float min,
+                         float max, float def, const std::string& uri) {
   const LilvPort* port = lilv_plugin_get_port_by_index(plugin, index);
   PluginPort out;
   out.index = index;
@@ -179,9 +192,9 @@ PluginPort describe_port(Lv2World& lv2, const LilvPlugin* plugin, std::uint32_t 
   };
   const bool input = is(LV2_CORE__InputPort);
   if (!input && !is(LV2_CORE__OutputPort))
-    throw ConfigError("LV2 plugin '" + uri + "': port '" + out.symbol +
-                          "' is neither an input nor an output",
-                      {.key = "plugin"});
+    throw ConfigError(
+        "LV2 plugin '" + uri + "': port '" + out.symbol + "' is neither an input nor an output",
+        {.key = "plugin"});
   if (is(LV2_CORE__AudioPort)) {
     out.role = input ? PluginPortRole::audio_input : PluginPortRole::audio_output;
   } else if (is(LV2_CORE__CVPort)) {
@@ -209,7 +222,7 @@ PluginPort describe_port(Lv2World& lv2, const LilvPlugin* plugin, std::uint32_t 
     spec.kind = ParameterKind::toggle;
     spec.min = 0.0;
     spec.max = 1.0;
-  } else if (has(LV2_CORE__integer) || has(LV2_CORE__enumeration)) {
+  } else if (has(LV2_CORE__integer)) {
     spec.kind = ParameterKind::integer;
     spec.min = std::ceil(spec.min);
     spec.max = std::floor(spec.max);
@@ -240,8 +253,8 @@ PluginDescription describe(Lv2World& lv2, const LilvPlugin* plugin) {
   }
   out.hard_rt_capable = lilv_plugin_has_feature(plugin, lv2.uri(LV2_CORE__hardRTCapable));
   LilvNodes* required = lilv_plugin_get_required_features(plugin);
-  LILV_FOREACH (nodes, i, required)
-    out.required_features.push_back(lilv_node_as_uri(lilv_nodes_get(required, i)));
+  LILV_FOREACH(nodes, i, required)
+  out.required_features.push_back(lilv_node_as_uri(lilv_nodes_get(required, i)));
   lilv_nodes_free(required);
 
   const std::uint32_t count = lilv_plugin_get_num_ports(plugin);
@@ -270,10 +283,14 @@ std::vector<std::string> missing_features(const PluginDescription& plugin) {
 }  // namespace
 
 std::vector<std::string> lv2_supported_features() {
-  return {LV2_URID__map,           LV2_URID__unmap,
-          LV2_OPTIONS__options,    LV2_BUF_SIZE__boundedBlockLength,
-          LV2_WORKER__schedule,    LV2_LOG__log,
-          LV2_STATE__loadDefaultState, LV2_CORE__hardRTCapable,
+  return {LV2_URID__map,
+          LV2_URID__unmap,
+          LV2_OPTIONS__options,
+          LV2_BUF_SIZE__boundedBlockLength,
+          LV2_WORKER__schedule,
+          LV2_LOG__log,
+          LV2_STATE__loadDefaultState,
+          LV2_CORE__hardRTCapable,
           LV2_CORE__isLive};
 }
 
@@ -282,7 +299,7 @@ std::vector<PluginDescription> lv2_plugins() {
   std::lock_guard lock(lv2.mutex());
   std::vector<PluginDescription> out;
   const LilvPlugins* plugins = lilv_world_get_all_plugins(lv2.world());
-  LILV_FOREACH (plugins, i, plugins) {
+  LILV_FOREACH(plugins, i, plugins) {
     try {
       out.push_back(describe(lv2, lilv_plugins_get(plugins, i)));
     } catch (const ConfigError&) {
@@ -302,8 +319,8 @@ PluginDescription find_lv2_plugin(const std::string& uri) {
   if (!plugin) {
     std::vector<std::string> uris;
     const LilvPlugins* plugins = lilv_world_get_all_plugins(lv2.world());
-    LILV_FOREACH (plugins, i, plugins)
-      uris.push_back(lilv_node_as_uri(lilv_plugin_get_uri(lilv_plugins_get(plugins, i))));
+    LILV_FOREACH(plugins, i, plugins)
+    uris.push_back(lilv_node_as_uri(lilv_plugin_get_uri(lilv_plugins_get(plugins, i))));
     const auto close = closest_names(uri, uris);
     throw ConfigError("no LV2 plugin '" + uri + "' is installed" +
                           (close.empty() ? "" : "; did you mean " + join_names(close) + "?") +
@@ -327,7 +344,7 @@ std::vector<std::pair<std::string, std::string>> lv2_presets(const std::string& 
   const LilvPlugin* plugin = lv2.plugin(uri);
   if (!plugin) return out;
   LilvNodes* presets = lilv_plugin_get_related(plugin, lv2.uri(LV2_PRESETS__Preset));
-  LILV_FOREACH (nodes, i, presets) {
+  LILV_FOREACH(nodes, i, presets) {
     const LilvNode* preset = lilv_nodes_get(presets, i);
     lilv_world_load_resource(lv2.world(), preset);
     LilvNode* label = lilv_world_get(lv2.world(), preset, lv2.uri(LILV_NS_RDFS "label"), nullptr);

@@ -110,14 +110,14 @@ class Lv2Instance : public PluginInstance {
     const LV2_URID atom_float = lv2.map(LV2_ATOM__Float);
     sequence_type_ = lv2.map(LV2_ATOM__Sequence);
     chunk_type_ = lv2.map(LV2_ATOM__Chunk);
-    options_[0] = {LV2_OPTIONS_INSTANCE, 0, lv2.map(LV2_BUF_SIZE__minBlockLength),
+    options_[0] = {LV2_OPTIONS_INSTANCE, 0,        lv2.map(LV2_BUF_SIZE__minBlockLength),
                    sizeof(std::int32_t), atom_int, &min_block_};
-    options_[1] = {LV2_OPTIONS_INSTANCE, 0, lv2.map(LV2_BUF_SIZE__maxBlockLength),
+    options_[1] = {LV2_OPTIONS_INSTANCE, 0,        lv2.map(LV2_BUF_SIZE__maxBlockLength),
                    sizeof(std::int32_t), atom_int, &max_block_};
-    options_[2] = {LV2_OPTIONS_INSTANCE, 0, lv2.map(LV2_BUF_SIZE__nominalBlockLength),
+    options_[2] = {LV2_OPTIONS_INSTANCE, 0,        lv2.map(LV2_BUF_SIZE__nominalBlockLength),
                    sizeof(std::int32_t), atom_int, &max_block_};
-    options_[3] = {LV2_OPTIONS_INSTANCE, 0, lv2.map(LV2_PARAMETERS__sampleRate),
-                   sizeof(float), atom_float, &sample_rate_};
+    options_[3] = {LV2_OPTIONS_INSTANCE, 0,          lv2.map(LV2_PARAMETERS__sampleRate),
+                   sizeof(float),        atom_float, &sample_rate_};
     options_[4] = {LV2_OPTIONS_INSTANCE, 0, 0, 0, 0, nullptr};
 
     features_ = {{LV2_URID__map, lv2.map_feature()},
@@ -190,7 +190,8 @@ class Lv2Instance : public PluginInstance {
           lilv_instance_connect_port(instance_, port.index, list.back().data());
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -247,13 +248,14 @@ Lv2Loaded lv2_instance_factory(const PluginDescription& plugin, const std::strin
   if (!preset.empty() && !state) {
     std::vector<std::string> known;
     for (const auto& [uri, label] : lv2_presets(plugin.id)) known.push_back(uri);
-    throw ConfigError("LV2 plugin '" + plugin.id + "' has no preset '" + preset + "'" +
-                          (known.empty() ? " (it has no presets)"
-                                         : "; its presets are " + join_names(known)),
-                      {.key = "preset"});
+    throw ConfigError(
+        "LV2 plugin '" + plugin.id + "' has no preset '" + preset + "'" +
+            (known.empty() ? " (it has no presets)" : "; its presets are " + join_names(known)),
+        {.key = "preset"});
   }
   Lv2Loaded loaded;
-  if (state) lilv_state_emit_port_values(state.get(), collect_port_value, &loaded.state_port_values);
+  if (state)
+    lilv_state_emit_port_values(state.get(), collect_port_value, &loaded.state_port_values);
   loaded.factory = [plugin, state](double sample_rate, std::uint32_t max_block) {
     return std::make_unique<Lv2Instance>(plugin, state, sample_rate, max_block);
   };

@@ -6,8 +6,8 @@
 namespace fxgraph {
 
 std::uint32_t PluginDescription::count(PluginPortRole role) const noexcept {
-  return std::uint32_t(
-      std::count_if(ports.begin(), ports.end(), [&](const PluginPort& p) { return p.role == role; }));
+  return std::uint32_t(std::count_if(ports.begin(), ports.end(),
+                                     [&](const PluginPort& p) { return p.role == role; }));
 }
 
 const PluginPort* PluginDescription::latency_port() const noexcept {

@@ -127,15 +127,17 @@ PluginDescription find_plugin(const std::string& name) {
 #if FXGRAPH_WITH_LV2
     return find_lv2_plugin(name);
 #else
-    throw ConfigError("'" + name + "' looks like an LV2 URI, but this fxgraph was built without LV2",
-                      {.key = "plugin"});
+    throw ConfigError(
+        "'" + name + "' looks like an LV2 URI, but this fxgraph was built without LV2",
+        {.key = "plugin"});
 #endif
   }
 #if FXGRAPH_WITH_LADSPA
   return find_ladspa_plugin(name);
 #else
-  throw ConfigError("'" + name + "' names a LADSPA plugin, but this fxgraph was built without LADSPA",
-                    {.key = "plugin"});
+  throw ConfigError(
+      "'" + name + "' names a LADSPA plugin, but this fxgraph was built without LADSPA",
+      {.key = "plugin"});
 #endif
 }
 

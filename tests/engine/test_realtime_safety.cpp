@@ -49,3 +49,33 @@ TEST_CASE("processing allocates nothing, with parameter changes and a plan swap"
   // The swap really happened: the new node is in the running graph.
   CHECK(engine.get_parameter("extra.gain") == Approx(0.9));
 }
+
+#if FXGRAPH_WITH_LV2 && FXGRAPH_WITH_LADSPA
+#include "fxgraph/graphs/catalog.h"
+
+TEST_CASE("hosted LV2 and LADSPA plugins process without allocating, controls changing",
+          "[engine][realtime][plugins]") {
+  const NodeRegistry& registry = builtin_registry();
+  // A mono LADSPA amp (two instances on stereo), an LV2 amp and an LV2 delay whose
+  // `block` option makes every engine block run as several plugin runs.
+  auto amp = registry.create("ladspa", NodeOptions({{"plugin", std::string("cmt:amp_mono")}}));
+  auto gain = registry.create("lv2", NodeOptions({{"plugin", std::string("http://lv2plug.in/plugins/eg-amp")}}));
+  auto delay = registry.create(
+      "lv2", NodeOptions({{"plugin", std::string("http://gareus.org/oss/lv2/nodelay")},
+                          {"delay", 10.0},
+                          {"block", 16.0}}));
+  Graph g = Graph::chain({std::make_shared<SineNode>(2), amp, gain, delay});
+  Engine engine(g, {.max_block = 64});
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 4000; ++block) {
+    engine.set_parameter("1.gain", 0.5 + (block % 10) * 0.05);
+    engine.set_parameter("2.gain", -(block % 20));
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.get_parameter("3.latency") == 10.0);
+}
+#endif
