@@ -106,7 +106,7 @@ void register_plugin_nodes(NodeRegistry& registry) {
                             kControlsOption,
                             kBlockOption},
                 .factory = make_ladspa_node,
-                .example = {{"plugin", std::string("cmt:amp_mono")}}});
+                .example = {{"plugin", std::string("amp_1181:amp")}}});
 #endif
   (void)registry;
 }
