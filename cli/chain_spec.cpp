@@ -295,6 +295,32 @@ Graph build_chain(const std::string& spec, const NodeRegistry& registry, const s
       parameters = registry.parameters_of(type->name);
     } catch (const Error&) {
     }
+    // A type whose parameters depend on its options is checked against a node built
+    // from the options given here: a plugin host's table is its `plugin`'s
+    // (lv2(plugin="…", ratio=4)), and a setting unknown to the default table may be
+    // known to the table those options make.
+    const auto is_option = [&](const std::string& name) {
+      return std::any_of(type->options.begin(), type->options.end(),
+                         [&](const OptionSpec& o) { return o.name == name; });
+    };
+    const auto in_table = [&](const std::string& name) {
+      return parameters && std::any_of(parameters->begin(), parameters->end(),
+                                       [&](const ParameterSpec& p) { return p.name == name; });
+    };
+    std::map<std::string, OptionValue> given_options;
+    bool unknown_setting = false;
+    for (const ChainArgument& argument : element.arguments) {
+      if (is_option(argument.name)) given_options.emplace(argument.name, argument.value);
+      if (!argument.name.empty() && !is_option(argument.name) && !in_table(argument.name))
+        unknown_setting = true;
+    }
+    if ((unknown_setting || given_options.count("plugin")) && !given_options.empty()) {
+      try {
+        parameters = registry.create(type->name, NodeOptions(given_options))->parameters();
+      } catch (const Error&) {
+        // create() below reports what is wrong with them, at the right column.
+      }
+    }
 
     std::map<std::string, OptionValue> values;
     std::map<std::string, std::size_t> columns;  // setting name -> where it was given

@@ -44,7 +44,13 @@ void run(const CheckOptions& options) {
                                                              .input_channels = 2}));
   std::string order;
   for (const std::string& id : plan->order()) order += (order.empty() ? "" : ", ") + id;
-  std::cout << "order: " << order << '\n' << plan->describe() << "ok\n";
+  std::cout << "order: " << order << '\n' << plan->describe();
+  // Nodes whose output lags their input (lookahead, hosted plugins' latency ports).
+  for (const std::string& id : plan->order())
+    if (const std::uint64_t frames = document.graph.node(id).latency())
+      std::cout << "latency: " << id << " " << frames << " frames ("
+                << format_number(1000.0 * double(frames) / files.sample_rate) << " ms)\n";
+  std::cout << "ok\n";
   std::cout.flush();
   for (const std::string& path : *missing)
     std::fprintf(stderr,

@@ -1,6 +1,7 @@
 // `fxgraph nodes [TYPE]`: the node catalog, or one type's options and parameters.
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -10,30 +11,24 @@
 #include "commands.h"
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/graphs/catalog.h"
+#include "text_table.h"
 
 namespace fxgraph::cli {
 
 namespace {
 
-using Row = std::vector<std::string>;
+using Row = TableRow;
 
-/// Prints rows as left-aligned columns two spaces apart; the last column is not padded.
-void print_table(std::ostream& out, const std::vector<Row>& rows, const std::string& indent) {
-  std::vector<std::size_t> widths;
-  for (const Row& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (widths.size() <= c) widths.push_back(0);
-      widths[c] = std::max(widths[c], row[c].size());
+/// The meters of a type, from a node built like parameters_of builds one (defaults,
+/// else the example settings); empty when neither builds.
+std::vector<MeterSpec> meters_of(const NodeRegistry& registry, const NodeType& type) {
+  for (const auto& settings : {std::map<std::string, OptionValue>{}, type.example}) {
+    try {
+      return registry.create(type.name, NodeOptions(settings))->meters();
+    } catch (const Error&) {
     }
-  for (const Row& row : rows) {
-    std::string line = indent;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(widths[c] - row[c].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
   }
+  return {};
 }
 
 std::string default_text(const ParameterSpec& spec) {
@@ -74,6 +69,9 @@ void list_types(const NodeRegistry& registry) {
   }
   print_table(std::cout, rows, "");
   std::cout << "\n`fxgraph nodes TYPE` shows a type's options and parameters.\n";
+  if (registry.find("lv2") || registry.find("ladspa"))
+    std::cout << "Installed LV2 and LADSPA plugins are nodes too (types lv2, ladspa): "
+                 "`fxgraph plugins` lists them.\n";
 }
 
 void describe_type(const NodeRegistry& registry, const std::string& name) {
@@ -117,6 +115,14 @@ void describe_type(const NodeRegistry& registry, const std::string& name) {
         {spec.name, spec.unit.empty() ? "-" : spec.unit, describe_range(spec), default_text(spec),
          spec.smoothing == Smoothing::ramped ? "ramped" : "immediate", spec.description});
   print_table(std::cout, rows, "  ");
+
+  const std::vector<MeterSpec> meters = meters_of(registry, *type);
+  if (meters.empty()) return;
+  std::cout << "\nmeters (read-only, with `get` or get_parameter):\n";
+  std::vector<Row> meter_rows{{"NAME", "UNIT", "DESCRIPTION"}};
+  for (const MeterSpec& meter : meters)
+    meter_rows.push_back({meter.name, meter.unit.empty() ? "-" : meter.unit, meter.description});
+  print_table(std::cout, meter_rows, "  ");
 }
 
 }  // namespace

@@ -21,5 +21,6 @@ Command add_check_command(CLI::App& app);
 Command add_dot_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_batch_command(CLI::App& app);
+Command add_plugins_command(CLI::App& app);
 
 }  // namespace fxgraph::cli

@@ -111,10 +111,10 @@ int main(int argc, char** argv) {
       "  fxgraph nodes gain\n"
       "Run `fxgraph COMMAND --help` for the options of a command.");
 
-  std::vector<cli::Command> commands{cli::add_run_command(app),   cli::add_process_command(app),
-                                     cli::add_nodes_command(app), cli::add_check_command(app),
-                                     cli::add_dot_command(app),   cli::add_info_command(app),
-                                     cli::add_jack_command(app),  cli::add_batch_command(app)};
+  std::vector<cli::Command> commands{
+      cli::add_run_command(app),   cli::add_process_command(app), cli::add_nodes_command(app),
+      cli::add_check_command(app), cli::add_dot_command(app),     cli::add_info_command(app),
+      cli::add_jack_command(app),  cli::add_batch_command(app),   cli::add_plugins_command(app)};
 
   try {
     try {

@@ -19,3 +19,30 @@ if(DEFINED FXGRAPH_WITH_JACK AND FXGRAPH_WITH_JACK AND NOT JACK_FOUND)
                       "(Debian: apt-get install libjack-jackd2-dev)")
 endif()
 option(FXGRAPH_WITH_JACK "Build the JACK backend" ${JACK_FOUND})
+
+# Plugin hosting is optional too: LV2 through lilv (Debian: liblilv-dev, lv2-dev), LADSPA
+# through ladspa.h (ladspa-sdk) and dlopen. Each is ON when found; asking for one
+# explicitly makes it required.
+pkg_check_modules(LILV IMPORTED_TARGET lilv-0)
+find_path(FXGRAPH_LADSPA_INCLUDE_DIR ladspa.h)
+if(FXGRAPH_LADSPA_INCLUDE_DIR)
+  set(FXGRAPH_LADSPA_FOUND TRUE)
+else()
+  set(FXGRAPH_LADSPA_FOUND FALSE)
+endif()
+if(DEFINED FXGRAPH_WITH_LV2 AND FXGRAPH_WITH_LV2 AND NOT LILV_FOUND)
+  message(FATAL_ERROR "FXGRAPH_WITH_LV2 is ON but lilv was not found "
+                      "(Debian: apt-get install liblilv-dev lv2-dev)")
+endif()
+if(DEFINED FXGRAPH_WITH_LADSPA AND FXGRAPH_WITH_LADSPA AND NOT FXGRAPH_LADSPA_FOUND)
+  message(FATAL_ERROR "FXGRAPH_WITH_LADSPA is ON but ladspa.h was not found "
+                      "(Debian: apt-get install ladspa-sdk)")
+endif()
+option(FXGRAPH_WITH_LV2 "Host LV2 plugins (lilv)" ${LILV_FOUND})
+option(FXGRAPH_WITH_LADSPA "Host LADSPA plugins" ${FXGRAPH_LADSPA_FOUND})
+if(NOT FXGRAPH_WITH_LV2)
+  message(STATUS "fxgraph: LV2 hosting off (no lilv-0; Debian: liblilv-dev lv2-dev)")
+endif()
+if(NOT FXGRAPH_WITH_LADSPA)
+  message(STATUS "fxgraph: LADSPA hosting off (no ladspa.h; Debian: ladspa-sdk)")
+endif()

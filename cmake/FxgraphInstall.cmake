@@ -23,6 +23,9 @@ set(FXGRAPH_PACKAGE_PKGCONFIG_MODULES SNDFILE=sndfile FFTW3F=fftw3f SOXR=soxr EB
 if(FXGRAPH_WITH_JACK)
   list(APPEND FXGRAPH_PACKAGE_PKGCONFIG_MODULES JACK=jack)
 endif()
+if(FXGRAPH_WITH_LV2)
+  list(APPEND FXGRAPH_PACKAGE_PKGCONFIG_MODULES LILV=lilv-0)
+endif()
 
 # ---- libraries and headers ----
 set(FXGRAPH_LIBRARY_TARGETS "")
@@ -38,9 +41,10 @@ install(TARGETS ${FXGRAPH_LIBRARY_TARGETS} fxgraph
 
 # Every header of a layer is public (the layers include each other's); the JACK backend's
 # only when it was built, so a header never promises a class the library lacks.
-set(FXGRAPH_HEADER_EXCLUDES "")
+# plugins/detail/ holds the LV2 host's internal header (it includes lilv's).
+set(FXGRAPH_HEADER_EXCLUDES PATTERN detail EXCLUDE)
 if(NOT FXGRAPH_WITH_JACK)
-  set(FXGRAPH_HEADER_EXCLUDES PATTERN jack_backend.h EXCLUDE)
+  list(APPEND FXGRAPH_HEADER_EXCLUDES PATTERN jack_backend.h EXCLUDE)
 endif()
 foreach(layer ${FXGRAPH_LAYERS})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${layer}/
@@ -134,6 +138,18 @@ endif()
 set(FXGRAPH_PC_CFLAGS "")
 if(FXGRAPH_WITH_JACK)
   set(FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_JACK=1")  # as fxgraph::io's compile definitions
+endif()
+if(FXGRAPH_WITH_PLUGINS)  # as fxgraph::plugins' compile definitions
+  string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_PLUGINS=1")
+  if(FXGRAPH_WITH_LV2)
+    string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_LV2=1")
+  endif()
+  if(FXGRAPH_WITH_LADSPA)
+    string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_LADSPA=1")
+  endif()
+  if(NOT FXGRAPH_PACKAGE_SHARED AND CMAKE_DL_LIBS)
+    string(APPEND FXGRAPH_PC_LIBS " -l${CMAKE_DL_LIBS}")
+  endif()
 endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/fxgraph.pc.in ${PROJECT_BINARY_DIR}/fxgraph.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/fxgraph.pc

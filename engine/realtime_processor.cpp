@@ -8,6 +8,7 @@
 
 #include "fxgraph/engine/engine_blocks.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/live_capability.h"
 #include "fxgraph/engine/multipass.h"
 
 namespace fxgraph {
@@ -30,6 +31,10 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
                            "a live stream cannot give; use it on files (fxgraph run/process), "
                            "or set the level with a `gain` node live",
                        {.node = id});
+  for (const auto& id : graph_.ids())
+    if (const auto* node = dynamic_cast<const LiveCapability*>(&graph_.node(id)))
+      if (std::string why = node->live_refusal(); !why.empty())
+        throw GraphError("node '" + id + "' cannot run live: " + why, {.node = id});
   if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
   rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));

@@ -2,6 +2,9 @@
 #include "fxgraph/nodes/register_nodes.h"
 
 #include "fxgraph/io/io_nodes.h"
+#if FXGRAPH_WITH_PLUGINS
+#include "fxgraph/plugins/register_plugins.h"
+#endif
 
 namespace fxgraph {
 
@@ -11,6 +14,9 @@ const NodeRegistry& builtin_registry() {
     register_dsp_nodes(r);
     register_dynamics_nodes(r);
     register_io_nodes(r);
+#if FXGRAPH_WITH_PLUGINS
+    register_plugin_nodes(r);
+#endif
     return r;
   }();
   return registry;

@@ -393,6 +393,18 @@ class Loader {
         mark_unconnected(id, e, doc);
         continue;
       }
+      if (e.value.IsMap()) {
+        // `controls: {ratio: 4}` → "controls.ratio": 4, each entry located on its own.
+        for (const Entry& inner :
+             entries<ConfigError>(e.value, label + " setting '" + e.key + "'", "entry")) {
+          const Entry flat{e.key + "." + inner.key, inner.key_node, inner.value};
+          doc.setting_locations[{id, flat.key}] = {
+              location_of(inner.key_node.Mark()),
+              location_of(mark_or(inner.value, inner.key_node.Mark()))};
+          values[flat.key] = option_value(id, flat);
+        }
+        continue;
+      }
       values[e.key] = option_value(id, e);
     }
     if (!type_entry)

@@ -31,7 +31,9 @@
 //   - any other scalar, and every quoted scalar (`"80"`), → string (YAML's own rule:
 //     quoting means text);
 //   - a list of numbers (`[1, 0]`) → vector<double>;
-//   - anything else (a mapping, a list of strings, an empty value) is an error.
+//   - a mapping of such values (`controls: {ratio: 4}`) → one setting per entry, named
+//     `controls.ratio` (a plugin node's control values);
+//   - anything else (a nested mapping, a list of strings, an empty value) is an error.
 //
 // Connectivity
 //   check_connected refuses a node off the signal path (graphs/connectivity.h): one

@@ -1,6 +1,7 @@
 #pragma once
 // What nodes/ exports to the catalog: one function per family of built-in node types.
-// graphs/catalog.h combines them with io/ (register_io_nodes) and, later, plugin hosts.
+// graphs/catalog.h combines them with io/ (register_io_nodes) and plugin hosts
+// (plugins/register_plugins.h).
 // A new node type adds one line to its family's register_* function.
 
 #include "fxgraph/engine/node_registry.h"

@@ -19,12 +19,18 @@ packages=(
   libebur128-dev         # EBU R128 loudness meter and normalisation
   catch2                 # unit tests (v2)
   libbenchmark-dev       # Google Benchmark
+  liblilv-dev lv2-dev    # LV2 plugin hosting (lilv; optional: FXGRAPH_WITH_LV2)
+  ladspa-sdk             # LADSPA plugin hosting (ladspa.h; optional: FXGRAPH_WITH_LADSPA)
   # test-time tools
   jackd2                 # a real JACK server (dummy driver) for the JACK tests
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
   parallel               # bench/compare_batch.sh: SoX over many files with GNU parallel -j 2
   ffmpeg                 # the loudness tests' reference meter (ebur128 filter)
+  # plugins the hosting tests, benchmark and example graphs run (Debian's own)
+  cmt swh-plugins tap-plugins      # LADSPA: amp_mono, artificialLatency …
+  lv2-examples x42-plugins lsp-plugins-lv2 mda-lv2  # LV2: eg-amp, nodelay, fil4, dpl, compressor
+  lilv-utils             # lv2ls / lv2info, to look at what is installed
   file                   # cpack -G DEB: dpkg-shlibdeps reads the binaries through it
   clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan (the CI fuzz and sanitizer build)
 )
