@@ -32,6 +32,7 @@ struct ProcessOptions {
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
   bool quiet = false;
+  bool keep_latency = false;
   TailFlags tail;
 };
 
@@ -77,6 +78,7 @@ void run(const ProcessOptions& options) {
   const TailOptions tail = options.tail.options();
   StreamProcessor processor(std::move(graph), options.chunk_size);
   processor.set_tail(tail);
+  processor.set_keep_latency(options.keep_latency);
   ProgressBar bar(options.quiet, double(probe.frames()) / rate);
   processor.set_progress(bar.callback());
   const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
@@ -120,6 +122,9 @@ Command add_process_command(CLI::App& app) {
                   "sample format of OUT: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's when OUT can store it, else pcm24)");
   options->tail.add_to(*sub);
+  sub->add_flag("--keep-latency", options->keep_latency,
+                "keep the effects' latency (lookahead, linear-phase filters) at the start of "
+                "the output instead of trimming it");
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The chain is nodes separated by '|', each TYPE or TYPE(args): positional values\n"
@@ -128,6 +133,8 @@ Command add_process_command(CLI::App& app) {
       "follows OUT's extension; OUT is written to a temporary file, renamed when complete.\n"
       "After the input ends the effects' tail (reverb, echoes, filter ring-out) is played\n"
       "out until it falls below -120 dBFS; --tail caps it, --no-tail keeps IN's length.\n"
+      "The effects' latency (lookahead, linear-phase filters) is trimmed from the start,\n"
+      "so OUT lines up with IN sample for sample; --keep-latency keeps it.\n"
       "\n"
       "Examples:\n"
       "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"

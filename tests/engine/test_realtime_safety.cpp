@@ -1,5 +1,6 @@
 // The audio thread never allocates: 10 000 blocks with parameter changes every block
-// and a plan swapped in half-way, counted by the replaced global operator new.
+// and a plan swapped in half-way, counted by the replaced global operator new; and a
+// latency-compensated graph whose latency changes while it runs.
 #include <catch2/catch.hpp>
 
 #include "fxgraph/engine/engine.h"
@@ -9,6 +10,7 @@
 #include "fxgraph/nodes/routing/mix.h"
 #include "support/allocation_counter.h"
 #include "support/graph_helpers.h"
+#include "support/latent_node.h"
 
 using namespace fxgraph;
 using fxgraph::test::AllocationCounter;
@@ -48,4 +50,28 @@ TEST_CASE("processing allocates nothing, with parameter changes and a plan swap"
   CHECK(allocations == 0);
   // The swap really happened: the new node is in the running graph.
   CHECK(engine.get_parameter("extra.gain") == Approx(0.9));
+}
+
+TEST_CASE("compensating delays allocate nothing, nor does a latency change", "[engine][realtime]") {
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(1));
+  g.add("lag", std::make_shared<fxgraph::test::LatentNode>(17));
+  g.add("mix", std::make_shared<MixNode>(2));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("tone", "lag");
+  g.connect("lag", "mix:0");
+  g.connect("tone", "mix:1");  // delayed 17 frames to meet "lag"
+  g.connect("mix", "out");
+  Engine engine(g, {.max_block = 64});
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 2000; ++block) {
+    // Control side (not counted): each latency change compiles a plan with new delays.
+    if (block % 500 == 250) engine.set_parameter("lag.frames", 17 + block / 100);
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.latency() == 17 + 1750 / 100);
 }
