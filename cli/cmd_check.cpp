@@ -44,13 +44,8 @@ void run(const CheckOptions& options) {
                                                              .input_channels = 2}));
   std::string order;
   for (const std::string& id : plan->order()) order += (order.empty() ? "" : ", ") + id;
-  std::cout << "order: " << order << '\n' << plan->describe();
-  // Nodes whose output lags their input (lookahead, hosted plugins' latency ports).
-  for (const std::string& id : plan->order())
-    if (const std::uint64_t frames = document.graph.node(id).latency())
-      std::cout << "latency: " << id << " " << frames << " frames ("
-                << format_number(1000.0 * double(frames) / files.sample_rate) << " ms)\n";
-  std::cout << "ok\n";
+  std::cout << "order: " << order << '\n'
+            << plan->describe() << plan->latency_report().describe(plan->sample_rate()) << "ok\n";
   std::cout.flush();
   for (const std::string& path : *missing)
     std::fprintf(stderr,
@@ -74,7 +69,8 @@ Command add_check_command(CLI::App& app) {
                   "check with this file in place of the graph's single file_out node");
   sub->footer(
       "Compiles with the graph's sample_rate (or its input files' rate) and block_size and\n"
-      "a stereo external input, prints the plan, then \"ok\". A mistake is reported as\n"
+      "a stereo external input, prints the plan, each node's latency, the compensating\n"
+      "delays and the total latency, then \"ok\". A mistake is reported as\n"
       "file:line:column (exit 2). Input files that do not exist are noted on stderr and\n"
       "checked as silent stereo stand-ins; those that exist are checked as `run` checks\n"
       "them (readable, whole, one sample rate).\n"

@@ -36,6 +36,7 @@ struct ProcessOptions {
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
   bool quiet = false;
+  bool keep_latency = false;
   TailFlags tail;
   ConversionFlags conversion;
   RawInputFlags raw_input;
@@ -128,6 +129,7 @@ void run(const ProcessOptions& options) {
   }
   StreamProcessor processor(std::move(graph), options.chunk_size);
   processor.set_tail(tail);
+  processor.set_keep_latency(options.keep_latency);
   ProgressBar bar(options.quiet, double(probe.frames()) / rate);
   processor.set_progress(bar.callback());
   const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
@@ -177,6 +179,9 @@ Command add_process_command(CLI::App& app) {
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   options->raw_input.add_to(*sub);
+  sub->add_flag("--keep-latency", options->keep_latency,
+                "keep the effects' latency (lookahead, linear-phase filters) at the start of "
+                "the output instead of trimming it");
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The chain is nodes separated by '|', each TYPE or TYPE(args): positional values\n"
@@ -188,6 +193,8 @@ Command add_process_command(CLI::App& app) {
       "IN and OUT may be '-': standard input (any format libsndfile reads, or bare samples\n"
       "with --type raw --encoding f32 --rate 48000 --channels 2) and standard output (WAV);\n"
       "then nothing but the audio goes to standard output.\n"
+      "The effects' latency (lookahead, linear-phase filters) is trimmed from the start,\n"
+      "so OUT lines up with IN sample for sample; --keep-latency keeps it.\n"
       "\n"
       "Examples:\n"
       "  fxgraph process in.wav out.wav --chain \"gain(0.5)\"\n"

@@ -43,6 +43,7 @@ struct RunOptions {
   double duration = 0.0;
   std::uint32_t block = 0;
   bool quiet = false;
+  bool keep_latency = false;
   TailFlags tail;
   ConversionFlags conversion;
   RawInputFlags raw_input;
@@ -104,6 +105,7 @@ void run(const RunOptions& options) {
 
   RenderOptions render{.sample_rate = rate, .resample_inputs = options.conversion.rate.has_value()};
   render.tail = options.tail.options();
+  render.keep_latency = options.keep_latency;
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
                                                     : render.block_size;
@@ -175,13 +177,19 @@ Command add_run_command(CLI::App& app) {
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   options->raw_input.add_to(*sub);
+  sub->add_flag("--keep-latency", options->keep_latency,
+                "keep the effects' latency (lookahead, linear-phase filters) at the start of "
+                "the output instead of trimming it");
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
       "The sample rate comes from the input files, else the graph's sample_rate, else\n"
       "48000 Hz. Without --duration, a graph with file_in stops when its longest input\n"
       "ends, then plays out the effects' tail (reverb, echoes) until it falls below\n"
       "-120 dBFS (--tail caps it, --no-tail stops with the inputs); a graph without\n"
-      "file_in (generators only) renders 5 seconds.\n"
+      "file_in (generators only) renders 5 seconds. Effects that delay the signal\n"
+      "(lookahead, linear-phase filters; `fxgraph check` lists them) are compensated and\n"
+      "their latency trimmed from the start, so outputs line up with the inputs\n"
+      "(--keep-latency keeps it).\n"
       "\n"
       "Examples:\n"
       "  fxgraph run graphs/demo.yaml --output out/demo.wav\n"

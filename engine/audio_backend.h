@@ -166,6 +166,11 @@ class AudioBackend {
   virtual std::uint32_t buffer_size() const noexcept = 0;
   /// Periods the device missed (under/overruns) since open(). Any thread.
   virtual std::uint64_t xruns() const noexcept = 0;
+  /// The frames the processing adds between capture and playback (the graph's
+  /// compensated latency), for backends that publish it to the rest of the system (JACK
+  /// sets its ports' latency ranges from it). Any time, from a control thread; the
+  /// default ignores it.
+  virtual void set_processing_latency(std::uint32_t frames) { (void)frames; }
 
  protected:
   /// Implementations: connect, allocate, register `process`. Called while closed

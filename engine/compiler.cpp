@@ -51,6 +51,10 @@ std::string port_names(const std::vector<PortSpec>& ports) {
   return join_names(names);
 }
 
+/// The longest compensating delay: about 5.8 minutes at 48 kHz. A latency beyond it is
+/// a bug in a node (or a misconfiguration), and its delay lines would not fit in memory.
+constexpr std::uint64_t kMaxCompensation = std::uint64_t(1) << 24;
+
 std::string describe_node(const Graph& g, const std::string& id) {
   return "'" + id + "' (" + g.node(id).type() + ")";
 }
@@ -115,6 +119,7 @@ class Compiler::Session {
     wire_ports();
     resolve_channels();
     prepare_nodes();
+    compensate_latency();
     assign_buffers();
     if (options_.fuse_chains) fuse_chains();
     return materialise();
@@ -299,6 +304,63 @@ class Compiler::Session {
     }
   }
 
+  // ---- compensate latency: node latencies → edge_delay_, external_delay_, latency_ ----
+  // Each node's inputs line up with the latest of them (the others are delayed), and
+  // sinks (nodes without outputs) line up with the graph's total, so every output of a
+  // render lags by the same amount. Throws for a delay too long to allocate.
+  void compensate_latency() {
+    std::vector<std::uint64_t> arrival(ids_.size(), 0), output(ids_.size(), 0);
+    std::uint64_t total = 0;
+    for (std::size_t v : order_) {
+      for (const auto& port : incoming_[v])
+        for (const auto* e : port) arrival[v] = std::max(arrival[v], output[e->from]);
+      const std::uint64_t own = nodes_[v]->latency();
+      if (own > kMaxCompensation)
+        throw GraphError("node " + describe_node(graph_, ids_[v]) + " reports a latency of " +
+                             std::to_string(own) + " frames; at most " +
+                             std::to_string(kMaxCompensation) + " can be compensated",
+                         {.node = ids_[v]});
+      output[v] = arrival[v] + own;
+      if (nodes_[v]->output_ports().empty()) total = std::max(total, arrival[v]);
+    }
+    if (ext_out_) total = std::max(total, output[ext_out_->vertex]);
+    for (std::size_t v : order_)
+      if (nodes_[v]->output_ports().empty()) arrival[v] = total;
+
+    edge_delay_.assign(edges_.size(), 0);
+    for (std::size_t i = 0; i < edges_.size(); ++i) {
+      const ResolvedEdge& e = edges_[i];
+      edge_delay_[i] = arrival[e.to] - output[e.from];
+      if (edge_delay_[i] > kMaxCompensation)
+        throw GraphError("edge '" + e.edge->str() + "' would need a compensating delay of " +
+                             std::to_string(edge_delay_[i]) + " frames; at most " +
+                             std::to_string(kMaxCompensation) + " are possible",
+                         {.node = e.edge->to.node, .edge = e.edge->str()});
+      if (edge_delay_[i] != 0) latency_.delays.push_back({e.edge->str(), edge_delay_[i]});
+    }
+    if (ext_in_) {
+      external_delay_ = arrival[ext_in_->vertex];
+      if (external_delay_ != 0)
+        latency_.delays.push_back({"input -> " + graph_.input()->str(), external_delay_});
+    }
+    for (std::size_t v : order_) {
+      latency_.nodes.push_back({ids_[v], nodes_[v]->latency(), output[v]});
+      node_latency_.push_back(nodes_[v]->latency());
+    }
+    latency_.total = total;
+  }
+
+  /// The compensating delay of the edge `e` points to (an element of edges_).
+  std::uint64_t delay_of(const ResolvedEdge* e) const {
+    return edge_delay_[std::size_t(e - edges_.data())];
+  }
+
+  /// A new delay line of `frames` frames for `channels` channels; its index.
+  std::uint32_t add_delay_line(std::uint64_t frames, std::uint32_t channels) {
+    delay_lines_.push_back({std::uint32_t(frames), channels});
+    return std::uint32_t(delay_lines_.size() - 1);
+  }
+
   // ---- assign buffers: order_ → plan_ steps and gathers, in_views_, out_views_ ----
   // Buffers are shared by liveness: one goes back to the pool when its last reader ran.
   void assign_buffers() {
@@ -338,7 +400,7 @@ class Compiler::Session {
       const bool external = is_external_input(v, p);
       const std::uint32_t width = in_ch_[v][p];
       const std::uint32_t view = std::uint32_t(in_views_.size());
-      if (sources.size() == 1 && !external &&
+      if (sources.size() == 1 && !external && delay_of(sources[0]) == 0 &&
           out_ch_[sources[0]->from][sources[0]->out_port] == width) {
         in_views_.push_back({out_view_[sources[0]->from][sources[0]->out_port], true, width});
         continue;
@@ -347,23 +409,25 @@ class Compiler::Session {
       scratch.push_back(buffer);
       in_views_.push_back({buffer, false, width});
       bool first = true;
-      auto add_gather = [&](std::uint32_t source, std::uint32_t src_width) {
+      auto add_gather = [&](std::uint32_t source, std::uint32_t src_width, std::uint64_t delay) {
         const bool upmix = src_width == 1 && width != 1;
         Plan::GatherKind kind =
             first ? (upmix ? Plan::GatherKind::upmix_copy : Plan::GatherKind::copy)
                   : (upmix ? Plan::GatherKind::upmix_add : Plan::GatherKind::add);
-        plan_->gathers_.push_back({kind, view, source});
+        const std::uint32_t line =
+            delay == 0 ? Plan::kNoDelay : add_delay_line(delay, upmix ? 1 : width);
+        plan_->gathers_.push_back({kind, view, source, line});
         first = false;
       };
-      if (external && sources.empty() && options_.input_channels >= width) {
+      if (external && sources.empty() && options_.input_channels >= width && external_delay_ == 0) {
         // The buffer is the fallback for a call with a narrower external input.
         plan_->gathers_.push_back({Plan::GatherKind::external_view, view, Plan::kExternalInput});
         first = false;
       } else if (external) {
-        add_gather(Plan::kExternalInput, options_.input_channels);
+        add_gather(Plan::kExternalInput, options_.input_channels, external_delay_);
       }
       for (const auto* e : sources)
-        add_gather(out_view_[e->from][e->out_port], out_ch_[e->from][e->out_port]);
+        add_gather(out_view_[e->from][e->out_port], out_ch_[e->from][e->out_port], delay_of(e));
       if (first) plan_->gathers_.push_back({Plan::GatherKind::clear, view, 0});
     }
     step.input_count = std::uint32_t(node.input_ports().size());
@@ -489,6 +553,15 @@ class Compiler::Session {
       plan.output_channels_ = out_ch_[ext_out_->vertex][ext_out_->port];
     }
     for (std::size_t v : order_) plan.nodes_.push_back(nodes_[v]);
+    for (const auto& line : delay_lines_) {
+      Plan::DelayLine& d = plan.delays_.emplace_back();
+      d.length = line.length;
+      d.channels = line.channels;
+      d.ring.assign(std::size_t(line.length) * line.channels, 0.0f);
+      d.output.assign(options_.max_block, 0.0f);
+    }
+    plan.latency_ = std::move(latency_);
+    plan.node_latency_ = std::move(node_latency_);
     return std::move(plan_);
   }
 
@@ -511,6 +584,16 @@ class Compiler::Session {
 
   // resolve_channels: per vertex, per port.
   std::vector<std::vector<std::uint32_t>> in_ch_, out_ch_;
+
+  // compensate_latency: per edge (parallel to edges_), and for the external input.
+  std::vector<std::uint64_t> edge_delay_;
+  std::uint64_t external_delay_ = 0;
+  LatencyReport latency_;
+  std::vector<std::uint64_t> node_latency_;  // in order_
+  struct DelayLinePlan {
+    std::uint32_t length, channels;
+  };
+  std::vector<DelayLinePlan> delay_lines_;  // for gathers, in gathers_ order
 
   // assign_buffers, fuse_chains.
   std::unique_ptr<Plan> plan_;

@@ -59,6 +59,8 @@ void Engine::set_parameter(std::string_view path, double value) {
     throw;
   }
   push({node, std::uint32_t(index), value, nullptr});
+  // A latency that moved needs new compensating delays: a plan compiled here follows.
+  if (node->latency() != latest_->compiled_latency(node)) replace_graph_locked(graph_);
 }
 
 double Engine::get_parameter(std::string_view path) const {
@@ -99,6 +101,10 @@ std::vector<ParameterInfo> Engine::parameters() const {
 void Engine::replace_graph(Graph graph) {
   std::lock_guard lock(control_mutex_);
   collect_locked();
+  replace_graph_locked(std::move(graph));
+}
+
+void Engine::replace_graph_locked(Graph graph) {
   // Nodes in any plan still alive may be in use by the audio thread right now.
   std::unordered_set<const Node*> running;
   for (const auto& plan : plans_)
@@ -134,6 +140,16 @@ std::vector<std::string> Engine::order() const {
 std::uint32_t Engine::output_channels() const {
   std::lock_guard lock(control_mutex_);
   return latest_->output_channels();
+}
+
+std::uint64_t Engine::latency() const {
+  std::lock_guard lock(control_mutex_);
+  return latest_->latency();
+}
+
+LatencyReport Engine::latency_report() const {
+  std::lock_guard lock(control_mutex_);
+  return latest_->latency_report();
 }
 
 void Engine::collect_garbage() {
@@ -173,8 +189,10 @@ void Engine::drain() noexcept {
       m.node->apply_parameter(m.index, m.value);
     }
   }
-  if (reset_requested_.exchange(false, std::memory_order_acq_rel))
+  if (reset_requested_.exchange(false, std::memory_order_acq_rel)) {
     for (const auto& node : current_->nodes()) node->reset();
+    current_->reset_delays();
+  }
 }
 
 void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {

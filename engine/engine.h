@@ -17,6 +17,14 @@
 //   - The audio thread drains the queue at the start of each block, so a change takes
 //     effect at the next block boundary.
 //
+//   - Latency: the plan compensates the nodes' latencies (engine/latency_report.h).
+//     When set_parameter changes a node's latency (Node::latency read on the control
+//     thread, after the value is requested), the graph is compiled again there and the
+//     new plan follows the value through the queue, so the block that first uses the
+//     value also uses the delays that fit it. The new plan's compensating delays start
+//     silent. Nodes whose latency follows a parameter compute it from the requested
+//     value (Node::requested_value), which is what the control thread sees.
+//
 //   If the queue is full (the audio thread is not running or is far behind), a control
 //   call waits up to `queue_wait` for room, then throws RealtimeError rather than
 //   dropping a value.
@@ -98,6 +106,10 @@ class Engine {
   std::vector<std::string> order() const;
   /// Channels the graph output gives (0 when the graph has no output).
   std::uint32_t output_channels() const;
+  /// Frames the graph output lags its input (the latest plan's compensated latency).
+  std::uint64_t latency() const;
+  /// The latest plan's latencies: per node, the compensating delays, the total.
+  LatencyReport latency_report() const;
   /// Deletes plans the audio thread has handed back. Control calls do this already.
   void collect_garbage();
 
@@ -130,6 +142,7 @@ class Engine {
   void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept;
   std::pair<Node*, std::size_t> resolve(std::string_view path) const;  // mutex held
   void collect_locked();
+  void replace_graph_locked(Graph graph);
 
   EngineConfig config_;
   mutable std::mutex control_mutex_;          // control threads only; never the audio thread

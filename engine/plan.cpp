@@ -11,6 +11,21 @@ ConstAudioView Plan::source_view(std::uint32_t source) const noexcept {
   return source == kExternalInput ? external_input_ : output_views_[source];
 }
 
+const float* Plan::delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept {
+  // Frames leave the ring in the order they entered, `length` frames later. The write
+  // position moves on once per block, after the last channel (Plan::run).
+  const float* in = c < src.num_channels ? src.channels[c] : nullptr;
+  float* ring = line.ring.data() + std::size_t(c) * line.length;
+  float* out = line.output.data();
+  std::uint32_t w = line.write;
+  for (std::uint32_t i = 0; i < src.num_frames; ++i) {
+    out[i] = ring[w];
+    ring[w] = in ? in[i] : 0.0f;
+    if (++w == line.length) w = 0;
+  }
+  return out;
+}
+
 void Plan::gather(const Gather& g) noexcept {
   if (g.kind == GatherKind::external_view) {
     // The caller's channels in place when there are enough of them (read-only, and
@@ -30,9 +45,25 @@ void Plan::gather(const Gather& g) noexcept {
       std::memset(dst.channels[c], 0, frames * sizeof(float));
     return;
   }
-  const ConstAudioView src = source_view(g.source);
+  ConstAudioView src = source_view(g.source);
+  src.num_frames = frames;
   const bool upmix = g.kind == GatherKind::upmix_copy || g.kind == GatherKind::upmix_add;
   const bool add = g.kind == GatherKind::add || g.kind == GatherKind::upmix_add;
+  if (g.delay != kNoDelay) {
+    DelayLine& line = delays_[g.delay];
+    for (std::uint32_t c = 0; c < line.channels; ++c) {
+      const float* s = delayed(line, src, c);
+      // An upmix's one delayed channel goes to every channel of the input.
+      for (std::uint32_t d = upmix ? 0 : c; d < (upmix ? dst.num_channels : c + 1); ++d) {
+        if (add)
+          for (std::uint32_t i = 0; i < frames; ++i) dst.channels[d][i] += s[i];
+        else
+          std::memcpy(dst.channels[d], s, frames * sizeof(float));
+      }
+    }
+    line.write = std::uint32_t((line.write + frames) % line.length);
+    return;
+  }
   for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
     // A source narrower than the port (external input with fewer channels) leaves
     // silence in the rest; compile rules make this the external input's case only.
@@ -86,6 +117,19 @@ void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t fra
       std::memcpy(out.channels[c], s, n * sizeof(float));
     else
       std::memset(out.channels[c], 0, n * sizeof(float));
+  }
+}
+
+std::uint64_t Plan::compiled_latency(const Node* node) const noexcept {
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i].get() == node) return node_latency_[i];
+  return 0;
+}
+
+void Plan::reset_delays() noexcept {
+  for (DelayLine& line : delays_) {
+    std::fill(line.ring.begin(), line.ring.end(), 0.0f);
+    line.write = 0;
   }
 }
 

@@ -15,6 +15,9 @@
 //     directly (no copy), and one fed by the external input alone reads the caller's
 //     buffer; fan-in sums and mono→N upmixes go through a scratch buffer.
 //   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
+//   - Latency compensation: where paths of different latency meet (a fan-in, or the
+//     inputs of one node), the shorter ones pass through a delay line in their gather,
+//     so every input of a node lines up with its latest one (latency_report()).
 //
 // Does not
 //   - own the graph: it holds the nodes (shared) and their ids for printing only;
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/latency_report.h"
 #include "fxgraph/engine/node.h"
 
 namespace fxgraph {
@@ -52,6 +56,15 @@ class Plan {
   const std::vector<std::shared_ptr<Node>>& nodes() const noexcept { return nodes_; }
   /// A human-readable listing: order, channels and buffer of every port.
   std::string describe() const;
+  /// Frames the graph's output lags its input once compensated (the longest path's
+  /// latency to the graph output or to any sink node).
+  std::uint64_t latency() const noexcept { return latency_.total; }
+  /// Each node's latency, each compensating delay and the total.
+  const LatencyReport& latency_report() const noexcept { return latency_; }
+  /// The latency `node` reported when the plan was compiled (0 for nodes not in it).
+  std::uint64_t compiled_latency(const Node* node) const noexcept;
+  /// Clears the compensating delay lines. Audio thread (with the nodes' reset).
+  void reset_delays() noexcept;
 
  private:
   friend class Compiler;
@@ -61,8 +74,18 @@ class Plan {
   enum class GatherKind : std::uint8_t { clear, copy, add, upmix_copy, upmix_add, external_view };
   struct Gather {
     GatherKind kind;
-    std::uint32_t target;  ///< index into input_views_
-    std::uint32_t source;  ///< index into output_views_ (or kExternalInput)
+    std::uint32_t target;            ///< index into input_views_
+    std::uint32_t source;            ///< index into output_views_ (or kExternalInput)
+    std::uint32_t delay = kNoDelay;  ///< index into delays_: the source passes through it
+  };
+  /// A compensating delay of `length` frames on one gather: a ring per channel
+  /// (`channels` of the source, 1 for an upmix), and room for one delayed block.
+  struct DelayLine {
+    std::uint32_t length = 0;
+    std::uint32_t channels = 0;
+    std::uint32_t write = 0;    ///< ring position of the next frame in
+    std::vector<float> ring;    ///< channels × length
+    std::vector<float> output;  ///< max_block: one channel's delayed block
   };
   struct Step {
     Node* node;
@@ -76,9 +99,13 @@ class Plan {
   };
   /// Source index meaning "the external input".
   static constexpr std::uint32_t kExternalInput = 0xffffffffu;
+  /// Gather::delay of an undelayed gather.
+  static constexpr std::uint32_t kNoDelay = 0xffffffffu;
 
   ConstAudioView source_view(std::uint32_t source) const noexcept;
   void gather(const Gather& g) noexcept;
+  /// `src` through delay line `line`; returns its channel `c` delayed (line.output).
+  const float* delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept;
 
   double sample_rate_ = 0.0;
   std::uint32_t max_block_ = 0;
@@ -100,6 +127,9 @@ class Plan {
   std::vector<std::shared_ptr<Node>> nodes_;
   std::vector<std::string> order_ids_;
   std::vector<std::string> describe_lines_;
+  std::vector<DelayLine> delays_;
+  LatencyReport latency_;
+  std::vector<std::uint64_t> node_latency_;  ///< parallel to nodes_
 };
 
 }  // namespace fxgraph

@@ -58,6 +58,13 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
       node.apply_parameter(i, node.requested_value(i));
   }
   prepared_rate_ = sample_rate;
+  update_latency();
+}
+
+void RealtimeProcessor::update_latency() {
+  const std::uint64_t frames = engine_->latency();
+  graph_latency_.store(frames);
+  backend_->set_processing_latency(std::uint32_t(frames));
 }
 
 void RealtimeProcessor::follow_sample_rate(double hz) {
@@ -116,6 +123,7 @@ void RealtimeProcessor::set_parameter(std::string_view path, double value) {
   std::lock_guard lock(control_mutex_);
   throw_if_failed("set_parameter()");
   engine_->set_parameter(path, value);
+  if (engine_->latency() != graph_latency_.load()) update_latency();
 }
 
 double RealtimeProcessor::get_parameter(std::string_view path) const {
@@ -145,9 +153,10 @@ StreamState RealtimeProcessor::state() const noexcept {
 }
 
 double RealtimeProcessor::latency_ms() const noexcept {
-  if (backend_->state() == StreamState::closed) return config_.latency_ms();
+  const double graph = 1000.0 * double(graph_latency_.load()) / prepared_rate_;
+  if (backend_->state() == StreamState::closed) return config_.latency_ms() + graph;
   const double rate = backend_->sample_rate();
-  return rate > 0 ? 1000.0 * backend_->buffer_size() / rate : config_.latency_ms();
+  return (rate > 0 ? 1000.0 * backend_->buffer_size() / rate : config_.latency_ms()) + graph;
 }
 
 RealtimeStats RealtimeProcessor::stats() const noexcept {

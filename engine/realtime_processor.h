@@ -80,8 +80,11 @@ class RealtimeProcessor {
   /// could not follow); empty otherwise.
   std::string failure_reason() const;
   /// The latency of the stream as configured (StreamConfig::latency_ms), or of the
-  /// backend's actual period once open.
+  /// backend's actual period once open, plus the graph's compensated latency
+  /// (Engine::latency), which the backend also publishes (JACK port latency ranges).
   double latency_ms() const noexcept;
+  /// The graph's compensated latency in frames (re-derived when a parameter changes it).
+  std::uint64_t graph_latency() const noexcept { return graph_latency_.load(); }
   RealtimeStats stats() const noexcept;
 
   /// The current engine. Replaced when the sample rate changes: prefer the calls above
@@ -96,12 +99,15 @@ class RealtimeProcessor {
   void rebuild_engine(double sample_rate, std::uint32_t max_block);
   /// The sample_rate_changed hook (JACK's notification thread).
   void follow_sample_rate(double hz);
+  /// Reads the engine's latency and hands a change to the backend. Control thread.
+  void update_latency();
 
   Graph graph_;
   std::unique_ptr<AudioBackend> backend_;
   StreamConfig config_;
   std::unique_ptr<Engine> engine_;
   double prepared_rate_ = 0.0;
+  std::atomic<std::uint64_t> graph_latency_{0};
 
   // Written by the audio thread, read by anyone.
   std::atomic<std::uint64_t> blocks_{0};

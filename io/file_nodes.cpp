@@ -1,5 +1,7 @@
 #include "fxgraph/io/file_nodes.h"
 
+#include <vector>
+
 #include <algorithm>
 #include <cstring>
 
@@ -84,9 +86,13 @@ void FileOutNode::do_process(const ProcessContext& ctx) noexcept {
     std::memcpy(staged_.channel(c), in.channels[c], ctx.frames * sizeof(float));
 }
 
-void FileOutNode::flush(std::uint32_t frames) {
+void FileOutNode::flush(std::uint32_t frames, std::uint32_t from) {
   if (!writer_) throw IoError("file_out '" + options_.path + "' was not opened");
-  writer_->write(staged_.view(frames));
+  if (from >= frames) return;
+  const AudioView block = staged_.view(frames);
+  std::vector<const float*> channels(block.channels, block.channels + block.num_channels);
+  for (auto& channel : channels) channel += from;
+  writer_->write(ConstAudioView{channels.data(), block.num_channels, frames - from});
 }
 
 void FileOutNode::commit() {

@@ -92,9 +92,9 @@ class FileOutNode : public Node {
   /// Creates the writer (a temporary file next to the target). Call after prepare.
   /// `input_sample` keeps the input's sample format when the options give none.
   void open(std::uint32_t sample_rate, std::optional<SampleFormat> input_sample);
-  /// Writes the first `frames` frames of the block the graph just produced. Driver
-  /// thread, after the block.
-  void flush(std::uint32_t frames);
+  /// Writes frames [from, frames) of the block the graph just produced (a render drops
+  /// the graph's latency from the start with `from`). Driver thread, after the block.
+  void flush(std::uint32_t frames, std::uint32_t from = 0);
   /// The block the graph just produced (its first `frames` frames), before flush.
   ConstAudioView staged_block(std::uint32_t frames) noexcept { return staged_.view(frames); }
   /// Renames the finished file onto its path.

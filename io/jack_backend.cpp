@@ -107,6 +107,7 @@ struct JackBackend::Impl {
   std::atomic<double> sample_rate{0.0};
   std::atomic<std::uint32_t> buffer_size{0};
   std::atomic<std::uint64_t> xruns{0};
+  std::atomic<std::uint32_t> processing_latency{0};
 
   // Audio thread.
   static int on_process(jack_nframes_t frames, void* arg) noexcept {
@@ -123,6 +124,27 @@ struct JackBackend::Impl {
     const AudioView out{self.output_buffers.data(), outputs, frames};
     self.process(self.user, in, out);
     return 0;
+  }
+
+  // Notification thread (JACK's latency callback): a signal leaving our outputs is as
+  // late as the latest one arriving at our inputs plus our processing latency, and the
+  // other way round for playback latency.
+  static void on_latency(jack_latency_callback_mode_t mode, void* arg) noexcept {
+    auto& self = *static_cast<Impl*>(arg);
+    const bool capture = mode == JackCaptureLatency;
+    const auto& from = capture ? self.input_ports : self.output_ports;
+    const auto& to = capture ? self.output_ports : self.input_ports;
+    jack_latency_range_t range{0, 0};
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      jack_latency_range_t r;
+      jack_port_get_latency_range(from[i], mode, &r);
+      range.min = i == 0 ? r.min : std::min(range.min, r.min);
+      range.max = i == 0 ? r.max : std::max(range.max, r.max);
+    }
+    const std::uint32_t own = self.processing_latency.load(std::memory_order_relaxed);
+    range.min += own;
+    range.max += own;
+    for (jack_port_t* port : to) jack_port_set_latency_range(port, mode, &range);
   }
 
   // Notification thread.
@@ -210,6 +232,11 @@ std::uint32_t JackBackend::buffer_size() const noexcept {
 std::uint64_t JackBackend::xruns() const noexcept {
   return impl_->xruns.load();
 }
+void JackBackend::set_processing_latency(std::uint32_t frames) {
+  if (impl_->processing_latency.exchange(frames) != frames && impl_->client != nullptr &&
+      impl_->active)
+    jack_recompute_total_latencies(impl_->client);
+}
 std::string JackBackend::client_name() const {
   return impl_->client_name;
 }
@@ -254,7 +281,8 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
     if (jack_set_process_callback(impl.client, &Impl::on_process, &impl) != 0 ||
         jack_set_xrun_callback(impl.client, &Impl::on_xrun, &impl) != 0 ||
         jack_set_buffer_size_callback(impl.client, &Impl::on_buffer_size, &impl) != 0 ||
-        jack_set_sample_rate_callback(impl.client, &Impl::on_sample_rate, &impl) != 0)
+        jack_set_sample_rate_callback(impl.client, &Impl::on_sample_rate, &impl) != 0 ||
+        jack_set_latency_callback(impl.client, &Impl::on_latency, &impl) != 0)
       throw StreamError("cannot register the JACK callbacks of client '" + impl.client_name + "'");
     jack_on_info_shutdown(impl.client, &Impl::on_shutdown, &impl);
 

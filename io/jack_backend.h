@@ -76,6 +76,9 @@ class JackBackend final : public AudioBackend {
   double sample_rate() const noexcept override;
   std::uint32_t buffer_size() const noexcept override;
   std::uint64_t xruns() const noexcept override;
+  /// Published in the ports' latency ranges (JACK's latency callback); a change while
+  /// open asks the server to recompute the graph's latencies.
+  void set_processing_latency(std::uint32_t frames) override;
 
   const JackOptions& options() const noexcept { return options_; }
   /// The client name the server gave us (after open()).

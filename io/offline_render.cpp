@@ -64,6 +64,11 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   const TailPlan tail = options.duration_seconds > 0.0 || inputs.empty()
                             ? TailPlan{}
                             : plan_tail(graph_tail(graph, engine.order()), options.tail, rate);
+  // The latency: as many more frames carry the inputs' last frames out, and as many
+  // are dropped from the start (unless kept).
+  const std::uint64_t latency = engine.latency();
+  const std::uint64_t skip = options.keep_latency ? 0 : latency;
+  total += latency;
   const std::uint64_t input_total = total;
   total += tail.max_frames;
   // Exact normalize: measuring passes over the whole signal, writing nothing.
@@ -103,7 +108,9 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
           blocks[i] = outputs[i]->staged_block(frames);
         keep = detector.end_of(blocks, from, frames);
       }
-      for (FileOutNode* out : outputs) out->flush(keep);
+      const auto from =
+          std::uint32_t(done >= skip ? 0 : std::min<std::uint64_t>(skip - done, keep));
+      for (FileOutNode* out : outputs) out->flush(keep, from);
       done += keep;
       if (keep < frames) break;
       if (options.progress && done >= next_report) {
@@ -117,7 +124,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
       if (in->reader().position() < std::min(in->file_frames(), staged))
         check_input_complete(in->path(), in->reader().position(), in->file_frames());
     for (FileOutNode* out : outputs) out->commit();
-    written = done;
+    written = done - std::min(done, skip);
   } catch (...) {
     for (FileOutNode* out : outputs) out->abandon();
     throw;

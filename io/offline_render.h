@@ -39,6 +39,10 @@ struct RenderOptions {
   /// Whether to play the graph's tail out after the file inputs end (io/tail_render.h);
   /// only for renders that stop with their inputs (duration_seconds 0).
   TailOptions tail;
+  /// Whether to keep the graph's latency (Engine::latency) at the start of the outputs.
+  /// By default the render runs that many frames longer and drops as many from the
+  /// start, so every output lines up with the inputs sample for sample.
+  bool keep_latency = false;
   /// Polled between blocks of every pass: yes stops the render (Stopped is thrown and
   /// no output is left behind).
   StopRequested stop;

@@ -89,6 +89,7 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
                                             const OutputOptions& options) {
   check_output_differs(input, output);
   TailPlan tail;
+  std::uint64_t latency = 0;
   {
     // Graphs that split at their first multi-pass node run their upstream DSP once.
     SndfileReader reader(input);
@@ -97,12 +98,13 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
       const Engine whole(graph_, engine_config(reader, chunk_size_));
       split = split_at_first_multipass(graph_, whole.order());
       tail = plan_tail(graph_tail(graph_, whole.order()), tail_, reader.sample_rate());
+      latency = whole.latency();
     }
-    if (split) return process_file_split(*split, reader, output, options, tail);
+    if (split) return process_file_split(*split, reader, output, options, tail, latency);
   }
 
-  // Measuring passes (normalize) run here.
-  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames);
+  // Measuring passes (normalize) run here, over everything the writing pass may emit.
+  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames + latency);
   SndfileReader& reader = chunks.reader_;
   FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());
@@ -110,30 +112,36 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
   SndfileWriter writer(output, reader.sample_rate(), chunks.output_channels(), format);
   writer.reserve(chunk_size_);
   SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },
-                             tail.max_frames);
-  TailTrimmer trimmer(tail, source);
-  run_pipelined_pass({.chunk_size = chunk_size_,
-                      .input_channels = reader.channels(),
-                      .output_channels = chunks.output_channels(),
-                      .read = [&](const AudioView& chunk) { return source.read(chunk); },
-                      .process =
-                          [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
-                            chunks.process_into(in, out, frames);
-                            return trimmer.frames_to_write(out.view(frames), frames);
-                          },
-                      .write = progress_writer(writer, reader.frames()),
-                      .stop = stop_});
+                             tail.max_frames + latency);
+  TailTrimmer trimmer(tail, source, latency);
+  run_pipelined_pass(
+      {.chunk_size = chunk_size_,
+       .input_channels = reader.channels(),
+       .output_channels = chunks.output_channels(),
+       .read = [&](const AudioView& chunk) { return source.read(chunk); },
+       .process =
+           [&](AudioBuffer& in, AudioBuffer& out, std::uint32_t frames) {
+             chunks.process_into(in, out, frames);
+             return trimmer.frames_to_write(out.view(frames), frames);
+           },
+       .write = progress_writer(writer, reader.frames(), keep_latency_ ? 0 : latency),
+       .stop = stop_});
   source.check_complete(reader.path(), reader.frames());
   writer.commit();
   return {writer.frames_written(), writer.clip_count(), format.sample};
 }
 
 std::function<void(const ConstAudioView&)> StreamProcessor::progress_writer(SndfileWriter& writer,
-                                                                            std::uint64_t frames) {
+                                                                            std::uint64_t frames,
+                                                                            std::uint64_t skip) {
   const double total = double(std::max<std::uint64_t>(frames, 1));
-  return [this, &writer, total, done = std::uint64_t(0)](const ConstAudioView& chunk) mutable {
-    writer.write(chunk);
-    if (tap_) tap_(chunk);
+  return [this, &writer, total, done = std::uint64_t(0),
+          trim = LeadingTrim(skip)](const ConstAudioView& processed) mutable {
+    const ConstAudioView chunk = trim.rest(processed);
+    if (chunk.num_frames != 0) {
+      writer.write(chunk);
+      if (tap_) tap_(chunk);
+    }
     done += chunk.num_frames;
     if (progress_) progress_(std::min(1.0, double(done) / total));
   };

@@ -16,6 +16,10 @@
 //   - Each run starts from fresh node state (a second file is not coloured by the first).
 //   - set_tail: the graph's tail (a reverb's decay) is played out after the input ends,
 //     until it dies away; the output is then longer than the input.
+//   - Latency: a graph whose nodes delay the signal (Engine::latency) is fed that many
+//     frames of silence after the input, and the same number of frames is dropped from
+//     the start of the output, so the output lines up with the input sample for
+//     sample; set_keep_latency(true) keeps the leading frames instead.
 //   - set_stop: a stop request (Ctrl-C) is polled between chunks; process_file then
 //     throws Stopped and leaves nothing behind, like any other failure.
 //   - process_file overlaps reading, processing and writing on three threads (a few
@@ -74,6 +78,9 @@ class StreamProcessor {
   /// Called by process_file with every chunk of output as it is written (on the thread
   /// that writes the file, in file order), e.g. to measure levels. Empty: none.
   void set_output_tap(std::function<void(const ConstAudioView&)> tap) { tap_ = std::move(tap); }
+  /// Whether process_file keeps the graph's latency at the start of the output
+  /// (otherwise those frames are dropped and the output lines up with the input).
+  void set_keep_latency(bool keep) { keep_latency_ = keep; }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
@@ -96,16 +103,19 @@ class StreamProcessor {
   /// once, its output kept in a scratch file (io/stream_processor_split.cpp).
   ProcessResult process_file_split(const MultiPassSplit& split, SndfileReader& reader,
                                    const std::string& output, const OutputOptions& options,
-                                   const TailPlan& tail);
+                                   const TailPlan& tail, std::uint64_t latency);
   /// A writer stage that reports progress over `frames` frames.
+  /// Drops the first `skip` frames (the latency trimmed from the start).
   std::function<void(const ConstAudioView&)> progress_writer(SndfileWriter& writer,
-                                                             std::uint64_t frames);
+                                                             std::uint64_t frames,
+                                                             std::uint64_t skip);
   Graph graph_;
   std::uint32_t chunk_size_;
   std::function<void(double)> progress_;
   StopRequested stop_;
   TailOptions tail_;
   std::function<void(const ConstAudioView&)> tap_;
+  bool keep_latency_ = false;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.

@@ -14,7 +14,7 @@ namespace fxgraph {
 ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
                                                   SndfileReader& reader, const std::string& output,
                                                   const OutputOptions& options,
-                                                  const TailPlan& tail) {
+                                                  const TailPlan& tail, std::uint64_t latency) {
   const EngineConfig config = engine_config(reader, chunk_size_);
   // Both engines exist before any pass runs: building one prepares nodes, and M's
   // measurement must never be followed by a prepare. M gets the same channel counts in
@@ -45,8 +45,10 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
   // into the scratch file.
   // The scratch file gets the whole longest tail, so every measurement covers what the
   // writing pass may emit; that pass trims the tail where the output died away.
+  // It also gets the latency's frames of silence, which carry the input's last frames
+  // out (the writing pass drops as many from the start).
   SilencePaddedSource source([&](const AudioView& chunk) { return reader.read(chunk); },
-                             tail.max_frames);
+                             tail.max_frames + latency);
   measured.set_pass(MultiPassNode::Pass::measure);
   upstream.request_reset();
   run_pipelined_pass({.chunk_size = chunk_size_,
@@ -82,7 +84,7 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
 
   // The pass that writes: M (applying) and what follows it, fed from the scratch file.
   cache.rewind();
-  TailTrimmer trimmer(tail, source);
+  TailTrimmer trimmer(tail, source, latency);
   run_pipelined_pass({.chunk_size = chunk_size_,
                       .input_channels = cached_channels,
                       .output_channels = out_channels,
@@ -93,7 +95,7 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
                                               frames);
                             return trimmer.frames_to_write(out.view(frames), frames);
                           },
-                      .write = progress_writer(writer, cache.frames()),
+                      .write = progress_writer(writer, cache.frames(), keep_latency_ ? 0 : latency),
                       .stop = stop_});
   writer.commit();
   return {writer.frames_written(), writer.clip_count(), format.sample};

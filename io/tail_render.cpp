@@ -70,10 +70,20 @@ std::uint32_t TailTrimmer::frames_to_write(const ConstAudioView& out,
                                            std::uint32_t frames) noexcept {
   const std::uint64_t start = position_;
   position_ += frames;
-  const std::uint64_t input_end = source_.input_frames();
+  const std::uint64_t input_frames = source_.input_frames();
+  const std::uint64_t input_end = input_frames == UINT64_MAX ? UINT64_MAX : input_frames + latency_;
   if (input_end >= start + frames) return frames;
   const auto from = std::uint32_t(input_end > start ? input_end - start : 0);
   return detector_.end_of({&out, 1}, from, frames);
+}
+
+ConstAudioView LeadingTrim::rest(const ConstAudioView& chunk) noexcept {
+  if (left_ == 0) return chunk;
+  const auto skip = std::uint32_t(std::min<std::uint64_t>(left_, chunk.num_frames));
+  left_ -= skip;
+  const std::uint32_t channels = std::min<std::uint32_t>(chunk.num_channels, 64);
+  for (std::uint32_t c = 0; c < channels; ++c) channels_[c] = chunk.channels[c] + skip;
+  return {channels_.data(), channels, chunk.num_frames - skip};
 }
 
 }  // namespace fxgraph

@@ -14,6 +14,7 @@
 // run over the whole max_frames, so the pass that writes emits a prefix of what was
 // measured.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -95,18 +96,36 @@ class SilencePaddedSource {
 void check_input_complete(const std::string& path, std::uint64_t had, std::uint64_t announced);
 
 /// For a pass's processing stage: how many frames of each processed chunk to write.
-/// Frames before the input's end are all written; from there the detector decides.
+/// Frames before the input's end, plus the graph's `latency` after it (the input's last
+/// frames, still on their way through latent nodes), are all written; from there the
+/// detector decides.
 class TailTrimmer {
  public:
-  TailTrimmer(const TailPlan& plan, const SilencePaddedSource& source)
-      : detector_(plan), source_(source) {}
+  TailTrimmer(const TailPlan& plan, const SilencePaddedSource& source, std::uint64_t latency = 0)
+      : detector_(plan), source_(source), latency_(latency) {}
   /// `out` holds the next `frames` processed frames; returns how many to write.
   std::uint32_t frames_to_write(const ConstAudioView& out, std::uint32_t frames) noexcept;
 
  private:
   TailEndDetector detector_;
   const SilencePaddedSource& source_;
+  std::uint64_t latency_;
   std::uint64_t position_ = 0;
+};
+
+/// Drops the first `frames` frames of a stream of chunks: the graph's latency at the
+/// start of an offline render, so the output lines up with the input sample for sample.
+/// One thread (a pass's writer); no allocation.
+class LeadingTrim {
+ public:
+  explicit LeadingTrim(std::uint64_t frames) : left_(frames) {}
+  /// What remains of `chunk` after the frames still to drop (maybe nothing). The view
+  /// is valid until the next call. At most 64 channels (kMaxChunkChannels).
+  ConstAudioView rest(const ConstAudioView& chunk) noexcept;
+
+ private:
+  std::uint64_t left_;
+  std::array<const float*, 64> channels_{};
 };
 
 }  // namespace fxgraph

@@ -10,8 +10,8 @@
 
 namespace fxgraph::filters {
 
-FirFilterNode::FirFilterNode(std::string type, TapSource taps)
-    : Node(std::move(type)), taps_(std::move(taps)) {
+FirFilterNode::FirFilterNode(std::string type, TapSource taps, std::uint64_t latency)
+    : Node(std::move(type)), taps_(std::move(taps)), latency_(latency) {
   add_input("in");
   add_output("out");
 }
@@ -126,13 +126,20 @@ std::shared_ptr<Node> make_fir_design_node(const NodeOptions& o) {
                                       {"rectangular", Window::rectangular},
                                       {"kaiser", Window::kaiser}});
   const double beta = o.number("beta", 8.6);
+  // Symmetric taps delay every frequency by (numtaps - 1) / 2 frames (whole for odd
+  // numtaps; even ones round down, half a frame early).
+  const std::uint64_t latency =
+      o.integer("compensate", 0, 0, 1) ? std::uint64_t(numtaps - 1) / 2 : 0;
   // Check what can be checked without the sample rate now (a generous rate), the rest
   // (edges below Nyquist) in prepare.
   (void)dsp::firwin(numtaps, cutoffs, pass, window, beta, 1e9);
-  return std::make_shared<FirFilterNode>("fir_design", [=](double sample_rate) {
-    for (double f : cutoffs) check_below_nyquist("fir_design", "cutoff", f, sample_rate);
-    return dsp::firwin(numtaps, cutoffs, pass, window, beta, sample_rate);
-  });
+  return std::make_shared<FirFilterNode>(
+      "fir_design",
+      [=](double sample_rate) {
+        for (double f : cutoffs) check_below_nyquist("fir_design", "cutoff", f, sample_rate);
+        return dsp::firwin(numtaps, cutoffs, pass, window, beta, sample_rate);
+      },
+      latency);
 }
 
 }  // namespace fxgraph::filters

@@ -3,6 +3,9 @@
 // file with one tap per line), `fir_design` designs windowed-sinc taps with
 // dsp::firwin (options numtaps, cutoff — one edge or two —, pass, window, beta).
 // Both run dsp::FirConvolver (zero latency, exact streaming) on any number of channels.
+// fir_design's taps are symmetric (linear phase): with `compensate: 1` it reports their
+// group delay, (numtaps - 1) / 2 frames, as its latency, so parallel branches line up
+// with it and renders trim it (the output then lines up with the input).
 //
 // The taps are fixed once the node is prepared: a new FIR design means new FFT plans
 // and buffers, which is control-thread work. So fir_design's settings are construction
@@ -24,9 +27,12 @@ class FirFilterNode : public Node {
   /// Gives the taps for a sample rate (called in prepare; may throw ParameterError).
   using TapSource = std::function<std::vector<double>(double sample_rate)>;
 
-  FirFilterNode(std::string type, TapSource taps);
+  /// `latency`: frames the node reports as its latency (Node::latency): a linear-phase
+  /// design's group delay when the graph is to compensate it, else 0.
+  FirFilterNode(std::string type, TapSource taps, std::uint64_t latency = 0);
 
   Tail tail() const override;
+  std::uint64_t latency() const override { return latency_; }
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
@@ -35,6 +41,7 @@ class FirFilterNode : public Node {
 
  private:
   TapSource taps_;
+  std::uint64_t latency_;
   dsp::FirConvolver convolver_;
 };
 

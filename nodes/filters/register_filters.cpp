@@ -96,7 +96,11 @@ void register_fir(NodeRegistry& r) {
                      {"cutoff", "edge in Hz, or [low, high] for bandpass/bandstop", "1000"},
                      {"pass", "lowpass, highpass, bandpass or bandstop", "lowpass"},
                      {"window", "hamming, hann, blackman, rectangular or kaiser", "hamming"},
-                     {"beta", "kaiser window beta", "8.6"}},
+                     {"beta", "kaiser window beta", "8.6"},
+                     {"compensate",
+                      "1: report the group delay, (numtaps - 1) / 2 frames, as latency, so "
+                      "the graph lines up around it and renders trim it",
+                      "0"}},
          .factory = filters::make_fir_design_node});
 }
 

@@ -14,6 +14,7 @@
 #include "fxgraph/nodes/routing/mix.h"
 #include "support/allocation_counter.h"
 #include "support/graph_helpers.h"
+#include "support/latent_node.h"
 
 using namespace fxgraph;
 using fxgraph::test::AllocationCounter;
@@ -168,3 +169,27 @@ TEST_CASE("hosted LV2 and LADSPA plugins process without allocating, controls ch
   CHECK(engine.get_parameter("3.latency") == 10.0);
 }
 #endif
+
+TEST_CASE("compensating delays allocate nothing, nor does a latency change", "[engine][realtime]") {
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(1));
+  g.add("lag", std::make_shared<fxgraph::test::LatentNode>(17));
+  g.add("mix", std::make_shared<MixNode>(2));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("tone", "lag");
+  g.connect("lag", "mix:0");
+  g.connect("tone", "mix:1");  // delayed 17 frames to meet "lag"
+  g.connect("mix", "out");
+  Engine engine(g, {.max_block = 64});
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 2000; ++block) {
+    // Control side (not counted): each latency change compiles a plan with new delays.
+    if (block % 500 == 250) engine.set_parameter("lag.frames", 17 + block / 100);
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.latency() == 17 + 1750 / 100);
+}
