@@ -87,7 +87,22 @@ IirNode::IirNode(const IirClass& cls) : SosFilterNode(cls.name, dsp::kMaxSection
 
 std::shared_ptr<Node> IirNode::create(const IirClass& cls, const NodeOptions& options) {
   auto node = std::make_shared<IirNode>(cls);
-  configure_choice_first(*node, options, "order_scale");
+  // order and order_scale are one setting in two parts: each alone may be invalid
+  // (order 24 linear is too high, the default order 5 with db gives 0), and the registry
+  // checks every setting against the others as it applies them (cutoff first). So both
+  // are set unchecked here; the registry then applies all settings with the checks.
+  if (const auto scale = choice_setting(*node, options, "order_scale")) {
+    validate_parameter_value(node->parameters()[node->order_scale_], *scale, "order_scale");
+    node->set_requested(node->order_scale_, *scale);
+    node->apply_parameter(node->order_scale_, *scale);
+    const auto order = options.values().find("order");
+    if (const double* value =
+            order == options.values().end() ? nullptr : std::get_if<double>(&order->second)) {
+      validate_parameter_value(node->parameters()[kOrder], *value, "order");
+      node->set_requested(kOrder, *value);
+      node->apply_parameter(kOrder, *value);
+    }
+  }
   return node;
 }
 

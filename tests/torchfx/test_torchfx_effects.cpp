@@ -80,13 +80,13 @@ TEST_CASE("Normalize scales to torchfx's peak, RMS, percentile and per-channel t
   check_equal(per_channel[1], {1.0f, -1.0f});
   // Silence stays silence (no division by zero).
   check_equal(run_torchfx(torchfx_node("Normalize"), {{0.0f, 0.0f, 0.0f}})[0], {0.0f, 0.0f, 0.0f});
-  // torchfx: the 50th percentile of |{1, 2, 3, 4}| is 2.5 (linear interpolation); here a
-  // 0.01 dB histogram gives it to ±0.006 dB (README, "Differences from torchfx").
+  // torchfx: the 50th percentile of |{1, 2, 3, 4}| is 2.5 (linear interpolation between
+  // ranks, as here); the ranks come from 0.01 dB bins here, so within 0.12 %.
   const Signal percentile = run_torchfx(
       torchfx_node("Normalize",
                    {{"peak", 2.0}, {"strategy", std::string("percentile")}, {"percentile", 50.0}}),
       {{1.0f, 2.0f, 3.0f, 4.0f}});
-  CHECK(percentile[0][3] == Approx(4.0 / 2.5 * 2.0).epsilon(0.001));
+  CHECK(percentile[0][3] == Approx(4.0 / 2.5 * 2.0).epsilon(0.0012));
   CHECK(builtin_registry().find("Normalize")->torchfx_module == "effect");
 }
 
