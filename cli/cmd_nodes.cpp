@@ -131,7 +131,7 @@ Command add_nodes_command(CLI::App& app) {
   auto type = std::make_shared<std::string>();
   CLI::App* sub =
       app.add_subcommand("nodes", "List the node types, or describe one (options and parameters)");
-  sub->add_option("type", *type, "a type name or alias (e.g. gain, Vol)");
+  sub->add_option("type", *type, "a type name or alias (e.g. gain, Freeverb)");
   sub->footer(
       "A type's parameters are listed with unit, range, default and whether changes are\n"
       "smoothed (ramped); its options are set once, when the node is built.\n"

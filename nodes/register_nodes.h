@@ -18,5 +18,8 @@ void register_effect_nodes(NodeRegistry& registry);
 /// Compressor, expander, gate, limiter (nodes/dynamics) and the channel utilities pan,
 /// stereo_width, dc_block, polarity, mute (nodes/utility).
 void register_dynamics_nodes(NodeRegistry& registry);
+/// Types named after torchfx classes and faithful to them (nodes/torchfx), each with
+/// NodeType::torchfx_module set.
+void register_torchfx_nodes(NodeRegistry& registry);
 
 }  // namespace fxgraph

@@ -6,7 +6,7 @@
 
 namespace fxgraph {
 
-NormalizeNode::NormalizeNode() : Node(std::string(kType)) {
+NormalizeNode::NormalizeNode(std::string type) : Node(std::move(type)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "peak",
@@ -52,21 +52,29 @@ void NormalizeNode::finish_measurement() {
   if (strategy == percentile) {
     std::uint64_t total = 0;
     for (auto n : histogram_) total += n;
-    const double wanted = value(kPercentile) / 100.0 * double(total);
-    std::uint64_t seen = 0;
     level = 0.0;
-    for (int b = 0; b < kBins; ++b) {
-      seen += histogram_[std::size_t(b)];
-      if (total && double(seen) >= wanted) {
-        level = b == 0 ? 0.0 : std::pow(10.0, (kMinDb + double(b) / kBinsPerDb) / 20.0);
-        break;
-      }
+    if (total > 0) {
+      // torch.quantile's linear interpolation: rank p · (n - 1) between its neighbours.
+      const double rank = value(kPercentile) / 100.0 * double(total - 1);
+      const auto below = std::uint64_t(std::floor(rank));
+      const double low = level_at_rank(below);
+      const double high = level_at_rank(std::min(below + 1, total - 1));
+      level = low + (rank - double(below)) * (high - low);
     }
   }
   for (std::size_t c = 0; c < gains_.size(); ++c) {
     const double l = strategy == per_channel ? channel_peak_[c] : level;
     gains_[c] = l > 0.0 ? target / l : 1.0;
   }
+}
+
+double NormalizeNode::level_at_rank(std::uint64_t rank) const noexcept {
+  std::uint64_t seen = 0;
+  for (int b = 0; b < kBins; ++b) {
+    seen += histogram_[std::size_t(b)];
+    if (seen > rank) return b == 0 ? 0.0 : std::pow(10.0, (kMinDb + double(b) / kBinsPerDb) / 20.0);
+  }
+  return 0.0;
 }
 
 void NormalizeNode::do_process(const ProcessContext& ctx) noexcept {

@@ -5,8 +5,10 @@
 // graph refuses it. Strategies (torchfx's):
 //   peak        one gain for all channels: target / max |x|
 //   rms         one gain: target / RMS over all channels
-//   percentile  one gain: target / the `percentile`-th percentile of |x| (a 0.01 dB
-//               log-spaced histogram: exact to ±0.006 dB, flat memory)
+//   percentile  one gain: target / the `percentile`-th percentile of |x|, interpolated
+//               between neighbouring ranks as torch.quantile does, the ranks read from a
+//               0.01 dB log-spaced histogram from -200 to +60 dBFS (each to 0.01 dB, flat
+//               memory)
 //   per_channel each channel scaled to its own peak
 // A silent signal is left as it is (no division by zero).
 
@@ -27,7 +29,9 @@ class NormalizeNode : public Node, public MultiPassNode {
   enum Param : std::size_t { kPeak, kStrategy, kPercentile };
   enum Strategy { peak, rms, percentile, per_channel };
 
-  NormalizeNode();
+  /// `type` is the registry name it is built under: normalize, or torchfx's Normalize
+  /// (the same node: its strategies and defaults are torchfx's).
+  explicit NormalizeNode(std::string type = std::string(kType));
 
   void set_pass(Pass pass) override;
   void finish_measurement() override;
@@ -41,7 +45,11 @@ class NormalizeNode : public Node, public MultiPassNode {
  private:
   static constexpr int kBinsPerDb = 100;
   static constexpr int kMinDb = -200;
-  static constexpr int kBins = -kMinDb * kBinsPerDb + 1;
+  static constexpr int kMaxDb = 60;  // float signals may exceed full scale
+  static constexpr int kBins = (kMaxDb - kMinDb) * kBinsPerDb + 1;
+
+  /// |x| at 0-based rank `rank` of the measured histogram (its bin's upper edge).
+  double level_at_rank(std::uint64_t rank) const noexcept;
 
   Pass pass_ = Pass::pass_through;
   std::vector<double> channel_peak_;

@@ -124,7 +124,13 @@ std::shared_ptr<Node> make_fir_design_node(const NodeOptions& o) {
                                       {"hann", Window::hann},
                                       {"blackman", Window::blackman},
                                       {"rectangular", Window::rectangular},
-                                      {"kaiser", Window::kaiser}});
+                                      {"kaiser", Window::kaiser},
+                                      {"bartlett", Window::bartlett},
+                                      {"flattop", Window::flattop},
+                                      {"parzen", Window::parzen},
+                                      {"bohman", Window::bohman},
+                                      {"nuttall", Window::nuttall},
+                                      {"barthann", Window::barthann}});
   const double beta = o.number("beta", 8.6);
   // Symmetric taps delay every frequency by (numtaps - 1) / 2 frames (whole for odd
   // numtaps; even ones round down, half a frame early).

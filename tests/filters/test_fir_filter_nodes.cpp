@@ -106,7 +106,7 @@ TEST_CASE("fir options are checked: one of taps/path, edges below Nyquist", "[fi
   CHECK_THROWS_AS(r.create("fir", NodeOptions{}), ConfigError);
   CHECK_THROWS_AS(r.create("fir", NodeOptions{{{"path", std::string("/nonexistent/taps.txt")}}}),
                   ConfigError);
-  CHECK_THROWS_AS(r.create("fir_design", NodeOptions{{{"window", std::string("bartlett")}}}),
+  CHECK_THROWS_AS(r.create("fir_design", NodeOptions{{{"window", std::string("bartlet")}}}),
                   ConfigError);
   auto node = r.create("fir_design", NodeOptions{{{"cutoff", 30000.0}}});
   CHECK_THROWS_WITH(Engine(Graph::chain({node}), {.sample_rate = 48000.0, .input_channels = 1}),
