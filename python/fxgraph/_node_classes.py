@@ -97,7 +97,11 @@ def _docstring(entry, class_name):
 def _signature(entry):
     parameters = []
     for p in entry["parameters"]:
-        default = p["choices"][int(p["default"])] if p["kind"] == "choice" and p["choices"] else p["default"]
+        default = p["default"]
+        if p["kind"] == "choice" and p["choices"]:
+            default = p["choices"][int(default)]
+        elif p["kind"] in ("integer", "toggle"):
+            default = int(default)
         parameters.append(inspect.Parameter(p["name"], inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                             default=default))
     parameters.append(inspect.Parameter("options", inspect.Parameter.VAR_KEYWORD))
