@@ -27,7 +27,11 @@ find_package(Python3 COMPONENTS Interpreter Development.Module)
 if(Python3_FOUND)
   find_package(pybind11 CONFIG QUIET)
 endif()
-if(Python3_FOUND AND pybind11_FOUND)
+if(FXGRAPH_FUZZ OR NOT FXGRAPH_SANITIZER STREQUAL "")
+  # An instrumented extension cannot be imported by an uninstrumented python3 (the
+  # sanitizer runtime must come first), and the build imports it to write the stubs.
+  set(FXGRAPH_PYTHON_DEFAULT OFF)
+elseif(Python3_FOUND AND pybind11_FOUND)
   set(FXGRAPH_PYTHON_DEFAULT ON)
 else()
   set(FXGRAPH_PYTHON_DEFAULT OFF)

@@ -36,6 +36,20 @@ void run_blocks(Engine& engine, const AudioInput* in, PlanarPointers* in_pointer
   }
 }
 
+/// The caller's `out` array: float32, C-contiguous, writable, (channels, frames).
+py::array_t<float, py::array::c_style> output_array(py::handle out, std::uint32_t channels,
+                                                    std::uint32_t frames) {
+  const std::string expected = "out: expected a writable C-contiguous float32 array of shape (" +
+                               std::to_string(channels) + ", " + std::to_string(frames) + ")";
+  if (!py::isinstance<py::array_t<float, py::array::c_style>>(out))
+    throw py::type_error(expected);
+  auto array = py::reinterpret_borrow<py::array_t<float, py::array::c_style>>(out);
+  if (array.ndim() != 2 || array.shape(0) != channels || array.shape(1) != frames ||
+      !array.writeable())
+    throw py::value_error(expected);
+  return array;
+}
+
 class PyEngine {
  public:
   PyEngine(py::handle graph, double sample_rate, std::uint32_t max_block, std::uint32_t channels)
@@ -52,7 +66,7 @@ class PyEngine {
                                        .input_channels = channels});
   }
 
-  py::object process(py::handle x) {
+  py::object process(py::handle x, py::handle out_arg) {
     if (py::isinstance<py::int_>(x) && !py::isinstance<py::bool_>(x)) {
       const long long frames = x.cast<long long>();
       if (frames < 0 || frames > std::numeric_limits<std::uint32_t>::max())
@@ -66,7 +80,8 @@ class PyEngine {
                             " channel(s), the engine's `channels`, got " +
                             std::to_string(in.channels));
     const std::uint32_t out_channels = engine_->output_channels();
-    auto out = new_audio(out_channels, in.frames);
+    auto out = out_arg.is_none() ? new_audio(out_channels, in.frames)
+                                 : output_array(out_arg, out_channels, in.frames);
     {
       float* out_data = out.mutable_data();
       py::gil_scoped_release release;
@@ -75,6 +90,7 @@ class PyEngine {
       PlanarPointers out_pointers(out_data, out_channels, in.frames);
       run_blocks(*engine_, &in, &in_pointers, &out_pointers, out_channels, in.frames);
     }
+    if (!out_arg.is_none()) return py::reinterpret_borrow<py::object>(out_arg);
     return to_caller_type(std::move(out), in.from_torch);
   }
 
@@ -168,10 +184,12 @@ Multi-pass nodes (Normalize) pass the signal through unchanged here, since a str
 cannot look ahead: use fxgraph.process() or StreamProcessor for them.)doc")
       .def(py::init<py::handle, double, std::uint32_t, std::uint32_t>(), py::arg("graph"),
            py::arg("sample_rate") = 48000.0, py::arg("max_block") = 512, py::arg("channels") = 2)
-      .def("process", &PyEngine::process, py::arg("x"),
+      .def("process", &PyEngine::process, py::arg("x"), py::arg("out") = py::none(),
            "Processes x, (channels, frames) or (frames,) mono, and returns the graph output "
-           "as a (channels, frames) float32 array (a torch tensor for a tensor). An int n "
-           "runs a graph without input for n frames.")
+           "as a (channels, frames) float32 array (a torch tensor for a tensor). With `out` "
+           "(a C-contiguous float32 array of that shape) the output is written there and "
+           "`out` returned: no allocation per call. An int n runs a graph without input "
+           "for n frames.")
       .def("set_parameter", &PyEngine::set_parameter, py::arg("path"), py::arg("value"),
            "Sets 'node.param' from the next block on (ParameterError lists valid names).")
       .def("get_parameter", &PyEngine::get_parameter, py::arg("path"),

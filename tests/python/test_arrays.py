@@ -103,3 +103,21 @@ def test_bad_arguments_elsewhere_raise_too():
         fxgraph.Engine(CHAIN, -1.0)
     with pytest.raises(TypeError):
         fxgraph.Engine(CHAIN, "fast")
+
+
+def test_process_writes_into_a_given_out_array_and_checks_it():
+    x = noise_signal(2, 3000)
+    out = np.empty((2, 3000), dtype=np.float32)
+    engine = fxgraph.Engine(CHAIN, RATE, 512, channels=2)
+    assert engine.process(x, out=out) is out
+    assert np.array_equal(out, reference(x))
+    for bad, error in ((np.empty((2, 2999), dtype=np.float32), ValueError),
+                       (np.empty((2, 3000), dtype=np.float64), TypeError),
+                       (np.empty((3000, 2), dtype=np.float32).T, TypeError),
+                       ([[0.0] * 3000] * 2, TypeError)):
+        with pytest.raises(error, match=r"out: expected a writable C-contiguous float32 array of shape \(2, 3000\)"):
+            engine.process(x, out=bad)
+    readonly = np.empty((2, 3000), dtype=np.float32)
+    readonly.flags.writeable = False
+    with pytest.raises(ValueError, match="writable"):
+        engine.process(x, out=readonly)

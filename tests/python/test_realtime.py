@@ -151,13 +151,13 @@ def test_quick_start_gain_halves_a_stereo_stream(jack_server, tmp_path):
 
 
 def test_without_a_server_start_raises_backend_not_available(monkeypatch):
+    # Also what a build without JACK says, at construction.
     monkeypatch.setenv("JACK_NO_START_SERVER", "1")
-    processor = RealtimeProcessor("gain(1)", JackBackend(server_name="fxgraph-no-such-server"),
-                                  StreamConfig(channels_in=1, channels_out=1))
     assert not JackBackend(server_name="fxgraph-no-such-server").is_available
     with pytest.raises(BackendNotAvailableError):
+        processor = RealtimeProcessor("gain(1)", JackBackend(server_name="fxgraph-no-such-server"),
+                                      StreamConfig(channels_in=1, channels_out=1))
         processor.start()
-    assert not processor.is_running
 
 
 def test_null_backend_runs_the_graph_and_takes_parameters():
