@@ -243,3 +243,21 @@ def test_ring_buffer_between_two_threads_keeps_every_frame_in_order():
             got += n
     thread.join()
     assert np.array_equal(np.concatenate(received), np.arange(total, dtype=np.float32))
+
+
+def test_the_audio_thread_runs_while_python_holds_the_gil():
+    # sum(range(n)) is one C call that keeps the GIL throughout; periods still pass,
+    # so the audio callback never waits for Python.
+    config = StreamConfig(sample_rate=48000, buffer_size=64, channels_in=1, channels_out=1)
+    with RealtimeProcessor("lowpass(2000) | gain(0.5)", NullBackend(), config) as p:
+        time.sleep(0.05)
+        before = p.stats["blocks"]
+        start = time.monotonic()
+        sum(range(20_000_000))
+        held = time.monotonic() - start
+        during = p.stats["blocks"] - before
+        before = p.stats["blocks"]
+        time.sleep(held)  # the same time with the GIL free, for scale on a busy machine
+        free = p.stats["blocks"] - before
+    assert held > 0.1
+    assert during > 0.5 * free > 0
