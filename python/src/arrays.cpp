@@ -26,8 +26,9 @@ AudioInput audio_input(py::handle object, const char* what) {
   AudioInput input;
   const std::string name(what);
   if (object.is_none())
-    throw py::type_error(name + ": expected a (channels, frames) or (frames,) array of "
-                                "numbers, got None");
+    throw py::type_error(name +
+                         ": expected a (channels, frames) or (frames,) array of "
+                         "numbers, got None");
   py::object source = py::reinterpret_borrow<py::object>(object);
   if (!py::isinstance<py::array>(source) && is_torch_tensor(source)) {
     source = source.attr("detach")().attr("numpy")();  // CPU tensors only: no copy
@@ -50,8 +51,8 @@ AudioInput audio_input(py::handle object, const char* what) {
                           shape_text(array));
   const py::ssize_t channels = array.ndim() == 2 ? array.shape(0) : 1;
   const py::ssize_t frames = array.shape(array.ndim() - 1);
-  if (channels == 0) throw py::value_error(name + ": expected at least one channel, got shape " +
-                                           shape_text(array));
+  if (channels == 0)
+    throw py::value_error(name + ": expected at least one channel, got shape " + shape_text(array));
   if (static_cast<std::size_t>(channels) > kMaxChannels)
     throw py::value_error(name + ": " + std::to_string(channels) + " channels is more than " +
                           std::to_string(kMaxChannels) +
@@ -83,8 +84,7 @@ PlanarPointers::PlanarPointers(float* data, std::uint32_t channels, std::uint32_
     : data_(data), frames_(frames), pointers_(channels) {}
 
 AudioView PlanarPointers::view(std::uint32_t offset, std::uint32_t count) {
-  for (std::size_t c = 0; c < pointers_.size(); ++c)
-    pointers_[c] = data_ + c * frames_ + offset;
+  for (std::size_t c = 0; c < pointers_.size(); ++c) pointers_[c] = data_ + c * frames_ + offset;
   return {pointers_.data(), static_cast<std::uint32_t>(pointers_.size()), count};
 }
 

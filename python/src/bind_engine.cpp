@@ -41,8 +41,7 @@ py::array_t<float, py::array::c_style> output_array(py::handle out, std::uint32_
                                                     std::uint32_t frames) {
   const std::string expected = "out: expected a writable C-contiguous float32 array of shape (" +
                                std::to_string(channels) + ", " + std::to_string(frames) + ")";
-  if (!py::isinstance<py::array_t<float, py::array::c_style>>(out))
-    throw py::type_error(expected);
+  if (!py::isinstance<py::array_t<float, py::array::c_style>>(out)) throw py::type_error(expected);
   auto array = py::reinterpret_borrow<py::array_t<float, py::array::c_style>>(out);
   if (array.ndim() != 2 || array.shape(0) != channels || array.shape(1) != frames ||
       !array.writeable())
@@ -60,10 +59,9 @@ class PyEngine {
                             ", got " + std::to_string(channels));
     Graph built = recipe_.build();
     py::gil_scoped_release release;  // compiling prepares (allocates) every node
-    engine_ = std::make_unique<Engine>(
-        std::move(built), EngineConfig{.sample_rate = sample_rate,
-                                       .max_block = max_block,
-                                       .input_channels = channels});
+    engine_ = std::make_unique<Engine>(std::move(built), EngineConfig{.sample_rate = sample_rate,
+                                                                      .max_block = max_block,
+                                                                      .input_channels = channels});
   }
 
   py::object process(py::handle x, py::handle out_arg) {
@@ -94,9 +92,7 @@ class PyEngine {
     return to_caller_type(std::move(out), in.from_torch);
   }
 
-  void set_parameter(const std::string& path, double value) {
-    engine_->set_parameter(path, value);
-  }
+  void set_parameter(const std::string& path, double value) { engine_->set_parameter(path, value); }
   double get_parameter(const std::string& path) const { return engine_->get_parameter(path); }
   py::dict parameters() const {
     py::dict values;
@@ -162,9 +158,8 @@ py::object process_once(py::handle x, double sample_rate, py::handle graph,
     PlanarPointers in_pointers(const_cast<float*>(in.channel(0)), in.channels, in.frames);
     PlanarPointers out_pointers(out_data, out_channels, in.frames);
     // Multi-pass nodes (normalize) measure the whole signal first, as process_file does.
-    run_measurement_passes(*engine, built, [&] {
-      run_blocks(*engine, &in, &in_pointers, nullptr, 0, in.frames);
-    });
+    run_measurement_passes(*engine, built,
+                           [&] { run_blocks(*engine, &in, &in_pointers, nullptr, 0, in.frames); });
     run_blocks(*engine, &in, &in_pointers, &out_pointers, out_channels, in.frames);
   }
   return to_caller_type(std::move(out), in.from_torch);
@@ -205,8 +200,8 @@ cannot look ahead: use fxgraph.process() or StreamProcessor for them.)doc")
                              [](const PyEngine& e) { return e.engine().config().sample_rate; })
       .def_property_readonly("max_block",
                              [](const PyEngine& e) { return e.engine().config().max_block; })
-      .def_property_readonly(
-          "channels", [](const PyEngine& e) { return e.engine().config().input_channels; })
+      .def_property_readonly("channels",
+                             [](const PyEngine& e) { return e.engine().config().input_channels; })
       .def_property_readonly("output_channels",
                              [](const PyEngine& e) { return e.engine().output_channels(); })
       .def_property_readonly("position", [](const PyEngine& e) { return e.engine().position(); })

@@ -28,7 +28,8 @@ bool looks_like_yaml_text(const std::string& text) {
 
 GraphRecipe recipe_from(py::handle graph) {
   if (py::isinstance<GraphRecipe>(graph)) return graph.cast<GraphRecipe>();
-  if (py::isinstance<py::str>(graph)) return GraphRecipe::from_chain_spec(graph.cast<std::string>());
+  if (py::isinstance<py::str>(graph))
+    return GraphRecipe::from_chain_spec(graph.cast<std::string>());
   if (py::isinstance<py::list>(graph) || py::isinstance<py::tuple>(graph)) {
     std::vector<NodeSpec> specs;
     std::size_t index = 0;
@@ -54,14 +55,17 @@ Build one with Graph.from_yaml(path_or_text), Graph.chain(spec_or_effects) or
 fxgraph.chain(...).)doc")
       .def_static(
           "from_yaml",
-          [](const std::string& path_or_text) {
+          [](py::handle path_or_text) {
+            // str or os.PathLike (pathlib.Path) alike.
+            const std::string text =
+                py::str(py::module_::import("os").attr("fspath")(path_or_text)).cast<std::string>();
             py::gil_scoped_release release;  // file I/O
-            return looks_like_yaml_text(path_or_text) ? GraphRecipe::from_yaml_text(path_or_text)
-                                                      : GraphRecipe::from_yaml_file(path_or_text);
+            return looks_like_yaml_text(text) ? GraphRecipe::from_yaml_text(text)
+                                              : GraphRecipe::from_yaml_file(text);
           },
           py::arg("path_or_text"),
-          "A graph from a YAML file or YAML text (a string with a newline or 'key: value'). "
-          "Errors point at file:line:col.")
+          "A graph from a YAML file (str or pathlib.Path) or YAML text (a string with a "
+          "newline or 'key: value'). Errors point at file:line:col.")
       .def_static("chain", &recipe_from, py::arg("spec_or_effects"),
                   "A chain from a spec (\"highpass(80) | gain(1.5)\", as `fxgraph process "
                   "--chain`) or a list of effects; nodes are named \"0\", \"1\", …")

@@ -59,7 +59,8 @@ class PyRealtimeProcessor {
       : recipe_(recipe_from(graph)) {
     Graph built = recipe_.build();
     py::gil_scoped_release release;
-    processor_ = std::make_unique<RealtimeProcessor>(std::move(built), make_backend(backend), config);
+    processor_ =
+        std::make_unique<RealtimeProcessor>(std::move(built), make_backend(backend), config);
   }
   RealtimeProcessor& processor() { return *processor_; }
   const RealtimeProcessor& processor() const { return *processor_; }
@@ -179,22 +180,22 @@ void bind_realtime(py::module_& m) {
            }),
            py::arg("graph"), py::arg("backend"), py::arg("sample_rate"), py::arg("buffer_size"),
            py::arg("channels_in"), py::arg("channels_out"), py::arg("latency"))
-      .def(
-          "start",
-          [](PyRealtimeProcessor& p) {
-            py::gil_scoped_release release;
-            p.processor().start();
-          })
-      .def(
-          "stop",
-          [](PyRealtimeProcessor& p) {
-            py::gil_scoped_release release;
-            p.processor().stop();
-          })
+      .def("start",
+           [](PyRealtimeProcessor& p) {
+             py::gil_scoped_release release;
+             p.processor().start();
+           })
+      .def("stop",
+           [](PyRealtimeProcessor& p) {
+             py::gil_scoped_release release;
+             p.processor().stop();
+           })
       .def("set_parameter", [](PyRealtimeProcessor& p, const std::string& path,
                                double value) { p.processor().set_parameter(path, value); })
-      .def("get_parameter", [](const PyRealtimeProcessor& p,
-                               const std::string& path) { return p.processor().get_parameter(path); })
+      .def("get_parameter",
+           [](const PyRealtimeProcessor& p, const std::string& path) {
+             return p.processor().get_parameter(path);
+           })
       .def("parameters",
            [](const PyRealtimeProcessor& p) {
              py::dict values;
@@ -203,13 +204,13 @@ void bind_realtime(py::module_& m) {
              return values;
            })
       .def("reset_state", [](PyRealtimeProcessor& p) { p.processor().reset_state(); })
-      .def_property_readonly("is_running",
-                             [](const PyRealtimeProcessor& p) { return p.processor().is_running(); })
+      .def_property_readonly(
+          "is_running", [](const PyRealtimeProcessor& p) { return p.processor().is_running(); })
       .def_property_readonly(
           "state", [](const PyRealtimeProcessor& p) { return to_string(p.processor().state()); })
-      .def_property_readonly("failure_reason", [](const PyRealtimeProcessor& p) {
-        return p.processor().failure_reason();
-      })
+      .def_property_readonly(
+          "failure_reason",
+          [](const PyRealtimeProcessor& p) { return p.processor().failure_reason(); })
       .def_property_readonly(
           "latency_ms", [](const PyRealtimeProcessor& p) { return p.processor().latency_ms(); })
       .def_property_readonly("stats",
@@ -222,10 +223,12 @@ void bind_realtime(py::module_& m) {
                                stats["dsp_load_max"] = s.dsp_load_max;
                                return stats;
                              })
-      .def_property_readonly("backend_sample_rate",
-                             [](PyRealtimeProcessor& p) { return p.processor().backend().sample_rate(); })
-      .def_property_readonly("backend_buffer_size",
-                             [](PyRealtimeProcessor& p) { return p.processor().backend().buffer_size(); })
+      .def_property_readonly(
+          "backend_sample_rate",
+          [](PyRealtimeProcessor& p) { return p.processor().backend().sample_rate(); })
+      .def_property_readonly(
+          "backend_buffer_size",
+          [](PyRealtimeProcessor& p) { return p.processor().backend().buffer_size(); })
       .def_property_readonly("input_ports", [](PyRealtimeProcessor& p) { return ports(p, true); })
       .def_property_readonly("output_ports", [](PyRealtimeProcessor& p) { return ports(p, false); })
       .def_property_readonly("graph", [](const PyRealtimeProcessor& p) { return p.recipe(); });

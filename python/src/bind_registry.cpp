@@ -14,10 +14,14 @@ namespace {
 
 const char* kind_name(ParameterKind kind) {
   switch (kind) {
-    case ParameterKind::real: return "real";
-    case ParameterKind::integer: return "integer";
-    case ParameterKind::choice: return "choice";
-    case ParameterKind::toggle: return "toggle";
+    case ParameterKind::real:
+      return "real";
+    case ParameterKind::integer:
+      return "integer";
+    case ParameterKind::choice:
+      return "choice";
+    case ParameterKind::toggle:
+      return "toggle";
   }
   return "real";
 }
@@ -82,7 +86,8 @@ OptionValue option_value(py::handle value, const std::string& label, const std::
     } catch (const py::cast_error&) {
     }
   }
-  if (py::hasattr(value, "__float__")) return py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();  // numpy scalars
+  if (py::hasattr(value, "__float__"))
+    return py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();  // numpy scalars
   throw py::type_error(label + ": " + key + " must be a number, a name or a list of numbers, got " +
                        std::string(py::str(py::type::handle_of(value).attr("__name__"))));
 }

@@ -147,7 +147,7 @@ output: tone
     assert graph.sample_rate == 44100
     assert graph.nodes == [("drive", "gain"), ("tone", "lowpass")]
     (tmp_path / "g.yaml").write_text(text)
-    from_file = fxgraph.Graph.from_yaml(str(tmp_path / "g.yaml"))
+    from_file = fxgraph.Graph.from_yaml(tmp_path / "g.yaml")  # a pathlib.Path
     x = noise_signal(2, 1000)
     assert np.array_equal(fxgraph.Engine(graph, 44100).process(x),
                           fxgraph.Engine(from_file, 44100).process(x))
