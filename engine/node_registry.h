@@ -64,7 +64,7 @@ struct OptionSpec {
 
 struct NodeType {
   std::string name;
-  std::vector<std::string> aliases;  ///< e.g. torchfx class names
+  std::vector<std::string> aliases;  ///< other names of the same type (e.g. Freeverb)
   std::string summary;
   std::vector<OptionSpec> options;
   std::function<std::shared_ptr<Node>(const NodeOptions&)> factory;

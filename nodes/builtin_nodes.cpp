@@ -20,19 +20,20 @@ std::uint32_t channels_option(const NodeOptions& o, long fallback = 1) {
 void register_dsp_nodes(NodeRegistry& r) {
   register_filter_nodes(r);
   register_effect_nodes(r);
+  register_torchfx_nodes(r);
   r.add({.name = std::string(GainNode::kType),
-         .aliases = {"Gain", "Vol"},
+         .aliases = {},
          .summary = "multiply by a ramped gain (linear or dB), optionally clamped",
          .options = {},
          .factory = [](const NodeOptions&) { return std::make_shared<GainNode>(); },
          .exclusive = {{"gain", "gain_db"}}});
   r.add({.name = std::string(NormalizeNode::kType),
-         .aliases = {"Normalize"},
+         .aliases = {},
          .summary = "scale to a target peak/RMS/percentile, exactly (two passes; files only)",
          .options = {},
          .factory = [](const NodeOptions&) { return std::make_shared<NormalizeNode>(); }});
   r.add({.name = std::string(FilterbankNode::kType),
-         .aliases = {"LogFilterBank"},
+         .aliases = {},
          .summary = "log-spaced band-pass bank; one output channel group per band",
          .options = {{"bands", "number of bands", "8"},
                      {"min_hz", "centre of the lowest band (Hz)", "60"},
@@ -45,14 +46,14 @@ void register_dsp_nodes(NodeRegistry& r) {
            return std::make_shared<FilterbankNode>(options);
          }});
   r.add({.name = std::string(SineNode::kType),
-         .aliases = {"Sine", "SineWave"},
+         .aliases = {"SineWave"},
          .summary = "sine tone generator",
          .options = {{"channels", "output channels (copies of the tone)", "1"}},
          .factory = [](const NodeOptions& o) {
            return std::make_shared<SineNode>(channels_option(o));
          }});
   r.add({.name = std::string(NoiseNode::kType),
-         .aliases = {"Noise", "WhiteNoise"},
+         .aliases = {"WhiteNoise"},
          .summary = "seeded white noise (reproducible for a seed)",
          .options = {{"channels", "output channels (independent noise)", "1"},
                      {"seed", "generator seed", "0"}},
@@ -61,21 +62,21 @@ void register_dsp_nodes(NodeRegistry& r) {
                                               std::uint64_t(o.integer("seed", 0, 0, 1L << 62)));
          }});
   r.add({.name = std::string(MixNode::kType),
-         .aliases = {"Mix", "Sum"},
+         .aliases = {"Sum"},
          .summary = "sum N inputs with per-input ramped gains",
          .options = {{"inputs", "number of inputs (ports 0 … N-1)", "2"}},
          .factory = [](const NodeOptions& o) {
            return std::make_shared<MixNode>(std::uint32_t(o.integer("inputs", 2, 1, 64)));
          }});
   r.add({.name = std::string(SplitNode::kType),
-         .aliases = {"Split"},
+         .aliases = {},
          .summary = "copy the input to N outputs (ports 0 … N-1)",
          .options = {{"outputs", "number of outputs", "2"}},
          .factory = [](const NodeOptions& o) {
            return std::make_shared<SplitNode>(std::uint32_t(o.integer("outputs", 2, 1, 64)));
          }});
   r.add({.name = std::string(ChannelSelectNode::kType),
-         .aliases = {"ChannelSelect"},
+         .aliases = {},
          .summary = "pick input channels by index, e.g. [1, 0] swaps left and right",
          .options = {{"select", "list of input channel indices (from 0)", "[0]"}},
          .factory = [](const NodeOptions& o) {

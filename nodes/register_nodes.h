@@ -14,5 +14,8 @@ void register_dsp_nodes(NodeRegistry& registry);
 void register_filter_nodes(NodeRegistry& registry);
 /// Delay, echo, reverb (nodes/effects).
 void register_effect_nodes(NodeRegistry& registry);
+/// Types named after torchfx classes and faithful to them (nodes/torchfx), each with
+/// NodeType::torchfx_module set.
+void register_torchfx_nodes(NodeRegistry& registry);
 
 }  // namespace fxgraph

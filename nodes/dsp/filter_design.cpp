@@ -120,6 +120,34 @@ std::vector<double> make_window(Window window, int n, double beta) {
         w[i] = bessel_i0(beta * std::sqrt(std::max(0.0, 1.0 - r * r))) / bessel_i0(beta);
         break;
       }
+      case Window::bartlett:
+        w[i] = 1.0 - std::abs(2.0 * i / m - 1.0);
+        break;
+      case Window::flattop:  // SciPy's coefficients
+        w[i] = 0.21557895 - 0.41663158 * std::cos(x) + 0.277263158 * std::cos(2.0 * x) -
+               0.083578947 * std::cos(3.0 * x) + 0.006947368 * std::cos(4.0 * x);
+        break;
+      case Window::nuttall:
+        w[i] = 0.3635819 - 0.4891775 * std::cos(x) + 0.1365995 * std::cos(2.0 * x) -
+               0.0106411 * std::cos(3.0 * x);
+        break;
+      case Window::parzen: {
+        // Piecewise cubic in |k| / (n / 2), k the distance from the centre.
+        const double k = std::abs(i - m / 2.0) / (n / 2.0);
+        w[i] = std::abs(i - m / 2.0) <= m / 4.0 ? 1.0 - 6.0 * k * k + 6.0 * k * k * k
+                                                : 2.0 * std::pow(1.0 - k, 3.0);
+        break;
+      }
+      case Window::bohman: {
+        const double r = std::abs(2.0 * i / m - 1.0);
+        w[i] = (1.0 - r) * std::cos(kPi * r) + std::sin(kPi * r) / kPi;
+        break;
+      }
+      case Window::barthann: {
+        const double r = std::abs(i / m - 0.5);
+        w[i] = 0.62 - 0.48 * r + 0.38 * std::cos(2.0 * kPi * r);
+        break;
+      }
     }
   }
   return w;

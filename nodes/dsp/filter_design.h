@@ -97,7 +97,20 @@ double shelf_slope_to_q(double slope, double gain_db);
 // --- FIR design ---------------------------------------------------------------------
 
 enum class FirPass { lowpass, highpass, bandpass, bandstop };
-enum class Window { hamming, hann, blackman, rectangular, kaiser };
+/// SciPy's symmetric windows of the same names (rectangular is SciPy's boxcar).
+enum class Window {
+  hamming,
+  hann,
+  blackman,
+  rectangular,
+  kaiser,
+  bartlett,
+  flattop,
+  parzen,
+  bohman,
+  nuttall,
+  barthann
+};
 
 /// Windowed-sinc FIR design, matching scipy.signal.firwin(numtaps, cutoffs,
 /// window=..., pass_zero=..., scale=True, fs=sample_rate): symmetric window, taps

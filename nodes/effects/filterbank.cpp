@@ -8,12 +8,13 @@
 
 namespace fxgraph {
 
-FilterbankNode::FilterbankNode(FilterbankOptions options)
-    : Node(std::string(kType)), options_(options) {
+FilterbankNode::FilterbankNode(FilterbankOptions options) : Node(options.type), options_(options) {
   if (options_.bands < 1 || options_.bands > 64)
-    throw ConfigError("filterbank: 'bands' must be 1 … 64, got " + std::to_string(options_.bands));
+    throw ConfigError(type() + ": 'bands' must be 1 … 64, got " + std::to_string(options_.bands));
+  if (!(options_.q >= 0.0) || options_.q > 100.0)
+    throw ConfigError(type() + ": q must lie in (0, 100], got " + std::to_string(options_.q));
   if (!(options_.min_hz > 0.0) || !(options_.max_hz > options_.min_hz))
-    throw ConfigError("filterbank: need 0 < min_hz < max_hz, got min_hz " +
+    throw ConfigError(type() + ": need 0 < min_hz < max_hz, got min_hz " +
                       std::to_string(options_.min_hz) + ", max_hz " +
                       std::to_string(options_.max_hz));
   add_input("in");
@@ -27,6 +28,7 @@ double FilterbankNode::centre(std::uint32_t band) const noexcept {
 }
 
 double FilterbankNode::q() const noexcept {
+  if (options_.q > 0.0) return options_.q;
   if (options_.bands == 1) return 0.7071;
   // Centres a ratio r apart; a band from f/sqrt(r) to f*sqrt(r) has Q = sqrt(r)/(r-1).
   const double r = std::pow(options_.max_hz / options_.min_hz, 1.0 / double(options_.bands - 1));
@@ -41,7 +43,7 @@ std::vector<std::uint32_t> FilterbankNode::output_channels(
 void FilterbankNode::on_prepare(const PrepareInfo& info) {
   const double nyquist = info.sample_rate / 2.0;
   if (options_.max_hz >= nyquist)
-    throw ParameterError("filterbank: max_hz " + std::to_string(options_.max_hz) +
+    throw ParameterError(type() + ": max_hz " + std::to_string(options_.max_hz) +
                          " Hz must be below Nyquist (" + std::to_string(nyquist) + " Hz at " +
                          std::to_string(info.sample_rate) + " Hz)");
   const std::uint32_t channels = info.input_channels[0];

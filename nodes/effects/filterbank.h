@@ -1,13 +1,15 @@
 #pragma once
-// filterbank: torchfx's LogFilterBank — `bands` band-pass filters with centres spaced
-// evenly on a log scale from `min_hz` to `max_hz`. Each band is an RBJ constant-peak
-// band-pass (0 dB at its centre) whose Q makes neighbouring bands cross at their
-// geometric midpoint. The output carries one channel group per band, band-major:
-// for a stereo input and 3 bands the channels are [b0 L, b0 R, b1 L, b1 R, b2 L, b2 R],
-// so channel_select can pick a band out. The layout is fixed at construction (it sets
-// the channel count), so the band settings are options, not live parameters.
+// filterbank: `bands` band-pass filters with centres spaced evenly on a log scale from
+// `min_hz` to `max_hz`. Each band is an RBJ constant-peak band-pass (0 dB at its
+// centre) whose Q makes neighbouring bands cross at their geometric midpoint, unless a
+// Q is given (torchfx's LogFilterBank, registered from nodes/torchfx, gives its `q`). The output
+// carries one channel group per band, band-major: for a stereo input and 3 bands the channels are
+// [b0 L, b0 R, b1 L, b1 R, b2 L, b2 R], so channel_select can pick a band out. The layout is fixed
+// at construction (it sets the channel count), so the band settings are options, not live
+// parameters.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +22,8 @@ struct FilterbankOptions {
   std::uint32_t bands = 8;
   double min_hz = 60.0;
   double max_hz = 12000.0;
+  double q = 0.0;  ///< every band's Q; 0: neighbouring bands cross at their midpoint
+  std::string type = "filterbank";  ///< the registry name it is built under
 };
 
 class FilterbankNode : public Node {

@@ -6,7 +6,7 @@
 
 namespace fxgraph {
 
-NormalizeNode::NormalizeNode() : Node(std::string(kType)) {
+NormalizeNode::NormalizeNode(std::string type) : Node(std::move(type)) {
   add_input("in");
   add_output("out");
   add_parameter({.name = "peak",

@@ -27,7 +27,9 @@ class NormalizeNode : public Node, public MultiPassNode {
   enum Param : std::size_t { kPeak, kStrategy, kPercentile };
   enum Strategy { peak, rms, percentile, per_channel };
 
-  NormalizeNode();
+  /// `type` is the registry name it is built under: normalize, or torchfx's Normalize
+  /// (the same node: its strategies and defaults are torchfx's).
+  explicit NormalizeNode(std::string type = std::string(kType));
 
   void set_pass(Pass pass) override;
   void finish_measurement() override;

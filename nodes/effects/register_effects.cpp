@@ -31,14 +31,14 @@ std::shared_ptr<Node> make_delay(const NodeOptions& o) {
 
 void register_effect_nodes(NodeRegistry& registry) {
   registry.add({.name = std::string(ReverbNode::kType),
-                // Not "Reverb": torchfx's Reverb is a single feed-forward echo.
+                // "Reverb" is torchfx's single feed-forward echo (nodes/torchfx/reverb.h).
                 .aliases = {"Freeverb"},
                 .summary = "algorithmic room reverb (Freeverb: 8 combs + 4 all-passes per channel)",
                 .options = {},
                 .factory = [](const NodeOptions&) { return std::make_shared<ReverbNode>(); }});
   registry.add(
       {.name = std::string(DelayNode::kType),
-       // Not "Delay": torchfx's Delay takes its time in samples, this one in ms.
+       // "Delay" is torchfx's finite-tap delay in samples (nodes/torchfx/delay.h).
        .aliases = {},
        .summary = "feedback delay in ms, samples or BPM-synced notes; taps; mono or ping-pong",
        .options = {{"strategy", "mono (per channel) or ping_pong (stereo output)", "mono"},

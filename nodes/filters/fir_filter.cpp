@@ -96,7 +96,13 @@ std::shared_ptr<Node> make_fir_design_node(const NodeOptions& o) {
                                       {"hann", Window::hann},
                                       {"blackman", Window::blackman},
                                       {"rectangular", Window::rectangular},
-                                      {"kaiser", Window::kaiser}});
+                                      {"kaiser", Window::kaiser},
+                                      {"bartlett", Window::bartlett},
+                                      {"flattop", Window::flattop},
+                                      {"parzen", Window::parzen},
+                                      {"bohman", Window::bohman},
+                                      {"nuttall", Window::nuttall},
+                                      {"barthann", Window::barthann}});
   const double beta = o.number("beta", 8.6);
   // Check what can be checked without the sample rate now (a generous rate), the rest
   // (edges below Nyquist) in prepare.

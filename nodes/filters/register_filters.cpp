@@ -24,9 +24,9 @@ void add_iir(NodeRegistry& r, std::string name, std::vector<std::string> aliases
          }});
 }
 
-// torchfx's class names (HiButterworth, LoChebyshev1, HiElliptic …) are not aliases:
-// those classes default to other orders and ripples (HiButterworth: order 5; the
-// Chebyshevs: 0.1 dB), so a graph written with torchfx's name would get another filter.
+// torchfx's class names (HiButterworth, LoChebyshev1, HiElliptic …) are not aliases of
+// these: those classes have other defaults (HiButterworth: order 5; the Chebyshevs:
+// 0.1 dB), so they are types of their own (nodes/torchfx).
 void register_iir(NodeRegistry& r) {
   add_iir(r, "lowpass", {}, "Butterworth lowpass (maximally flat), -3 dB at cutoff",
           IirFamily::butterworth, FilterKind::lowpass);
@@ -65,17 +65,12 @@ void add_rbj(NodeRegistry& r, std::string name, std::vector<std::string> aliases
 
 void register_rbj(NodeRegistry& r) {
   using filters::RbjKind;
-  add_rbj(r, "biquad_lowpass", {"BiquadLowpass"}, "RBJ cookbook biquad lowpass (cutoff, q)",
-          RbjKind::lowpass);
-  add_rbj(r, "biquad_highpass", {"BiquadHighpass"}, "RBJ cookbook biquad highpass (cutoff, q)",
-          RbjKind::highpass);
-  add_rbj(r, "bandpass", {"BiquadBandpass", "Bandpass"},
-          "RBJ band-pass (cutoff, q; mode skirt or peak)", RbjKind::bandpass);
-  add_rbj(r, "notch", {"BiquadNotch", "Notch"}, "RBJ notch (band-stop) at cutoff", RbjKind::notch);
-  add_rbj(r, "allpass", {"BiquadAllpass", "AllPass"}, "RBJ second-order all-pass at cutoff",
-          RbjKind::allpass);
-  add_rbj(r, "peaking", {"PeakingEQ", "Peaking"}, "RBJ peaking EQ: gain_db around cutoff",
-          RbjKind::peaking);
+  add_rbj(r, "biquad_lowpass", {}, "RBJ cookbook biquad lowpass (cutoff, q)", RbjKind::lowpass);
+  add_rbj(r, "biquad_highpass", {}, "RBJ cookbook biquad highpass (cutoff, q)", RbjKind::highpass);
+  add_rbj(r, "bandpass", {}, "RBJ band-pass (cutoff, q; mode skirt or peak)", RbjKind::bandpass);
+  add_rbj(r, "notch", {}, "RBJ notch (band-stop) at cutoff", RbjKind::notch);
+  add_rbj(r, "allpass", {}, "RBJ second-order all-pass at cutoff", RbjKind::allpass);
+  add_rbj(r, "peaking", {"PeakingEQ"}, "RBJ peaking EQ: gain_db around cutoff", RbjKind::peaking);
   add_rbj(r, "low_shelf", {"LowShelf"}, "RBJ low shelf: gain_db below cutoff", RbjKind::low_shelf);
   add_rbj(r, "high_shelf", {"HighShelf"}, "RBJ high shelf: gain_db above cutoff",
           RbjKind::high_shelf);
@@ -83,19 +78,22 @@ void register_rbj(NodeRegistry& r) {
 
 void register_fir(NodeRegistry& r) {
   r.add({.name = "fir",
-         .aliases = {"FIR"},
+         .aliases = {},
          .summary = "FIR filter with given taps (zero latency, FFT for long filters)",
          .options = {{"taps", "list of taps, first tap applies to the newest sample", ""},
                      {"path", "text file with one tap per line ('#' comments)", ""}},
          .factory = filters::make_fir_node,
          .example = {{"taps", std::vector<double>{0.5, 0.3, -0.2, 0.1}}}});
   r.add({.name = "fir_design",
-         .aliases = {"DesignableFIR", "FirDesign"},
+         .aliases = {"FirDesign"},
          .summary = "windowed-sinc FIR (scipy firwin): lowpass, highpass, bandpass, bandstop",
          .options = {{"numtaps", "number of taps (odd for highpass/bandstop)", "101"},
                      {"cutoff", "edge in Hz, or [low, high] for bandpass/bandstop", "1000"},
                      {"pass", "lowpass, highpass, bandpass or bandstop", "lowpass"},
-                     {"window", "hamming, hann, blackman, rectangular or kaiser", "hamming"},
+                     {"window",
+                      "hamming, hann, blackman, rectangular, kaiser, bartlett, flattop, parzen, "
+                      "bohman, nuttall or barthann",
+                      "hamming"},
                      {"beta", "kaiser window beta", "8.6"}},
          .factory = filters::make_fir_design_node});
 }

@@ -1,5 +1,6 @@
-// Aliases named after torchfx classes behave like those classes or do not exist: a
-// graph written with torchfx's name must not quietly get another effect.
+// torchfx class names: each is a type faithful to torchfx's class (NodeType::torchfx_module
+// set) or unknown. None is an alias of a type with other semantics, so a graph written
+// with torchfx's name never quietly gets another effect.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -10,18 +11,32 @@
 
 using namespace fxgraph;
 
-TEST_CASE("torchfx class names with other semantics here are not aliases", "[aliases]") {
+TEST_CASE("a torchfx class name is a faithful type of its own or unknown, never an alias",
+          "[aliases]") {
   const NodeRegistry& registry = builtin_registry();
-  // Reverb: torchfx's is one feed-forward echo, ours the Freeverb. Delay: torchfx's
-  // time is in samples, ours in ms. Hi/LoButterworth default to order 5 there, 4 here;
-  // the Chebyshevs to 0.1 dB ripple there, 0.5 here; the elliptic ones are left out
-  // with them.
+  // torchfx's public classes (torchfx.effect and torchfx.filter's __all__).
   for (const char* name :
-       {"Reverb", "Delay", "HiButterworth", "LoButterworth", "HiChebyshev1", "LoChebyshev1",
-        "HiChebyshev2", "LoChebyshev2", "HiElliptic", "LoElliptic"}) {
+       {"Gain",          "Normalize",       "Reverb",        "Delay",           "AllPass",
+        "Biquad",        "BiquadAllPass",   "BiquadBPF",     "BiquadBPFPeak",   "BiquadHPF",
+        "BiquadLPF",     "BiquadNotch",     "Butterworth",   "Chebyshev1",      "Chebyshev2",
+        "DesignableFIR", "Elliptic",        "FIR",           "FusedSOSCascade", "HiButterworth",
+        "HiChebyshev1",  "HiChebyshev2",    "HiElliptic",    "HiLinkwitzRiley", "HiShelving",
+        "IIR",           "LinkwitzRiley",   "LoButterworth", "LoChebyshev1",    "LoChebyshev2",
+        "LoElliptic",    "LoLinkwitzRiley", "LogFilterBank", "LoShelving",      "Notch",
+        "ParametricEQ",  "Peaking"}) {
     INFO(name);
-    CHECK(registry.find(name) == nullptr);
+    const NodeType* type = registry.find(name);
+    if (type == nullptr) continue;
+    CHECK(type->name == name);
+    CHECK(!type->torchfx_module.empty());
   }
+  // The priority classes of torchfx's examples are all there.
+  for (const char* name :
+       {"Gain", "Normalize", "Reverb", "Delay", "LoButterworth", "HiButterworth"})
+    CHECK(registry.find(name) != nullptr);
+  // Names that only looked like torchfx's (aliases of fxgraph types) are gone.
+  for (const char* name : {"Vol", "Sine", "Noise", "Mix", "Split", "ChannelSelect", "Bandpass"})
+    CHECK(registry.find(name) == nullptr);
   CHECK(registry.find("Freeverb")->name == "reverb");
   CHECK(registry.find("FeedbackEcho")->name == "echo");
 }

@@ -301,7 +301,7 @@ TEST_CASE("an unknown node type points at the type and suggests close matches", 
   const auto message = error_of<ConfigError>([&] { load_graph_file(file); });
   CHECK_THAT(message, StartsWith(file + ":4:18: unknown node type 'gian' (node 'drive' at " + file +
                                  ":4:3); did you mean "));
-  // The suggestions grow with the catalog; 'gain' (and its alias 'Gain') must be among them.
+  // The suggestions grow with the catalog; 'gain' and torchfx's 'Gain' must be among them.
   CHECK_THAT(message, Contains("did you mean Gain, gain"));
 }
 
