@@ -64,8 +64,16 @@ def _number(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _default_text(parameter):
+    """A parameter's default as a user writes it: a number, or a choice's name."""
+    if parameter["kind"] == "choice" and parameter["choices"]:
+        return repr(parameter["choices"][int(parameter["default"])])
+    return _number(parameter["default"])
+
+
 def _docstring(entry, class_name):
-    lines = [f"{class_name}({', '.join(p['name'] + '=' + _number(p['default']) for p in entry['parameters'])})", ""]
+    call = ", ".join(p["name"] + "=" + _default_text(p) for p in entry["parameters"])
+    lines = [f"{class_name}({call})", ""]
     if entry["summary"]:
         lines += [entry["summary"], ""]
     lines.append(f"fxgraph node type '{entry['name']}'.")
