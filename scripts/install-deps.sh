@@ -23,7 +23,9 @@ packages=(
   ladspa-sdk             # LADSPA plugin hosting (ladspa.h; optional: FXGRAPH_WITH_LADSPA)
   # test-time tools
   jackd2                 # a real JACK server (dummy driver) for the JACK tests
-  python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py)
+  python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py); the Python package
+  python3-dev pybind11-dev     # the Python package (python/, FXGRAPH_PYTHON)
+  python3-pytest               # its tests (tests/python, run by ctest)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
   parallel               # bench/compare_batch.sh: SoX over many files with GNU parallel -j 2
   ffmpeg                 # the loudness tests' reference meter (ebur128 filter)
@@ -34,6 +36,12 @@ packages=(
   file                   # cpack -G DEB: dpkg-shlibdeps reads the binaries through it
   clang libclang-rt-14-dev  # fuzz/: libFuzzer, ASan and UBSan (the CI fuzz and sanitizer build)
 )
+
+# --with-torch (or FXGRAPH_WITH_TORCH=1): also PyTorch, so the Python package's torch
+# interop test runs instead of skipping (CI asks for it; it is a large download).
+if [ "${1:-}" = "--with-torch" ] || [ "${FXGRAPH_WITH_TORCH:-0}" = "1" ]; then
+  packages+=(python3-torch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,8 @@
 # ctest packaging.install (the fixture of find_package and pkg_config): installs this
 # build to a fresh prefix and checks the layout a user of the package relies on.
 # Environment: FXGRAPH_BUILD_DIR, FXGRAPH_PREFIX, FXGRAPH_LIBDIR (lib, relative),
-# FXGRAPH_WITH_JACK (ON/OFF).
+# FXGRAPH_WITH_JACK (ON/OFF); FXGRAPH_PYTHON (ON/OFF), FXGRAPH_PYTHON_INSTALL_DIR (relative)
+# and FXGRAPH_PYTHON_EXECUTABLE for the Python package.
 set -euo pipefail
 prefix=$FXGRAPH_PREFIX
 rm -rf "$prefix"
@@ -41,6 +42,24 @@ if [ -n "$extra" ]; then
   echo "install: unexpected files:" >&2
   echo "$extra" >&2
   status=1
+fi
+# The Python package where python3 finds it under the prefix, imported from elsewhere
+# (so the build tree cannot stand in for it) and run once.
+if [ "${FXGRAPH_PYTHON:-OFF}" = ON ]; then
+  site=$prefix/$FXGRAPH_PYTHON_INSTALL_DIR
+  expect "$FXGRAPH_PYTHON_INSTALL_DIR/fxgraph/__init__.py"
+  expect "$FXGRAPH_PYTHON_INSTALL_DIR/fxgraph/effect.pyi"
+  expect "$FXGRAPH_PYTHON_INSTALL_DIR/fxgraph/filter/iir.py"
+  if ! (cd / && PYTHONPATH=$site "$FXGRAPH_PYTHON_EXECUTABLE" -c "
+import fxgraph, numpy
+assert fxgraph.__file__.startswith('$site'), fxgraph.__file__
+y = fxgraph.process(numpy.ones((1, 8), 'float32'), 48000, 'gain(0.5)')
+assert (y == 0.5).all(), y
+assert fxgraph.nodes.gain(2).gain == 2
+"); then
+    echo "install: the installed Python package does not work" >&2
+    status=1
+  fi
 fi
 # The installed command runs from its new place.
 "$prefix/bin/fxgraph" --version
