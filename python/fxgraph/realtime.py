@@ -189,8 +189,10 @@ class RealtimeProcessor:
         self._processor.start()
 
     def stop(self):
-        """Stops processing. RealtimeError when not running."""
+        """Stops processing and closes the stream, as torchfx does (a JACK client leaves
+        the server; start() opens it again). RealtimeError when not running."""
         self._processor.stop()
+        self._processor.close()
 
     def set_parameter(self, name, value):
         """Sets "node.param" (e.g. "2.gain") from the next period on; any thread.
