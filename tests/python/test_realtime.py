@@ -161,7 +161,7 @@ def test_null_backend_runs_the_graph_and_takes_parameters():
             p.start()
         with pytest.raises(fxgraph.ParameterError, match="valid parameters"):
             p.set_parameter("1.gian", 1.0)
-    assert p.state is StreamState.STOPPED
+    assert p.state is StreamState.CLOSED  # stop() closes the stream, as in torchfx
     with pytest.raises(RealtimeError):
         p.stop()
 
@@ -248,4 +248,5 @@ def test_the_audio_thread_runs_while_python_holds_the_gil():
         time.sleep(held)  # the same time with the GIL free, for scale on a busy machine
         free = p.stats["blocks"] - before
     assert held > 0.1
-    assert during > 0.5 * free > 0
+    # A callback that needed the GIL would manage one period at most while it is held.
+    assert during > 0.2 * free and during > 10
