@@ -48,28 +48,30 @@ if(NOT FXGRAPH_WITH_LADSPA)
 endif()
 
 # The Python package (python/) needs Python's development files and pybind11 (Debian:
-# python3-dev, pybind11-dev). ON when both are found; asking for it makes them required.
-# Debian's own python3 by default (its python3-numpy and python3-pytest go with it), not
-# whichever python3 comes first on PATH (a pyenv shim, a virtualenv).
-if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
-  set(Python3_EXECUTABLE /usr/bin/python3)
-endif()
-find_package(Python3 COMPONENTS Interpreter Development.Module)
-if(Python3_FOUND)
-  find_package(pybind11 CONFIG QUIET)
-endif()
-if(FXGRAPH_FUZZ OR NOT FXGRAPH_SANITIZER STREQUAL "")
-  # An instrumented extension cannot be imported by an uninstrumented python3 (the
-  # sanitizer runtime must come first), and the build imports it to write the stubs.
-  set(FXGRAPH_PYTHON_DEFAULT OFF)
-elseif(Python3_FOUND AND pybind11_FOUND)
-  set(FXGRAPH_PYTHON_DEFAULT ON)
-else()
-  set(FXGRAPH_PYTHON_DEFAULT OFF)
-  if(DEFINED FXGRAPH_PYTHON AND FXGRAPH_PYTHON)
+# python3-dev, pybind11-dev). ON when both are found and fxgraph is the top-level project
+# (an embedding parent asks for it explicitly); asking for it makes them required.
+set(FXGRAPH_PYTHON_DEFAULT OFF)
+if(FXGRAPH_TOP_LEVEL OR FXGRAPH_PYTHON)
+  # Debian's own python3 by default (its python3-numpy and python3-pytest go with it), not
+  # whichever python3 comes first on PATH (a pyenv shim, a virtualenv).
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 COMPONENTS Interpreter Development.Module)
+  if(Python3_FOUND)
+    find_package(pybind11 CONFIG QUIET)
+  endif()
+  if(FXGRAPH_FUZZ OR NOT FXGRAPH_SANITIZER STREQUAL "")
+    # An instrumented extension cannot be imported by an uninstrumented python3 (the
+    # sanitizer runtime must come first), and the build imports it to write the stubs.
+  elseif(Python3_FOUND AND pybind11_FOUND)
+    set(FXGRAPH_PYTHON_DEFAULT ON)
+  else()
+    message(STATUS "fxgraph: the Python package is off (needs python3-dev and pybind11-dev)")
+  endif()
+  if(FXGRAPH_PYTHON AND NOT (Python3_FOUND AND pybind11_FOUND))
     message(FATAL_ERROR "FXGRAPH_PYTHON is ON but Python's development files or pybind11 "
                         "were not found (Debian: apt-get install python3-dev pybind11-dev)")
   endif()
-  message(STATUS "fxgraph: the Python package is off (needs python3-dev and pybind11-dev)")
 endif()
 option(FXGRAPH_PYTHON "Build the Python package fxgraph (python/)" ${FXGRAPH_PYTHON_DEFAULT})

@@ -18,7 +18,9 @@ Differences from torchfx, by design:
     measures the whole file first (torchfx normalises each chunk on its own).
 """
 
+import atexit
 import enum
+import weakref
 from dataclasses import dataclass
 
 from fxgraph import _fxgraph
@@ -146,6 +148,23 @@ class NullBackend:
         return f"NullBackend(realtime={self.realtime})"
 
 
+# Processors not yet collected; at exit each still open is stopped and closed while the
+# interpreter and libjack are whole (one kept alive by a traceback would otherwise stay
+# a JACK client while the process tears down).
+_open_processors = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_processors():
+    for processor in list(_open_processors):
+        try:
+            if processor.is_running:
+                processor._processor.stop()
+            processor._processor.close()
+        except Exception:  # noqa: BLE001 - exiting anyway; nothing to report to
+            pass
+
+
 def _effects_graph(effects):
     try:
         return _fxgraph.Graph.chain(list(effects) if isinstance(effects, (list, tuple)) else effects)
@@ -174,6 +193,7 @@ class RealtimeProcessor:
             _effects_graph(effects), backend._request(), float(self._config.sample_rate),
             int(self._config.buffer_size), int(self._config.channels_in),
             int(self._config.channels_out), latency if isinstance(latency, str) else repr(float(latency)))
+        _open_processors.add(self)
 
     def __enter__(self):
         self.start()
@@ -189,8 +209,10 @@ class RealtimeProcessor:
         self._processor.start()
 
     def stop(self):
-        """Stops processing. RealtimeError when not running."""
+        """Stops processing and closes the stream, as torchfx does (a JACK client leaves
+        the server; start() opens it again). RealtimeError when not running."""
         self._processor.stop()
+        self._processor.close()
 
     def set_parameter(self, name, value):
         """Sets "node.param" (e.g. "2.gain") from the next period on; any thread.

@@ -190,6 +190,11 @@ void bind_realtime(py::module_& m) {
              py::gil_scoped_release release;
              p.processor().stop();
            })
+      .def("close",
+           [](PyRealtimeProcessor& p) {
+             py::gil_scoped_release release;
+             p.processor().backend().close();  // start() opens it again
+           })
       .def("set_parameter", [](PyRealtimeProcessor& p, const std::string& path,
                                double value) { p.processor().set_parameter(path, value); })
       .def("get_parameter",

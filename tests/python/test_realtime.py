@@ -47,23 +47,14 @@ def connect(server, source, destination):
     assert result.returncode == 0, result.stderr
 
 
-def record(server, ports, seconds, path, during=None):
-    """Records `ports` with jack_rec for `seconds`; `during()` runs once the recorder is
-    connected. Returns (channels, frames) float32."""
+def record(server, ports, seconds, path):
+    """Records `ports` with jack_rec for `seconds`. Returns (channels, frames) float32."""
     import subprocess
     import os
 
     env = dict(os.environ, JACK_DEFAULT_SERVER=server, JACK_NO_START_SERVER="1")
     recorder = subprocess.Popen(["jack_rec", "-f", str(path), "-d", str(seconds), "-b", "16", *ports],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # until jack_rec's inputs are connected
-        listing = jack_command(server, "jack_lsp", "-c").stdout
-        if "jackrec:input1\n   " in listing:
-            break
-        time.sleep(0.02)
-    if during is not None:
-        during()
     assert recorder.wait(timeout=seconds + 20) == 0, recorder.stderr.read()
     audio, rate = read_wav(path)
     assert rate == 48000
@@ -99,18 +90,17 @@ def test_guitar_rig_set_parameter_2_gain_raises_the_output(jack_server, tmp_path
     with source, RealtimeProcessor(effects=make_effects(), backend=JackBackend(), config=config) as processor:
         connect(jack_server, source.output_ports[0], processor.input_ports[0])
         assert processor.state is StreamState.RUNNING
-
-        def drive_up():
-            time.sleep(1.0)
-            processor.set_parameter("2.gain", 2.0)
-
-        audio = record(jack_server, processor.output_ports, 2.5, tmp_path / "rig.wav", drive_up)
+        time.sleep(0.3)  # the reverb fills up
+        before = record(jack_server, processor.output_ports, 1, tmp_path / "before.wav")
+        processor.set_parameter("2.gain", 2.0)
+        time.sleep(0.3)  # the gain ramp and the reverb settle
+        after = record(jack_server, processor.output_ports, 1, tmp_path / "after.wav")
         assert processor.get_parameter("2.gain") == 2.0
         assert processor.stats["blocks"] > 0
-    quarter = audio.shape[1] // 4
-    before, after = rms(audio[:, quarter // 2:quarter + quarter // 2]), rms(audio[:, -quarter:])
-    assert before > 0.01
-    assert 1.2 < after / before < 1.5  # 2.0 / 1.5 on stationary noise, through linear DSP
+    settled = slice(4800, None)  # past jack_rec's own start
+    assert rms(before[:, settled]) > 0.01
+    # 2.0 / 1.5 on stationary noise, through linear DSP.
+    assert rms(after[:, settled]) / rms(before[:, settled]) == pytest.approx(4 / 3, rel=0.08)
 
 
 def test_cutoff_sweep_opens_the_lowpass(jack_server, tmp_path):
@@ -120,18 +110,16 @@ def test_cutoff_sweep_opens_the_lowpass(jack_server, tmp_path):
     with source, processor:
         for i in range(2):
             connect(jack_server, source.output_ports[i], processor.input_ports[i])
-
-        def sweep():
-            time.sleep(0.5)
-            for cutoff in range(1000, 5001, 100):  # the seed's sweep: 100 Hz every 50 ms
-                processor.set_parameter("0.cutoff", cutoff)
-                time.sleep(0.05)
-
-        audio = record(jack_server, processor.output_ports, 3.5, tmp_path / "sweep.wav", sweep)
+        time.sleep(0.2)
+        closed = record(jack_server, processor.output_ports, 1, tmp_path / "closed.wav")
+        for cutoff in range(1000, 5001, 100):  # the seed's sweep: 100 Hz every 50 ms
+            processor.set_parameter("0.cutoff", cutoff)
+            time.sleep(0.05)
+        opened = record(jack_server, processor.output_ports, 1, tmp_path / "opened.wav")
         assert processor.get_parameter("0.cutoff") == 5000
-    tenth = audio.shape[1] // 10
-    closed, opened = rms(audio[:, tenth // 2:tenth]), rms(audio[:, -tenth:])
-    assert opened / closed > 1.8  # sqrt(5000 / 1000) ≈ 2.2 for white noise
+    settled = slice(4800, None)
+    # sqrt(5000 / 1000) ≈ 2.2 for white noise through a Butterworth lowpass.
+    assert rms(opened[:, settled]) / rms(closed[:, settled]) > 1.8
 
 
 def test_quick_start_gain_halves_a_stereo_stream(jack_server, tmp_path):
@@ -173,7 +161,7 @@ def test_null_backend_runs_the_graph_and_takes_parameters():
             p.start()
         with pytest.raises(fxgraph.ParameterError, match="valid parameters"):
             p.set_parameter("1.gian", 1.0)
-    assert p.state is StreamState.STOPPED
+    assert p.state is StreamState.CLOSED  # stop() closes the stream, as in torchfx
     with pytest.raises(RealtimeError):
         p.stop()
 
@@ -260,4 +248,5 @@ def test_the_audio_thread_runs_while_python_holds_the_gil():
         time.sleep(held)  # the same time with the GIL free, for scale on a busy machine
         free = p.stats["blocks"] - before
     assert held > 0.1
-    assert during > 0.5 * free > 0
+    # A callback that needed the GIL would manage one period at most while it is held.
+    assert during > 0.2 * free and during > 10
