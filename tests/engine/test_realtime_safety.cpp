@@ -59,12 +59,21 @@ TEST_CASE("hosted LV2 and LADSPA plugins process without allocating, controls ch
   // A mono LADSPA amp (two instances on stereo), an LV2 amp and an LV2 delay whose
   // `block` option makes every engine block run as several plugin runs.
   auto amp = registry.create("ladspa", NodeOptions({{"plugin", std::string("cmt:amp_mono")}}));
-  auto gain = registry.create("lv2", NodeOptions({{"plugin", std::string("http://lv2plug.in/plugins/eg-amp")}}));
+  auto gain = registry.create(
+      "lv2", NodeOptions({{"plugin", std::string("http://lv2plug.in/plugins/eg-amp")}}));
   auto delay = registry.create(
       "lv2", NodeOptions({{"plugin", std::string("http://gareus.org/oss/lv2/nodelay")},
                           {"delay", 10.0},
                           {"block", 16.0}}));
-  Graph g = Graph::chain({std::make_shared<SineNode>(2), amp, gain, delay});
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(2));
+  g.add("1", amp);
+  g.add("2", gain);
+  g.add("3", delay);
+  g.connect("tone", "1");
+  g.connect("1", "2");
+  g.connect("2", "3");
+  g.set_output({"3", ""});
   Engine engine(g, {.max_block = 64});
 
   std::size_t allocations = 0;
