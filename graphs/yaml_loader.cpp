@@ -381,6 +381,7 @@ class Loader {
     const auto settings = entries<ConfigError>(spec, label, "setting");
     doc.node_locations[id] = location_of(id_node.Mark());
     const Entry* type_entry = nullptr;
+    std::vector<const Entry*> mappings;
     std::map<std::string, OptionValue> values;
     for (const Entry& e : settings) {
       doc.setting_locations[{id, e.key}] = {location_of(e.key_node.Mark()),
@@ -394,15 +395,7 @@ class Loader {
         continue;
       }
       if (e.value.IsMap()) {
-        // `controls: {ratio: 4}` → "controls.ratio": 4, each entry located on its own.
-        for (const Entry& inner :
-             entries<ConfigError>(e.value, label + " setting '" + e.key + "'", "entry")) {
-          const Entry flat{e.key + "." + inner.key, inner.key_node, inner.value};
-          doc.setting_locations[{id, flat.key}] = {
-              location_of(inner.key_node.Mark()),
-              location_of(mark_or(inner.value, inner.key_node.Mark()))};
-          values[flat.key] = option_value(id, flat);
-        }
+        mappings.push_back(&e);  // a type's mapping option, once the type is known
         continue;
       }
       values[e.key] = option_value(id, e);
@@ -419,6 +412,27 @@ class Loader {
           label + ": `type:` must be a node type name, not " + kind_name(type_entry->value),
           {.node = id, .key = "type"});
     const std::string type = type_entry->value.Scalar();
+    // A mapping is a construction option of the type's (a plugin's `controls: {ratio: 4}`)
+    // flattened to "controls.ratio": 4, each entry located on its own; anywhere else it
+    // is refused by option_value.
+    const NodeType* node_type = registry_.find(type);
+    for (const Entry* e : mappings) {
+      const bool option =
+          node_type && std::any_of(node_type->options.begin(), node_type->options.end(),
+                                   [&](const OptionSpec& o) { return o.name == e->key; });
+      if (!option) {
+        values[e->key] = option_value(id, *e);  // throws: a mapping where none is taken
+        continue;
+      }
+      for (const Entry& inner :
+           entries<ConfigError>(e->value, label + " setting '" + e->key + "'", "entry")) {
+        const Entry flat{e->key + "." + inner.key, inner.key_node, inner.value};
+        doc.setting_locations[{id, flat.key}] = {
+            location_of(inner.key_node.Mark()),
+            location_of(mark_or(inner.value, inner.key_node.Mark()))};
+        values[flat.key] = option_value(id, flat);
+      }
+    }
 
     // The registry is given no `where` text: its messages name the setting only, and
     // the node comes from here, once, in front (the location comes from the error's

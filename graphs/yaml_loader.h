@@ -31,8 +31,8 @@
 //   - any other scalar, and every quoted scalar (`"80"`), → string (YAML's own rule:
 //     quoting means text);
 //   - a list of numbers (`[1, 0]`) → vector<double>;
-//   - a mapping of such values (`controls: {ratio: 4}`) → one setting per entry, named
-//     `controls.ratio` (a plugin node's control values);
+//   - a mapping of such values under a key the type lists as an option (a plugin's
+//     `controls: {ratio: 4}`) → one setting per entry, named `controls.ratio`;
 //   - anything else (a nested mapping, a list of strings, an empty value) is an error.
 //
 // Connectivity

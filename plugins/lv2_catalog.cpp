@@ -208,6 +208,13 @@ PluginPort describe_port(Lv2World& lv2, const LilvPlugin* plugin, std::uint32_t 
                           "' has a type fxgraph cannot connect (not audio, control, CV or atom)",
                       {.key = "plugin"});
   }
+  if (out.role == PluginPortRole::event_input || out.role == PluginPortRole::event_output) {
+    LilvNodes* sizes = lilv_port_get_value(plugin, port, lv2.uri(LV2_RESIZE_PORT__minimumSize));
+    if (sizes && lilv_nodes_size(sizes) > 0)
+      out.minimum_buffer_bytes = std::uint32_t(
+          std::max(0, lilv_node_as_int(lilv_nodes_get(sizes, lilv_nodes_begin(sizes)))));
+    lilv_nodes_free(sizes);
+  }
   if (out.role != PluginPortRole::control_input && out.role != PluginPortRole::control_output)
     return out;
 

@@ -7,6 +7,7 @@
 #include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -186,7 +187,10 @@ class Lv2Instance : public PluginInstance {
         case PluginPortRole::event_input:
         case PluginPortRole::event_output: {
           auto& list = port.role == PluginPortRole::event_input ? event_inputs_ : event_outputs_;
-          list.emplace_back(kEventBufferBytes / sizeof(std::uint64_t), 0);
+          // The plugin's rsz:minimumSize when it asks for more (fil4's UI messages).
+          const std::size_t bytes =
+              std::max<std::size_t>(kEventBufferBytes, port.minimum_buffer_bytes);
+          list.emplace_back((bytes + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t), 0);
           lilv_instance_connect_port(instance_, port.index, list.back().data());
           break;
         }

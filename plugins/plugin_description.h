@@ -39,6 +39,8 @@ struct PluginPort {
   ParameterSpec parameter;
   bool logarithmic = false;      ///< the plugin suggests a logarithmic control
   bool reports_latency = false;  ///< this control output is the plugin's latency
+  /// For LV2 event ports: the smallest buffer the plugin accepts (rsz:minimumSize), bytes.
+  std::uint32_t minimum_buffer_bytes = 0;
 };
 
 struct PluginDescription {

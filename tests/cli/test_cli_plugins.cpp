@@ -24,9 +24,13 @@ struct ScopedEnv {
 TEST_CASE("fxgraph plugins lists LV2 and LADSPA plugins with their audio ports and hard-RT",
           "[cli][plugins]") {
   CliDir dir;
-  // Two bundles keep the listing quick (LV2_PATH is lilv's search path).
-  ScopedEnv lv2("LV2_PATH", "/usr/lib/lv2/eg-amp.lv2:/usr/lib/lv2/nodelay.lv2");
-  const CliRun all = run_fxgraph(dir, "plugins amp");
+  // Two bundles keep the listing quick (LV2_PATH: folders of bundles).
+  std::filesystem::create_directory(dir.path() / "lv2");
+  for (const char* bundle : {"eg-amp.lv2", "nodelay.lv2"})
+    std::filesystem::create_directory_symlink(std::string("/usr/lib/lv2/") + bundle,
+                                              dir.path() / "lv2" / bundle);
+  ScopedEnv lv2("LV2_PATH", dir / "lv2");
+  const CliRun all = run_fxgraph(dir, "plugins Amp");  // a word, not a label: a filter
   REQUIRE(all.status == 0);
   CHECK_THAT(all.out, Catch::Contains("lv2     " + kEgAmp) && Catch::Contains("cmt:amp_mono") &&
                           Catch::Contains("HARD-RT"));
@@ -72,7 +76,7 @@ TEST_CASE("an LV2 plugin requiring a feature fxgraph lacks is refused, naming th
                  "  lv2:port [ a lv2:AudioPort, lv2:InputPort ; lv2:index 0 ; lv2:symbol \"in\" ; "
                  "lv2:name \"In\" ] , [ a lv2:AudioPort, lv2:OutputPort ; lv2:index 1 ; "
                  "lv2:symbol \"out\" ; lv2:name \"Out\" ] .\n");
-  ScopedEnv lv2("LV2_PATH", dir / "needy.lv2");
+  ScopedEnv lv2("LV2_PATH", dir.path().string());
   const CliRun run = run_fxgraph(dir, "plugins " + kEgAmp);
   CHECK(run.status == 2);
   CHECK_THAT(run.err, Catch::Contains("requires the feature http://example.org/ns/teleport"));
@@ -128,10 +132,10 @@ TEST_CASE("fxgraph nodes mentions the plugin hosts", "[cli][plugins]") {
 
 TEST_CASE("fxgraph check shows a plugin's reported latency", "[cli][plugins]") {
   CliDir dir;
-  write_text(
-      dir.path() / "late.yaml",
-      "chain:\n"
-      "  - {type: lv2, plugin: \"http://gareus.org/oss/lv2/nodelay\", controls: {delay: 96}}\n");
+  write_text(dir.path() / "late.yaml",
+             "chain:\n"
+             "  - {type: lv2, plugin: \"http://gareus.org/oss/lv2/nodelay\", controls: {delay: 96, "
+             "report_latency: 2}}\n");
   const CliRun run = run_fxgraph(dir, "check late.yaml");
   REQUIRE(run.status == 0);
   CHECK_THAT(run.out, Catch::Contains("latency: 0 96 frames (2 ms)"));

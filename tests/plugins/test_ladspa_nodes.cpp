@@ -1,5 +1,5 @@
 // LADSPA hosting against Debian's plugins: CMT's amp_mono (cmt), SWH's artificial
-// latency (swh-plugins) and the SDK's amp (ladspa-sdk).
+// latency and DJ EQ (swh-plugins), the SDK's amp and delay (ladspa-sdk).
 #include <catch2/catch.hpp>
 
 #include "fxgraph/engine/errors.h"
@@ -91,4 +91,38 @@ TEST_CASE("a plugin that is not hard-realtime capable is refused live, allowed o
   CHECK(error.context().node == "0");
   const AudioBuffer out = render(node, noise(1, 64), 64);  // offline: fine
   CHECK(out.num_channels() == 1);
+}
+
+TEST_CASE("a flat LADSPA equaliser passes audio through unchanged", "[plugins][ladspa]") {
+  const AudioBuffer in = noise(2, 4096, 5);
+  const AudioBuffer out =
+      render(make_plugin("ladspa", {{"plugin", std::string("dj_eq_mono")}}), in, 256);
+  for (std::uint32_t c = 0; c < 2; ++c)
+    for (std::uint32_t i = 0; i < 4096; ++i) REQUIRE(out.channel(c)[i] == in.channel(c)[i]);
+}
+
+TEST_CASE("plugin output is identical at any block size, and blocks above `block` are split",
+          "[plugins][ladspa]") {
+  // The LADSPA SDK's delay line (48 frames, half wet): deterministic, with state.
+  const AudioBuffer in = noise(2, 3000, 7);
+  const auto settings =
+      std::map<std::string, OptionValue>{{"plugin", std::string("delay:delay_5s")},
+                                         {"delay_seconds", 0.001},
+                                         {"dry_wet_balance", 0.5}};
+  const AudioBuffer reference = render(make_plugin("ladspa", settings), in, 512);
+  for (const std::uint32_t block : {1u, 13u, 64u, 500u}) {
+    const AudioBuffer out = render(make_plugin("ladspa", settings), in, block);
+    for (std::uint32_t c = 0; c < 2; ++c)
+      for (std::uint32_t i = 0; i < 3000; ++i)
+        REQUIRE(out.channel(c)[i] == reference.channel(c)[i]);
+  }
+  auto split = settings;
+  split["block"] = 16.0;
+  auto node = make_plugin("ladspa", split);
+  const AudioBuffer out = render(node, in, 512);
+  CHECK(static_cast<HostedPluginNode&>(*node).plugin_block() == 16);
+  for (std::uint32_t c = 0; c < 2; ++c)
+    for (std::uint32_t i = 0; i < 3000; ++i) REQUIRE(out.channel(c)[i] == reference.channel(c)[i]);
+  // The delayed half is there: the output is not the dry input alone.
+  CHECK(reference.channel(0)[100] != in.channel(0)[100] * 0.5f);
 }

@@ -53,11 +53,11 @@ TEST_CASE("a hosted plugin's control changes by path reach a live JACK output",
   test::JackServer server;
   // eg-amp at 0 dB, then SWH's artificial latency (reports, does not delay).
   auto amp = make_plugin("lv2", {{"plugin", test::kEgAmp}, {"gain", 0.0}});
-  auto latency = make_plugin("ladspa", {{"plugin", std::string("artificialLatency")},
-                                        {"delay_ms", 1.0}});
+  auto latency =
+      make_plugin("ladspa", {{"plugin", std::string("artificialLatency")}, {"delay_ms", 1.0}});
   RealtimeProcessor rt(Graph::chain({amp, latency}),
-                       std::make_unique<JackBackend>(
-                           JackOptions{.client_name = "fxg", .server_name = server.name()}),
+                       std::make_unique<JackBackend>(fxgraph::JackOptions{
+                           .client_name = "fxg", .server_name = server.name()}),
                        StreamConfig{.channels_in = 1, .channels_out = 1});
   rt.start();
   Probe source_client(server, "source");
