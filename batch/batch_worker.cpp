@@ -1,5 +1,6 @@
 #include "fxgraph/batch/batch_worker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -39,10 +40,19 @@ void describe(ManifestRow& row, const SndfileReader& file) {
 }  // namespace
 
 BatchWorker::BatchWorker(const GraphRecipe& recipe, BatchFileOptions options)
-    : options_(std::move(options)), processor_(recipe.build(), options_.chunk_size) {
-  processor_.set_tail(options_.tail);
-  processor_.set_stop(options_.stop);
-  processor_.set_output_tap([this](const ConstAudioView& chunk) { levels_.add(chunk); });
+    : options_(std::move(options)), graph_(recipe.build()) {
+  (void)StreamProcessor(graph_, options_.chunk_size);  // the graph and chunk size are fit
+}
+
+StreamProcessor BatchWorker::processor_for(std::uint64_t frames) {
+  const std::uint64_t fitted = std::max<std::uint64_t>(frames, kMinChunk);
+  // A copy of the graph shares its nodes: one file at a time, each from fresh state.
+  StreamProcessor processor(graph_,
+                            std::uint32_t(std::min<std::uint64_t>(options_.chunk_size, fitted)));
+  processor.set_tail(options_.tail);
+  processor.set_stop(options_.stop);
+  processor.set_output_tap([this](const ConstAudioView& chunk) { levels_.add(chunk); });
+  return processor;
 }
 
 ManifestRow BatchWorker::process(const std::string& input, const std::string& output) {
@@ -54,7 +64,9 @@ ManifestRow BatchWorker::process(const std::string& input, const std::string& ou
       throw IoError("input file '" + input + "' is damaged: " + *problem);
     create_output_folder(output);
     levels_.clear();
-    processor_.process_file(input, output, OutputOptions{.sample_format = options_.sample_format});
+    const std::uint64_t frames = SndfileReader(input).frames();
+    processor_for(frames).process_file(input, output,
+                                       OutputOptions{.sample_format = options_.sample_format});
     describe(row, SndfileReader(output));
     row.peak = levels_.peak();
     row.rms = levels_.rms();

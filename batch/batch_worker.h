@@ -47,6 +47,9 @@ struct BatchFileOptions {
 
 class BatchWorker {
  public:
+  /// The smallest chunk a short file is read in (the engine's largest block).
+  static constexpr std::uint32_t kMinChunk = 4096;
+
   /// Builds the worker's own graph. Throws what the recipe's build throws.
   BatchWorker(const GraphRecipe& recipe, BatchFileOptions options);
 
@@ -54,8 +57,11 @@ class BatchWorker {
   ManifestRow process(const std::string& input, const std::string& output);
 
  private:
+  /// The processor for a file of `frames` frames (see the chunk rule above).
+  StreamProcessor processor_for(std::uint64_t frames);
+
   BatchFileOptions options_;
-  StreamProcessor processor_;
+  Graph graph_;
   OutputLevels levels_;
 };
 

@@ -60,7 +60,7 @@ TEST_CASE("shards K/N partition the list exactly, sizes within one", "[batch][sh
   CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == 10);  // no file twice
 }
 
-TEST_CASE("--shard takes K/N with 1 <= K <= N", "[batch][shard]") {
+TEST_CASE("a shard is given as K/N with 1 <= K <= N", "[batch][shard]") {
   CHECK(parse_shard("2/8").index == 2);
   CHECK(parse_shard("2/8").count == 8);
   for (const char* bad : {"0/3", "4/3", "1/0", "1", "a/b", "1/3x", "-1/3", ""})

@@ -17,8 +17,8 @@
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using fxgraph::test::read_all_samples;
-using fxgraph::test::unique_temp_dir;
 using fxgraph::test::thrown_by;
+using fxgraph::test::unique_temp_dir;
 using fxgraph::test::write_noise_wav;
 namespace fs = std::filesystem;
 
