@@ -114,12 +114,21 @@ void BM_ConvolverThroughput(benchmark::State& state) {
 }
 BENCHMARK(BM_ConvolverThroughput)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void run_sox(benchmark::State& state, const std::string& effect, std::int64_t samples) {
-  const Files& f = files();
-  const std::string command =
-      "sox -D '" + f.input.string() + "' '" + f.output.string() + "' " + effect + " 2>/dev/null";
+double children_cpu_ms() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto ms = [](const timeval& t) { return double(t.tv_sec) * 1e3 + double(t.tv_usec) * 1e-3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+void run_sox(benchmark::State& state, const fs::path& input, const std::string& effect,
+             std::int64_t samples) {
+  const std::string command = "sox -D '" + input.string() + "' '" + files().output.string() + "' " +
+                              effect + " 2>/dev/null";
+  const double before = children_cpu_ms();
   for (auto _ : state)
     if (std::system(command.c_str()) != 0) state.SkipWithError("sox failed (is it installed?)");
+  state.counters["sox_cpu_ms"] = (children_cpu_ms() - before) / double(state.iterations());
   state.SetItemsProcessed(state.iterations() * samples);
 }
 
