@@ -182,8 +182,9 @@ Command add_run_command(CLI::App& app) {
                 "the output instead of trimming it");
   sub->add_flag("-q,--quiet", options->quiet, "no progress bar and no summary");
   sub->footer(
-      "The sample rate comes from the input files, else the graph's sample_rate, else\n"
-      "48000 Hz. Without --duration, a graph with file_in stops when its longest input\n"
+      "The sample rate is --rate R (inputs converted), else the input files', else the\n"
+      "graph's sample_rate, else 48000 Hz; `resample: true` on a file_in converts that file.\n"
+      "Without --duration, a graph with file_in stops when its longest input\n"
       "ends, then plays out the effects' tail (reverb, echoes) until it falls below\n"
       "-120 dBFS (--tail caps it, --no-tail stops with the inputs); a graph without\n"
       "file_in (generators only) renders 5 seconds. Effects that delay the signal\n"

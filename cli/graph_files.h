@@ -71,7 +71,7 @@ struct FileCheck {
 enum class MissingOutputFolder { error, note };
 
 /// The checks `run` makes before writing, on a loaded graph: every input readable and
-/// whole, all at one sample rate (fxgraph does not resample); every output writable
+/// whole, at one sample rate unless converted (--rate, `resample: true`); every output writable
 /// (or, with MissingOutputFolder::note, its folder's absence noted), written by one
 /// file_out only, and not one of the inputs. Stand-in inputs are skipped. Throws
 /// UsageError with the message `run` prints.

@@ -216,7 +216,15 @@ void SndfileWriter::write(const ConstAudioView& in) {
 
   interleave(in, interleaved_.data());
   clip_count_.add(interleaved_.data(), std::size_t(in.num_frames) * channels_);
-  if (dithered_) dither_.apply(interleaved_.data(), std::size_t(in.num_frames) * channels_);
+  if (dithered_) {
+    // libsndfile's float to pcm16 conversion truncates towards -inf (measured: +0.7 LSB
+    // is written as 0, -0.7 LSB as -1); half an LSB on top of the dither makes it round,
+    // so the error is the dither's zero-mean triangle and not a -0.5 LSB offset.
+    const std::size_t count = std::size_t(in.num_frames) * channels_;
+    dither_.apply(interleaved_.data(), count);
+    const float half = 0.5f * dither_.lsb();
+    for (std::size_t i = 0; i < count; ++i) interleaved_[i] += half;
+  }
 
   errno = 0;
   const sf_count_t done = sf_writef_float(file_, interleaved_.data(), in.num_frames);

@@ -87,7 +87,7 @@ edges:
   CHECK(read_audio(dir / "out.wav")[0].size() == 32000);
 }
 
-TEST_CASE("--channels downmixes 5.1 to stereo (ITU) and stereo to mono", "[cli][channels]") {
+TEST_CASE("the channels option downmixes 5.1 to stereo (ITU) and stereo to mono", "[cli][channels]") {
   CliDir dir;
   // L R C LFE Ls Rs, each a constant so the matrix can be read off the output.
   std::vector<std::vector<float>> surround;
