@@ -68,6 +68,7 @@ struct JackCommandOptions {
   bool connect = false;
   std::uint32_t chain_channels = 2;
   std::string params;
+  unsigned threads = 1;
 };
 
 // ---- signals ----------------------------------------------------------------------
@@ -355,7 +356,7 @@ void run_jack(const JackCommandOptions& options) {
                                                 .output_port_names = binding.output_ports,
                                                 .auto_connect = options.connect});
   JackBackend& jack = *backend;
-  RealtimeProcessor rt(std::move(document.graph), std::move(backend), config);
+  RealtimeProcessor rt(std::move(document.graph), std::move(backend), config, options.threads);
   // Before the client starts: a Ctrl-C while it connects or locks its memory (which
   // can take a while) must stop it cleanly too, not kill it with the default action.
   StopSignals signals;
@@ -402,6 +403,10 @@ Command add_jack_command(CLI::App& app) {
                   "JACK server name (default: $JACK_DEFAULT_SERVER or 'default')");
   sub->add_option("--channels", options->chain_channels,
                   "ports per direction for a chain file (its `in_N` and `out_N` ports)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  sub->add_option("--threads", options->threads,
+                  "threads that run the graph's parallel branches (JACK realtime workers)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
   sub->add_flag("--connect", options->connect,

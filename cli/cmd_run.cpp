@@ -40,6 +40,7 @@ struct RunOptions {
   std::uint32_t block = 0;
   bool quiet = false;
   bool keep_latency = false;
+  unsigned threads = 1;
   TailFlags tail;
   CLI::Option* duration_option = nullptr;
   CLI::Option* block_option = nullptr;
@@ -86,6 +87,7 @@ void run(const RunOptions& options) {
   RenderOptions render{.sample_rate = rate};
   render.tail = options.tail.options();
   render.keep_latency = options.keep_latency;
+  render.threads = options.threads;
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
                                                     : render.block_size;
@@ -148,6 +150,10 @@ Command add_run_command(CLI::App& app) {
                   "sample format of the outputs: pcm16, pcm24, pcm32, float, double, vorbis "
                   "(default: the input's, else pcm24)");
   options->tail.add_to(*sub);
+  sub->add_option("--threads", options->threads,
+                  "threads that run the graph's parallel branches (same output for any count)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   sub->add_flag("--keep-latency", options->keep_latency,
                 "keep the effects' latency (lookahead, linear-phase filters) at the start of "
                 "the output instead of trimming it");
