@@ -69,6 +69,7 @@ struct JackCommandOptions {
   std::uint32_t chain_channels = 2;
   std::string params;
   bool verbose = false;
+  unsigned threads = 1;
 };
 
 // ---- signals ----------------------------------------------------------------------
@@ -389,7 +390,8 @@ void run_jack(const JackCommandOptions& options) {
                                                 .auto_connect = options.connect});
   JackBackend& jack = *backend;
   RealtimeProcessor rt = located(document, [&] {
-    return RealtimeProcessor(std::move(document.graph), std::move(backend), config);
+    return RealtimeProcessor(std::move(document.graph), std::move(backend), config,
+                             options.threads);
   });
   // Before the client starts: a Ctrl-C while it connects or locks its memory (which
   // can take a while) must stop it cleanly too, not kill it with the default action.
@@ -438,6 +440,10 @@ Command add_jack_command(CLI::App& app) {
                   "JACK server name (default: $JACK_DEFAULT_SERVER or 'default')");
   sub->add_option("--channels", options->chain_channels,
                   "ports per direction for a chain file (its `in_N` and `out_N` ports)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  sub->add_option("--threads", options->threads,
+                  "threads that run the graph's parallel branches (JACK realtime workers)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
   sub->add_flag("--connect", options->connect,

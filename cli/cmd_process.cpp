@@ -37,6 +37,7 @@ struct ProcessOptions {
   std::string format;
   bool quiet = false;
   bool keep_latency = false;
+  unsigned threads = 1;
   TailFlags tail;
   ConversionFlags conversion;
   RawInputFlags raw_input;
@@ -130,6 +131,7 @@ void run(const ProcessOptions& options) {
   StreamProcessor processor(std::move(graph), options.chunk_size);
   processor.set_tail(tail);
   processor.set_keep_latency(options.keep_latency);
+  processor.set_threads(options.threads);
   ProgressBar bar(options.quiet, double(probe.frames()) / rate);
   processor.set_progress(bar.callback());
   const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
@@ -179,6 +181,10 @@ Command add_process_command(CLI::App& app) {
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   options->raw_input.add_to(*sub);
+  sub->add_option("--threads", options->threads,
+                  "threads that run the graph's parallel branches (same output for any count)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   sub->add_flag("--keep-latency", options->keep_latency,
                 "keep the effects' latency (lookahead, linear-phase filters) at the start of "
                 "the output instead of trimming it");

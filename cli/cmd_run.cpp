@@ -44,6 +44,7 @@ struct RunOptions {
   std::uint32_t block = 0;
   bool quiet = false;
   bool keep_latency = false;
+  unsigned threads = 1;
   TailFlags tail;
   ConversionFlags conversion;
   RawInputFlags raw_input;
@@ -106,6 +107,7 @@ void run(const RunOptions& options) {
   RenderOptions render{.sample_rate = rate, .resample_inputs = options.conversion.rate.has_value()};
   render.tail = options.tail.options();
   render.keep_latency = options.keep_latency;
+  render.threads = options.threads;
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
                                                     : render.block_size;
@@ -177,6 +179,10 @@ Command add_run_command(CLI::App& app) {
   options->conversion.add_to(*sub);
   options->tail.add_to(*sub);
   options->raw_input.add_to(*sub);
+  sub->add_option("--threads", options->threads,
+                  "threads that run the graph's parallel branches (same output for any count)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   sub->add_flag("--keep-latency", options->keep_latency,
                 "keep the effects' latency (lookahead, linear-phase filters) at the start of "
                 "the output instead of trimming it");

@@ -40,6 +40,7 @@
 
 #include "fxgraph/engine/audio_view.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parallel_runner.h"
 #include "fxgraph/engine/stream_config.h"
 
 namespace fxgraph {
@@ -171,6 +172,10 @@ class AudioBackend {
   /// sets its ports' latency ranges from it). Any time, from a control thread; the
   /// default ignores it.
   virtual void set_processing_latency(std::uint32_t frames) { (void)frames; }
+  /// How to start the engine's worker threads so they run like the audio thread (JACK:
+  /// jack_client_create_thread at the client's realtime priority). Empty: std::thread.
+  /// Valid while open. Control thread.
+  virtual ThreadStarter thread_starter() { return {}; }
 
  protected:
   /// Implementations: connect, allocate, register `process`. Called while closed

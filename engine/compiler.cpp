@@ -64,7 +64,8 @@ std::string describe_node(const Graph& g, const std::string& id) {
 /// buffer for each port (that scan was a third of compile time).
 class BufferPool {
  public:
-  explicit BufferPool(std::uint32_t max_block) : max_block_(max_block) {}
+  /// `reuse`: hand out released buffers again (one thread runs the steps in order).
+  BufferPool(std::uint32_t max_block, bool reuse) : max_block_(max_block), reuse_(reuse) {}
   std::uint32_t acquire(std::uint32_t channels) {
     // Smallest free buffer that is wide enough; grow the widest free one otherwise
     // (lowest index first among equals).
@@ -81,7 +82,9 @@ class BufferPool {
     free_.erase(it);
     return buffer;
   }
-  void release(std::uint32_t buffer) { free_.insert({widths_[buffer], buffer}); }
+  void release(std::uint32_t buffer) {
+    if (reuse_) free_.insert({widths_[buffer], buffer});
+  }
   std::vector<AudioBuffer> materialise() const {
     std::vector<AudioBuffer> buffers;
     buffers.reserve(widths_.size());
@@ -91,6 +94,7 @@ class BufferPool {
 
  private:
   std::uint32_t max_block_;
+  bool reuse_;
   std::vector<std::uint32_t> widths_;
   std::set<std::pair<std::uint32_t, std::uint32_t>> free_;  // (width, buffer)
 };
@@ -108,7 +112,7 @@ class Compiler::Session {
         options_(options),
         running_(running),
         ids_(graph.ids()),
-        pool_(options.max_block) {
+        pool_(options.max_block, options.threads <= 1) {
     for (std::size_t i = 0; i < ids_.size(); ++i) index_[ids_[i]] = i;
   }
 
@@ -122,6 +126,7 @@ class Compiler::Session {
     compensate_latency();
     assign_buffers();
     if (options_.fuse_chains) fuse_chains();
+    if (options_.threads > 1) schedule_steps();
     return materialise();
   }
 
@@ -512,6 +517,35 @@ class Compiler::Session {
     plan_->steps_ = std::move(fused);
   }
 
+  // ---- schedule steps: plan_ steps → the StepSchedule (which step waits for which) ----
+  // A step waits for the producers of what it reads: the outputs its inputs alias and
+  // the sources of its gathers.
+  void schedule_steps() {
+    const auto& steps = plan_->steps_;
+    std::vector<std::uint32_t> producer(out_views_.size(), UINT32_MAX);
+    for (std::uint32_t s = 0; s < steps.size(); ++s)
+      for (std::uint32_t o = 0; o < steps[s].output_count; ++o)
+        producer[steps[s].output_begin + o] = s;
+    std::vector<std::vector<std::uint32_t>> successors(steps.size());
+    const auto depends = [&](std::uint32_t s, std::uint32_t view) {
+      const std::uint32_t p = producer[view];
+      if (p == UINT32_MAX || p == s) return;
+      auto& list = successors[p];
+      if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+    };
+    for (std::uint32_t s = 0; s < steps.size(); ++s) {
+      for (std::uint32_t i = 0; i < steps[s].input_count; ++i)
+        if (in_views_[steps[s].input_begin + i].alias)
+          depends(s, in_views_[steps[s].input_begin + i].buffer);
+      for (std::uint32_t g = 0; g < steps[s].gather_count; ++g) {
+        const Plan::Gather& gather = plan_->gathers_[steps[s].gather_begin + g];
+        if (gather.kind != Plan::GatherKind::clear && gather.source != Plan::kExternalInput)
+          depends(s, gather.source);
+      }
+    }
+    plan_->schedule_ = std::make_unique<StepSchedule>(successors);
+  }
+
   bool has_one_input_and_output(std::size_t v) const {
     return nodes_[v]->input_ports().size() == 1 && nodes_[v]->output_ports().size() == 1;
   }
@@ -609,6 +643,7 @@ std::unique_ptr<Plan> Compiler::compile(const Graph& graph, const CompileOptions
   if (!(options.sample_rate > 0.0))
     throw GraphError("sample rate must be positive, got " + std::to_string(options.sample_rate));
   if (options.max_block == 0) throw GraphError("max block size must be at least 1 frame");
+  if (options.threads == 0) throw ConfigError("threads must be at least 1");
   return Session(graph, options, running).run();
 }
 

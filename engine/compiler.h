@@ -39,6 +39,9 @@ struct CompileOptions {
   /// Run chains of fusable nodes (consecutive IIR filters) as one step each
   /// (engine/chain_fusable.h). Same output either way; off only to compare.
   bool fuse_chains = true;
+  /// Threads the plan will run on (Engine's). Above 1 the plan gets a StepSchedule and
+  /// no buffer is shared between steps (two of them may run at once).
+  unsigned threads = 1;
 };
 
 class Compiler {

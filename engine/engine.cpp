@@ -9,7 +9,10 @@ namespace fxgraph {
 
 namespace {
 CompileOptions compile_options(const EngineConfig& c) {
-  return {c.sample_rate, c.max_block, c.input_channels};
+  return {.sample_rate = c.sample_rate,
+          .max_block = c.max_block,
+          .input_channels = c.input_channels,
+          .threads = c.threads};
 }
 }  // namespace
 
@@ -18,8 +21,11 @@ Engine::Engine(Graph graph, EngineConfig config)
       graph_(std::move(graph)),
       to_audio_(std::max<std::size_t>(config.queue_capacity, 16)),
       to_control_(256) {
+  if (config_.threads == 0) throw ConfigError("EngineConfig::threads must be at least 1");
   plans_.push_back(Compiler::compile(graph_, compile_options(config_)));
   latest_ = current_ = plans_.back().get();
+  if (config_.threads > 1)
+    runner_ = std::make_unique<ParallelRunner>(config_.threads, config_.thread_starter);
 }
 
 Engine::~Engine() = default;  // plans_ owns every plan, including the one in use
@@ -142,6 +148,11 @@ std::uint32_t Engine::output_channels() const {
   return latest_->output_channels();
 }
 
+bool Engine::runs_in_parallel() const {
+  std::lock_guard lock(control_mutex_);
+  return runner_ && latest_->runs_in_parallel();
+}
+
 std::uint64_t Engine::latency() const {
   std::lock_guard lock(control_mutex_);
   return latest_->latency();
@@ -197,7 +208,7 @@ void Engine::drain() noexcept {
 
 void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
   drain();
-  current_->run(in, out, frames, position_);
+  current_->run(in, out, frames, position_, runner_.get());
   position_ += std::min(frames, current_->max_block());
 }
 

@@ -43,6 +43,7 @@
 
 #include "fxgraph/engine/compiler.h"
 #include "fxgraph/engine/graph.h"
+#include "fxgraph/engine/parallel_runner.h"
 #include "fxgraph/engine/plan.h"
 
 namespace fxgraph {
@@ -57,6 +58,12 @@ struct EngineConfig {
   std::size_t queue_capacity = 4096;
   /// How long a control call waits for room in a full queue before giving up.
   std::chrono::milliseconds queue_wait{2000};
+  /// Threads that run a block: the caller of process() and `threads - 1` workers
+  /// (engine/parallel_runner.h). Branches that may run at once then do; a chain runs
+  /// on the caller alone. The output is bit-identical whatever the count.
+  unsigned threads = 1;
+  /// How the workers are started (default std::thread; JACK: its realtime threads).
+  ThreadStarter thread_starter = {};
 };
 
 /// One addressable parameter of a running graph, for listings.
@@ -106,6 +113,9 @@ class Engine {
   std::vector<std::string> order() const;
   /// Channels the graph output gives (0 when the graph has no output).
   std::uint32_t output_channels() const;
+  /// Whether the latest plan spreads its steps over threads (threads > 1 and the graph
+  /// has branches that may run at once).
+  bool runs_in_parallel() const;
   /// Frames the graph output lags its input (the latest plan's compensated latency).
   std::uint64_t latency() const;
   /// The latest plan's latencies: per node, the compensating delays, the total.
@@ -156,6 +166,8 @@ class Engine {
   Plan* current_ = nullptr;  // audio side
   std::uint64_t position_ = 0;
   std::atomic<bool> reset_requested_{false};
+  // Last, so it stops (joining the workers) before the plans go.
+  std::unique_ptr<ParallelRunner> runner_;
 };
 
 }  // namespace fxgraph

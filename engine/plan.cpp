@@ -79,25 +79,46 @@ void Plan::gather(const Gather& g) noexcept {
   }
 }
 
+void Plan::run_step(const Step& step) noexcept {
+  for (std::uint32_t i = 0; i < step.gather_count; ++i) gather(gathers_[step.gather_begin + i]);
+  ProcessContext ctx;
+  ctx.frames = block_frames_;
+  ctx.position = block_position_;
+  ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
+  ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
+  if (step.chain_count > 1)
+    step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
+  else
+    step.node->process(ctx);
+}
+
+void Plan::work() noexcept {
+  while (schedule_->remaining() != 0) {
+    std::uint32_t step;
+    if (schedule_->pop(step)) {
+      run_step(steps_[step]);
+      schedule_->finish(step);
+    } else {
+      cpu_relax();
+    }
+  }
+}
+
 void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
-               std::uint64_t position) noexcept {
+               std::uint64_t position, ParallelRunner* runner) noexcept {
   frames = std::min(frames, max_block_);
   external_input_ = in;
   external_input_.num_frames = frames;
   for (auto& v : input_views_) v.num_frames = frames;
   for (auto& v : output_views_) v.num_frames = frames;
+  block_frames_ = frames;
+  block_position_ = position;
 
-  for (const Step& step : steps_) {
-    for (std::uint32_t i = 0; i < step.gather_count; ++i) gather(gathers_[step.gather_begin + i]);
-    ProcessContext ctx;
-    ctx.frames = frames;
-    ctx.position = position;
-    ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
-    ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
-    if (step.chain_count > 1)
-      step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
-    else
-      step.node->process(ctx);
+  if (runner && runs_in_parallel()) {
+    schedule_->begin_block();  // published to the workers by runner->run
+    runner->run(*this);
+  } else {
+    for (const Step& step : steps_) run_step(step);
   }
 
   if (out.channels == nullptr) return;

@@ -15,6 +15,11 @@
 //     directly (no copy), and one fed by the external input alone reads the caller's
 //     buffer; fan-in sums and mono→N upmixes go through a scratch buffer.
 //   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
+//   - With a ParallelRunner, steps whose producers have run are taken by whichever
+//     thread is free (StepSchedule); each step does exactly what it does alone, in the
+//     same order within it, so the output is bit-identical to one thread. Such plans
+//     are compiled without buffer sharing (CompileOptions::threads), since two steps
+//     that may run at once must not share a buffer.
 //   - Latency compensation: where paths of different latency meet (a fan-in, or the
 //     inputs of one node), the shorter ones pass through a delay line in their gather,
 //     so every input of a node lines up with its latest one (latency_report()).
@@ -31,17 +36,23 @@
 #include "fxgraph/engine/audio_view.h"
 #include "fxgraph/engine/latency_report.h"
 #include "fxgraph/engine/node.h"
+#include "fxgraph/engine/parallel_runner.h"
+#include "fxgraph/engine/step_schedule.h"
 
 namespace fxgraph {
 
 class ChainFusable;
 
-class Plan {
+class Plan : private BlockWork {
  public:
   /// Runs every step once. `in`/`out` are the external input and output (may be empty
-  /// views when the graph has none). Audio thread.
+  /// views when the graph has none). With a `runner` and a plan that has parallel
+  /// branches, the runner's workers share the steps. Audio thread.
   void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
-           std::uint64_t position) noexcept;
+           std::uint64_t position, ParallelRunner* runner = nullptr) noexcept;
+  /// Whether run() with a runner spreads the steps over threads (compiled for threads
+  /// and not a chain).
+  bool runs_in_parallel() const noexcept { return schedule_ && schedule_->has_parallelism(); }
 
   std::uint32_t max_block() const noexcept { return max_block_; }
   double sample_rate() const noexcept { return sample_rate_; }
@@ -104,6 +115,10 @@ class Plan {
 
   ConstAudioView source_view(std::uint32_t source) const noexcept;
   void gather(const Gather& g) noexcept;
+  /// Gathers step `s`'s inputs and runs it for the block set up by run().
+  void run_step(const Step& step) noexcept;
+  /// BlockWork: takes ready steps until the block is done. Any participant.
+  void work() noexcept override;
   /// `src` through delay line `line`; returns its channel `c` delayed (line.output).
   const float* delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept;
 
@@ -128,6 +143,9 @@ class Plan {
   std::vector<std::string> order_ids_;
   std::vector<std::string> describe_lines_;
   std::vector<DelayLine> delays_;
+  std::unique_ptr<StepSchedule> schedule_;  ///< compiled for threads only
+  std::uint32_t block_frames_ = 0;          ///< the block run() is running
+  std::uint64_t block_position_ = 0;
   LatencyReport latency_;
   std::vector<std::uint64_t> node_latency_;  ///< parallel to nodes_
 };

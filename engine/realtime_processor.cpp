@@ -20,8 +20,9 @@ constexpr std::uint32_t kMinEngineBlock = 1024;
 }  // namespace
 
 RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend,
-                                     StreamConfig config)
-    : graph_(std::move(graph)), backend_(std::move(backend)), config_(config) {
+                                     StreamConfig config, unsigned threads)
+    : graph_(std::move(graph)), backend_(std::move(backend)), config_(config), threads_(threads) {
+  if (threads_ == 0) throw ConfigError("RealtimeProcessor needs at least 1 thread");
   if (!backend_) throw ConfigError("RealtimeProcessor needs a backend");
   config_.validate();
   for (const auto& id : graph_.ids())
@@ -51,7 +52,9 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
   engine_ = std::make_unique<Engine>(
       graph_, EngineConfig{.sample_rate = sample_rate,
                            .max_block = max_block,
-                           .input_channels = std::max<std::uint32_t>(config_.channels_in, 1)});
+                           .input_channels = std::max<std::uint32_t>(config_.channels_in, 1),
+                           .threads = threads_,
+                           .thread_starter = backend_->thread_starter()});
   for (const auto& id : graph_.ids()) {
     Node& node = graph_.node(id);
     for (std::size_t i = 0; i < node.parameters().size(); ++i)
@@ -106,7 +109,8 @@ void RealtimeProcessor::start() {
     const double rate = backend_->sample_rate();
     const std::uint32_t period = backend_->buffer_size();
     std::lock_guard lock(control_mutex_);  // not across open(): it may call the hook
-    if (rate != prepared_rate_ || period > engine_->config().max_block)
+    // Workers made before open() are plain threads: now the backend can make its own.
+    if (rate != prepared_rate_ || period > engine_->config().max_block || threads_ > 1)
       rebuild_engine(rate, std::max(period, kMinEngineBlock));
   }
   backend_->start();

@@ -54,7 +54,10 @@ class RealtimeProcessor {
  public:
   /// Validates `config` (ConfigError) and compiles the graph (GraphError). Does not
   /// open the backend yet: start() does.
-  RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend, StreamConfig config);
+  /// `threads`: EngineConfig::threads (workers started by the backend's thread_starter
+  /// once it is open).
+  RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend, StreamConfig config,
+                    unsigned threads = 1);
   /// Stops and closes the stream (RAII).
   ~RealtimeProcessor();
   RealtimeProcessor(const RealtimeProcessor&) = delete;
@@ -107,6 +110,7 @@ class RealtimeProcessor {
   StreamConfig config_;
   std::unique_ptr<Engine> engine_;
   double prepared_rate_ = 0.0;
+  unsigned threads_ = 1;
   std::atomic<std::uint64_t> graph_latency_{0};
 
   // Written by the audio thread, read by anyone.

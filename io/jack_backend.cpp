@@ -1,6 +1,7 @@
 #include "fxgraph/io/jack_backend.h"
 
 #include <jack/jack.h>
+#include <jack/thread.h>
 
 #include <atomic>
 #include <cerrno>
@@ -232,6 +233,23 @@ std::uint32_t JackBackend::buffer_size() const noexcept {
 std::uint64_t JackBackend::xruns() const noexcept {
   return impl_->xruns.load();
 }
+ThreadStarter JackBackend::thread_starter() {
+  jack_client_t* client = impl_->client;
+  if (client == nullptr) return {};
+  return [client](std::function<void()> body) -> std::function<void()> {
+    auto owned = std::make_shared<std::function<void()>>(std::move(body));
+    jack_native_thread_t thread;
+    const auto run = [](void* arg) -> void* {
+      (*static_cast<std::function<void()>*>(arg))();
+      return nullptr;
+    };
+    if (jack_client_create_thread(client, &thread, jack_client_real_time_priority(client),
+                                  jack_is_realtime(client), run, owned.get()) != 0)
+      throw StreamError("cannot create a JACK worker thread");
+    return [client, thread, owned] { jack_client_stop_thread(client, thread); };
+  };
+}
+
 void JackBackend::set_processing_latency(std::uint32_t frames) {
   if (impl_->processing_latency.exchange(frames) != frames && impl_->client != nullptr &&
       impl_->active)

@@ -79,6 +79,8 @@ class JackBackend final : public AudioBackend {
   /// Published in the ports' latency ranges (JACK's latency callback); a change while
   /// open asks the server to recompute the graph's latencies.
   void set_processing_latency(std::uint32_t frames) override;
+  /// Workers made by jack_client_create_thread, realtime when the server is.
+  ThreadStarter thread_starter() override;
 
   const JackOptions& options() const noexcept { return options_; }
   /// The client name the server gave us (after open()).

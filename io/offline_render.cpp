@@ -58,7 +58,10 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
   }
 
   const std::uint32_t block = std::max<std::uint32_t>(1, options.block_size);
-  Engine engine(graph, {.sample_rate = rate, .max_block = block, .input_channels = 1});
+  Engine engine(graph, {.sample_rate = rate,
+                        .max_block = block,
+                        .input_channels = 1,
+                        .threads = std::max(1u, options.threads)});
   engine.request_reset();  // nodes may carry state from an earlier render
   // The tail: measured in full by the measuring passes, trimmed where it dies away.
   const TailPlan tail = options.duration_seconds > 0.0 || inputs.empty()

@@ -32,6 +32,8 @@ struct RenderOptions {
   bool resample_inputs = false;
   /// Frames per engine block.
   std::uint32_t block_size = 4096;
+  /// EngineConfig::threads: branches of the graph run on this many threads.
+  unsigned threads = 1;
   /// Seconds to render; 0 means "until the longest input ends" (required without inputs).
   double duration_seconds = 0.0;
   /// Called now and then with the fraction done (0 … 1), for progress bars.

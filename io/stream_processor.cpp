@@ -18,12 +18,14 @@ namespace {
 constexpr std::uint32_t kMaxEngineBlock = 4096;
 }  // namespace
 
-EngineConfig StreamProcessor::engine_config(const SndfileReader& reader, std::uint32_t chunk_size) {
+EngineConfig StreamProcessor::engine_config(const SndfileReader& reader, std::uint32_t chunk_size,
+                                            unsigned threads) {
   if (reader.channels() > kMaxChunkChannels)
     throw IoError("'" + reader.path() + "' has more than 64 channels");
   return {.sample_rate = double(reader.sample_rate()),
           .max_block = std::min(chunk_size, kMaxEngineBlock),
-          .input_channels = reader.channels()};
+          .input_channels = reader.channels(),
+          .threads = threads};
 }
 
 StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
@@ -37,9 +39,9 @@ StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
 
 StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
                                         const std::string& input, const StopRequested& stop,
-                                        std::uint64_t tail_frames)
+                                        std::uint64_t tail_frames, unsigned threads)
     : reader_(input), chunk_size_(chunk_size) {
-  engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size));
+  engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size, threads));
   engine_->request_reset();
   const std::uint32_t out_channels = std::max<std::uint32_t>(engine_->output_channels(), 1);
   if (out_channels > kMaxChunkChannels)
@@ -104,7 +106,7 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
   }
 
   // Measuring passes (normalize) run here, over everything the writing pass may emit.
-  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames + latency);
+  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames + latency, threads_);
   SndfileReader& reader = chunks.reader_;
   FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());

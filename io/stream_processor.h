@@ -81,6 +81,8 @@ class StreamProcessor {
   /// Whether process_file keeps the graph's latency at the start of the output
   /// (otherwise those frames are dropped and the output lines up with the input).
   void set_keep_latency(bool keep) { keep_latency_ = keep; }
+  /// EngineConfig::threads for the graph (branches run in parallel; same output).
+  void set_threads(unsigned threads) { threads_ = std::max(1u, threads); }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
@@ -98,7 +100,8 @@ class StreamProcessor {
 
  private:
   friend class ChunkRange;
-  static EngineConfig engine_config(const SndfileReader& reader, std::uint32_t chunk_size);
+  static EngineConfig engine_config(const SndfileReader& reader, std::uint32_t chunk_size,
+                                    unsigned threads = 1);
   /// process_file for a graph split at its first multi-pass node: the upstream part runs
   /// once, its output kept in a scratch file (io/stream_processor_split.cpp).
   ProcessResult process_file_split(const MultiPassSplit& split, SndfileReader& reader,
@@ -116,6 +119,7 @@ class StreamProcessor {
   TailOptions tail_;
   std::function<void(const ConstAudioView&)> tap_;
   bool keep_latency_ = false;
+  unsigned threads_ = 1;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.
@@ -124,7 +128,7 @@ class StreamProcessor::ChunkRange {
   /// `stop` is polled between the chunks of the measuring passes, which run over the
   /// input and then `tail_frames` frames of silence.
   ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input,
-             const StopRequested& stop = {}, std::uint64_t tail_frames = 0);
+             const StopRequested& stop = {}, std::uint64_t tail_frames = 0, unsigned threads = 1);
 
   class iterator {
    public:

@@ -15,7 +15,7 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
                                                   SndfileReader& reader, const std::string& output,
                                                   const OutputOptions& options,
                                                   const TailPlan& tail, std::uint64_t latency) {
-  const EngineConfig config = engine_config(reader, chunk_size_);
+  const EngineConfig config = engine_config(reader, chunk_size_, threads_);
   // Both engines exist before any pass runs: building one prepares nodes, and M's
   // measurement must never be followed by a prepare. M gets the same channel counts in
   // both (the downstream input is exactly what the upstream output carries), so the
