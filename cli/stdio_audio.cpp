@@ -154,7 +154,7 @@ void spool_stdin(int fd, const std::string& name, const std::string& path,
         throw UsageError("standard input holds " + std::to_string(bytes) +
                          " bytes, not a whole number of frames of " +
                          std::to_string(format.channels) + " " + format.encoding +
-                         " samples: are --encoding and --channels right?");
+                         " samples: are --encoding and --input-channels right?");
       convert_raw(raw_fd, fd, format, name);
     } catch (...) {
       ::close(raw_fd);
@@ -166,9 +166,9 @@ void spool_stdin(int fd, const std::string& name, const std::string& path,
   SF_INFO info{};
   SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
   if (!file)
-    throw UsageError(std::string("standard input is not audio fxgraph can read (") +
-                     sf_strerror(nullptr) +
-                     "); for bare samples give --type raw with --encoding, --rate and --channels");
+    throw UsageError(
+        std::string("standard input is not audio fxgraph can read (") + sf_strerror(nullptr) +
+        "); for bare samples give --type raw with --encoding, --input-rate and --input-channels");
   sf_close(file);
   if (const auto problem = truncation_problem(path))
     throw UsageError("standard input is damaged: " + *problem);
@@ -181,24 +181,26 @@ void RawInputFlags::add_to(CLI::App& command) {
   for (const auto& [name, subtype] : raw_encodings()) encodings.push_back(name);
   command
       .add_option("--type", type,
-                  "raw: standard input holds bare samples, described by --encoding, --rate "
-                  "and --channels (without it, the input's header says)")
+                  "raw: standard input holds bare samples, described by --encoding, --input-rate "
+                  "and --input-channels (without it, the input's header says)")
       ->check(CLI::IsMember({"raw"}));
   command
       .add_option("--encoding", encoding,
                   "raw samples: " + join_names(encodings) + " (in the machine's byte order)")
       ->capture_default_str()
       ->check(CLI::IsMember(encodings));
-  rate_option = command.add_option("--rate", rate, "raw samples: the sample rate in Hz");
-  channels_option = command.add_option("--channels", channels, "raw samples: channels per frame")
-                        ->check(CLI::Range(1u, 64u));
+  rate_option = command.add_option("--input-rate", rate, "raw samples: the sample rate in Hz");
+  channels_option =
+      command.add_option("--input-channels", channels, "raw samples: channels per frame")
+          ->check(CLI::Range(1u, 64u));
 }
 
 void RawInputFlags::check(const std::string& input_path) const {
   const bool described = rate_option->count() || channels_option->count();
   if (!raw()) {
     if (described)
-      throw UsageError("--rate and --channels describe raw samples; give --type raw with them");
+      throw UsageError(
+          "--input-rate and --input-channels describe raw samples; give --type raw with them");
     return;
   }
   if (!is_stdio(input_path))
@@ -206,9 +208,11 @@ void RawInputFlags::check(const std::string& input_path) const {
         "--type raw reads standard input: give '-' as the input (e.g. `fxgraph "
         "process - out.wav --type raw … < samples.raw`)");
   if (!rate_option->count() || !channels_option->count())
-    throw UsageError("--type raw needs --rate and --channels (e.g. --rate 48000 --channels 2)");
+    throw UsageError(
+        "--type raw needs --input-rate and --input-channels (e.g. --input-rate 48000 "
+        "--input-channels 2)");
   if (!(rate >= 1.0 && rate <= 768000.0 && rate == double(int(rate))))
-    throw UsageError("--rate must be a whole number of Hz from 1 to 768000, not " +
+    throw UsageError("--input-rate must be a whole number of Hz from 1 to 768000, not " +
                      format_number(rate));
 }
 

@@ -7,8 +7,8 @@
 // it again), check the input is whole before writing anything, and write the output to a
 // temporary that only becomes the output once complete. So:
 //   - StdinAudio copies standard input to a scratch file first (any format libsndfile
-//     reads, byte for byte; or raw samples, described by --type raw --encoding --rate
-//     --channels, stored as a WAV of that encoding). The file is unlinked at once and
+//     reads, byte for byte; or raw samples, described by --type raw --encoding --input-rate
+//     --input-channels, stored as a WAV of that encoding). The file is unlinked at once and
 //     opened by /proc/self/fd/N: nothing is left behind, even when the process is killed.
 //   - StdoutAudio gives the renderer a path in a private folder of its own, and copies
 //     the finished file to standard output: WAV (its header complete, the sizes right),
@@ -31,7 +31,7 @@ inline bool is_stdio(const std::string& path) {
   return path == kStdioPath;
 }
 
-/// `--type raw --encoding f32 --rate 48000 --channels 2`: what raw samples on standard
+/// `--type raw --encoding f32 --input-rate 48000 --input-channels 2`: what raw samples on standard
 /// input are. Without --type, the input's own header says (WAV, FLAC, …).
 struct RawInputFlags {
   std::string type;

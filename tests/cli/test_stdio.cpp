@@ -113,8 +113,8 @@ TEST_CASE("process reads raw samples from standard input with --type raw", "[cli
   write_text(dir.path() / "in.raw", raw_f32(input));
   const int status = shell(dir, tmp,
                            cli() +
-                               " process - out.wav --type raw --encoding f32 --rate 44100 "
-                               "--channels 2 --chain 'gain(0.5)' -q < in.raw 2>err.txt");
+                               " process - out.wav --type raw --encoding f32 --input-rate 44100 "
+                               "--input-channels 2 --chain 'gain(0.5)' -q < in.raw 2>err.txt");
   INFO(read_text(dir.path() / "err.txt"));
   REQUIRE(status == 0);
   const SndfileReader out(dir / "out.wav");
@@ -133,8 +133,8 @@ TEST_CASE("process reads raw samples from standard input with --type raw", "[cli
     REQUIRE(read_audio(dir / "in16.wav").front() ==
             std::vector<float>{0.0f, 0.5f, -1.0f, 32767.0f / 32768.0f, -1.0f / 32768.0f});
     REQUIRE(shell(dir, tmp,
-                  cli() + " process - raw16.wav --type raw --encoding s16 --rate 8000 "
-                          "--channels 1 --chain gain -q < in16.raw") == 0);
+                  cli() + " process - raw16.wav --type raw --encoding s16 --input-rate 8000 "
+                          "--input-channels 1 --chain gain -q < in16.raw") == 0);
     REQUIRE(shell(dir, tmp, cli() + " process in16.wav wav16.wav --chain gain -q") == 0);
     const SndfileReader out(dir / "raw16.wav");
     CHECK(out.subtype() == SampleFormat::pcm16);
@@ -155,14 +155,15 @@ TEST_CASE("bad standard input is refused with exit 2 and nothing written", "[cli
            Case{"process - out.wav --chain gain < /dev/null", "standard input is empty"},
            Case{"process - out.wav --chain gain < text.txt",
                 "standard input is not audio fxgraph can read"},
-           Case{"process - out.wav --chain gain --type raw --encoding f32 --rate 48000 "
-                "--channels 2 < odd.raw",
+           Case{"process - out.wav --chain gain --type raw --encoding f32 --input-rate 48000 "
+                "--input-channels 2 < odd.raw",
                 "not a whole number of frames of 2 f32 samples"},
-           Case{"process - out.wav --chain gain --type raw --channels 2 < odd.raw",
-                "--type raw needs --rate and --channels"},
-           Case{"process text.txt out.wav --chain gain --type raw --rate 8000 --channels 1",
+           Case{"process - out.wav --chain gain --type raw --input-channels 2 < odd.raw",
+                "--type raw needs --input-rate and --input-channels"},
+           Case{"process text.txt out.wav --chain gain --type raw --input-rate 8000 "
+                "--input-channels 1",
                 "--type raw reads standard input"},
-           Case{"process - out.wav --chain gain --rate 8000 < odd.raw",
+           Case{"process - out.wav --chain gain --input-rate 8000 < odd.raw",
                 "give --type raw with them"},
        }) {
     INFO(c.args);
