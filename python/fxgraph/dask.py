@@ -80,7 +80,7 @@ def _parser():
 
 
 class _Progress:
-    """"files done/total, ETA" on one line of a terminal; silent otherwise."""
+    """The progress line (files done of total, ETA) when stderr is a terminal; failures always."""
 
     def __init__(self, total, quiet):
         self.total = total

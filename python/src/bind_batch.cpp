@@ -62,8 +62,7 @@ py::dict row_to_dict(const ManifestRow& row) {
 FileStatus status_from(const std::string& text) {
   for (const FileStatus status : {FileStatus::done, FileStatus::skipped, FileStatus::failed})
     if (to_string(status) == text) return status;
-  throw py::value_error("manifest row: status must be done, skipped or failed, not '" + text +
-                        "'");
+  throw py::value_error("manifest row: status must be done, skipped or failed, not '" + text + "'");
 }
 
 template <typename T>
@@ -124,8 +123,8 @@ py::tuple plan_batch(const std::vector<py::object>& arguments, py::handle out_di
 /// One BatchWorker: the graph built once from its YAML text, reused file after file.
 class PyBatchWorker {
  public:
-  PyBatchWorker(const std::string& yaml, const std::string& name,
-                const std::string& sample_format, std::uint32_t chunk_size, bool tail)
+  PyBatchWorker(const std::string& yaml, const std::string& name, const std::string& sample_format,
+                std::uint32_t chunk_size, bool tail)
       : worker_(::fxgraph::GraphRecipe::from_yaml_text(yaml, name),
                 BatchFileOptions{.sample_format = sample_format,
                                  .chunk_size = chunk_size,
@@ -151,9 +150,8 @@ class PyBatchWorker {
 }  // namespace
 
 void bind_batch(py::module_& m) {
-  m.def("plan_batch", &plan_batch, py::arg("arguments"), py::arg("out_dir"),
-        py::arg("format") = "", py::arg("subtype") = "", py::arg("suffix") = "",
-        py::arg("shard") = "",
+  m.def("plan_batch", &plan_batch, py::arg("arguments"), py::arg("out_dir"), py::arg("format") = "",
+        py::arg("subtype") = "", py::arg("suffix") = "", py::arg("shard") = "",
         "(pairs, ignored): the (input, output) paths `fxgraph batch` would process for these "
         "INPUTS (files, folders, globs, @lists) and the number of non-audio files ignored");
 
@@ -202,7 +200,8 @@ void bind_batch(py::module_& m) {
       "Removes the temporaries a killed run left next to these outputs; returns how many");
 
   py::class_<ManifestWriter>(m, "ManifestWriter")
-      .def(py::init([](py::handle path) { return std::make_unique<ManifestWriter>(path_from(path)); }),
+      .def(py::init(
+               [](py::handle path) { return std::make_unique<ManifestWriter>(path_from(path)); }),
            py::arg("path"))
       .def(
           "write",
