@@ -5,19 +5,20 @@ all in /dev/shm so the disk does not dominate. Best of `--repeats` runs each; ea
 cluster is started (and its workers have imported fxgraph and built the graph, on a
 one-file warm-up) before the clock starts, so the figure is the steady batch rate.
 
-Usage: PYTHONPATH=build/python /usr/bin/python3 bench/dask_batch.py [--build build]
-           [--files 64] [--seconds 60] [--repeats 3]
+Usage: PYTHONPATH=build/python /usr/bin/python3 bench/dask_batch.py [--files 64]
+           [--seconds 60] [--repeats 3]
 """
 
 import argparse
 import os
 import shutil
-import subprocess
+import struct
 import tempfile
-import time
 from pathlib import Path
+import time
 
 import distributed
+import numpy as np
 
 from fxgraph.batch import dask_map
 
@@ -28,20 +29,21 @@ chain:
   - { type: lowpass, cutoff: 8000, order: 2 }
   - { type: gain, gain: 1.5 }
 """
-GENERATOR = """\
-sample_rate: 48000
-nodes:
-  noise: { type: noise, channels: 2, seed: 3, amplitude: 0.5 }
-  out:   { type: file_out, path: one.wav, format: float }
-edges:
-  - noise -> out
-"""
+def write_float_wav(path, audio, sample_rate):
+    """(frames, channels) float32 as a 32-bit float WAV (the format compare_batch.sh uses)."""
+    data = np.ascontiguousarray(audio, dtype="<f4").tobytes()
+    channels = audio.shape[1]
+    fmt = struct.pack("<HHIIHH", 3, channels, sample_rate, sample_rate * channels * 4, channels * 4, 32)
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
+        f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        f.write(b"data" + struct.pack("<I", len(data)) + data)
 
 
-def make_files(work, fxgraph_cli, files, seconds):
-    (work / "gen.yaml").write_text(GENERATOR)
-    subprocess.run([fxgraph_cli, "run", "gen.yaml", "--duration", str(seconds), "--quiet"],
-                   cwd=work, check=True)
+def make_files(work, files, seconds):
+    """`files` copies of one file of seeded noise at about -6 dBFS, and a warm-up file."""
+    noise = 0.5 * np.random.default_rng(3).uniform(-1, 1, (int(seconds * 48000), 2))
+    write_float_wav(work / "one.wav", noise, 48000)
     (work / "in").mkdir()
     for i in range(files):
         shutil.copy(work / "one.wav", work / "in" / f"f{i:03d}.wav")
@@ -64,16 +66,14 @@ def best_seconds(client, work, repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", default="build")
     parser.add_argument("--files", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    fxgraph_cli = str(Path(args.build, "fxgraph").resolve())
 
     with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="fxgraph-dask-bench-") as folder:
         work = Path(folder)
-        make_files(work, fxgraph_cli, args.files, args.seconds)
+        make_files(work, args.files, args.seconds)
         load = open("/proc/loadavg").read().split()[:3]
         print(f"machine: {os.cpu_count()} cores, load {' '.join(load)}")
         print(f"{args.files} files of {args.seconds:g} s, stereo 48 kHz float; "
