@@ -81,7 +81,7 @@ def main():
         results = {}
         for workers in (1, 2):
             with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                          dashboard_address=None) as cluster, \
+                                          dashboard_address=":0") as cluster, \
                     distributed.Client(cluster) as client:
                 seconds = best_seconds(client, work, args.repeats)
             results[workers] = seconds

@@ -114,7 +114,7 @@ def _client(args):
 
     if args.scheduler == "local":
         cluster = LocalCluster(n_workers=args.workers or os.cpu_count(), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=":0")
         return Client(cluster), cluster
     return Client(args.scheduler), None
 

@@ -33,7 +33,7 @@ CORRUPT = "b/corrupt.wav"
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     with distributed.Client(cluster) as dask_client:
         yield dask_client
     cluster.close()
@@ -171,3 +171,19 @@ def test_the_command_refuses_bad_usage_with_status_2(corpus, tmp_path):
     assert not (tmp_path / "out").exists()
     help_text = run_module("--help", cwd=tmp_path)
     assert help_text.returncode == 0 and "dask worker tcp://HOST:8786" in help_text.stdout
+
+
+def test_a_file_name_that_is_not_utf8_survives_the_round_trip(client, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    name = os.fsdecode(b"caf\xe9.wav")  # Latin-1 bytes: a lone surrogate in Python
+    write_wav(data / name, noise_signal(1, 2000), 48000)
+    [row] = dask_map(GRAPH, [data], tmp_path / "out", client)
+    assert row["status"] == "done", row
+    assert os.fsencode(row["output"]) == os.fsencode(str(tmp_path / "out" / name))
+    assert os.path.exists(os.fsencode(row["output"]))
+
+    fxgraph._fxgraph.ManifestWriter(tmp_path / "m.jsonl").write(row)
+    line = (tmp_path / "m.jsonl").read_bytes()
+    assert b"\\udce9" in line  # `fxgraph batch`'s convention for undecodable bytes
+    assert os.fsencode(json.loads(line)["input"]) == os.fsencode(row["input"])
