@@ -33,7 +33,8 @@ def write_float_wav(path, audio, sample_rate):
     """(frames, channels) float32 as a 32-bit float WAV (the format compare_batch.sh uses)."""
     data = np.ascontiguousarray(audio, dtype="<f4").tobytes()
     channels = audio.shape[1]
-    fmt = struct.pack("<HHIIHH", 3, channels, sample_rate, sample_rate * channels * 4, channels * 4, 32)
+    fmt = struct.pack("<HHIIHH", 3, channels, sample_rate, sample_rate * channels * 4,
+                      channels * 4, 32)
     with open(path, "wb") as f:
         f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
         f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)

@@ -42,13 +42,14 @@ _workers = threading.local()
 
 def _read_graph(graph_yaml):
     """(text, name) of a graph given as YAML text, or as a path to a YAML file."""
-    if isinstance(graph_yaml, os.PathLike) or (
-        isinstance(graph_yaml, str) and "\n" not in graph_yaml and graph_yaml.endswith((".yaml", ".yml"))
-    ):
+    is_file_name = (isinstance(graph_yaml, str) and "\n" not in graph_yaml
+                    and graph_yaml.endswith((".yaml", ".yml")))
+    if isinstance(graph_yaml, os.PathLike) or is_file_name:
         path = Path(graph_yaml)
         return path.read_text(encoding="utf-8"), str(path)
     if not isinstance(graph_yaml, str):
-        raise TypeError(f"graph_yaml must be YAML text or a path to a .yaml file, not {type(graph_yaml).__name__}")
+        raise TypeError("graph_yaml must be YAML text or a path to a .yaml file, not "
+                        f"{type(graph_yaml).__name__}")
     return graph_yaml, "<graph>"
 
 

@@ -156,8 +156,8 @@ def main(argv=None):
 
     client, cluster = _client(args)
     try:
-        rows = batch.dask_map(graph, args.inputs, args.out_dir, client, format=args.format, subtype=args.subtype,
-                              suffix=args.suffix, shard=args.shard,
+        rows = batch.dask_map(graph, args.inputs, args.out_dir, client, format=args.format,
+                              subtype=args.subtype, suffix=args.suffix, shard=args.shard,
                               skip_existing=args.skip_existing, retries=args.retries,
                               on_row=on_row)
     finally:

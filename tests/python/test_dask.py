@@ -118,7 +118,8 @@ def test_skip_existing_resumes_without_rewriting(client, corpus, tmp_path):
 
 def test_a_graph_that_cannot_run_in_a_batch_is_refused_before_any_work(client, corpus, tmp_path):
     _, data = corpus
-    file_graph = "nodes:\n  src: { type: file_in, path: x.wav }\n  g: { type: gain }\nedges:\n  - src -> g\n"
+    file_graph = ("nodes:\n  src: { type: file_in, path: x.wav }\n  g: { type: gain }\n"
+                  "edges:\n  - src -> g\n")
     with pytest.raises(fxgraph.Error):
         dask_map(file_graph, [data], tmp_path / "out", client)
     with pytest.raises(fxgraph.ConfigError):
