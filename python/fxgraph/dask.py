@@ -116,7 +116,7 @@ def _client(args):
         cluster = LocalCluster(n_workers=args.workers or os.cpu_count(), threads_per_worker=1,
                                processes=True, dashboard_address=":0")
         return Client(cluster), cluster
-    return Client(args.scheduler), None
+    return Client(args.scheduler, timeout="10s"), None
 
 
 def main(argv=None):
@@ -154,7 +154,12 @@ def main(argv=None):
             manifest.write(row)
         progress.row(row)
 
-    client, cluster = _client(args)
+    try:
+        client, cluster = _client(args)
+    except OSError as error:  # no scheduler at that address (distributed's TimeoutError too)
+        print(f"fxgraph: cannot reach the Dask scheduler {args.scheduler}: {error}",
+              file=sys.stderr)
+        return 2
     try:
         rows = batch.dask_map(graph, args.inputs, args.out_dir, client, format=args.format,
                               subtype=args.subtype, suffix=args.suffix, shard=args.shard,

@@ -169,6 +169,9 @@ def test_the_command_refuses_bad_usage_with_status_2(corpus, tmp_path):
     workers = run_module(str(graph), "data", "-o", "out", "--scheduler", "tcp://h:8786",
                          "--workers", "2", cwd=tmp_path)
     assert workers.returncode == 2 and "--workers" in workers.stderr
+    unreachable = run_module(str(graph), "data", "-o", "out", "--scheduler", "tcp://127.0.0.1:9",
+                             cwd=tmp_path)
+    assert unreachable.returncode == 2 and "cannot reach the Dask scheduler" in unreachable.stderr
     assert not (tmp_path / "out").exists()
     help_text = run_module("--help", cwd=tmp_path)
     assert help_text.returncode == 0 and "dask worker tcp://HOST:8786" in help_text.stdout
