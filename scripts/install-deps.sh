@@ -26,6 +26,7 @@ packages=(
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py); the Python package
   python3-dev pybind11-dev     # the Python package (python/, FXGRAPH_PYTHON)
   python3-pytest               # its tests (tests/python, run by ctest)
+  python3-distributed          # Dask: fxgraph.batch.dask_map, python3 -m fxgraph.dask (and their tests)
   sox time               # bench/compare_cli.sh: the SoX anchor and /usr/bin/time
   parallel               # bench/compare_batch.sh: SoX over many files with GNU parallel -j 2
   ffmpeg                 # the loudness tests' reference meter (ebur128 filter)

@@ -26,5 +26,7 @@ void bind_engine(py::module_& m);
 void bind_realtime(py::module_& m);
 /// StreamProcessor: files and chunk iteration (bind_stream.cpp).
 void bind_stream(py::module_& m);
+/// The batch library for fxgraph.batch's Dask map: work list, worker, manifest (bind_batch.cpp).
+void bind_batch(py::module_& m);
 
 }  // namespace fxgraph::python

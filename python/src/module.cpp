@@ -11,4 +11,5 @@ PYBIND11_MODULE(_fxgraph, m) {
   fxgraph::python::bind_engine(m);
   fxgraph::python::bind_realtime(m);
   fxgraph::python::bind_stream(m);
+  fxgraph::python::bind_batch(m);
 }
