@@ -138,7 +138,7 @@ TEST_CASE("fxgraph check shows a plugin's reported latency", "[cli][plugins]") {
              "report_latency: 2}}\n");
   const CliRun run = run_fxgraph(dir, "check late.yaml");
   REQUIRE(run.status == 0);
-  CHECK_THAT(run.out, Catch::Contains("latency: 0 96 frames (2 ms)"));
+  CHECK_THAT(run.out, Catch::Contains("latency: 0 96 frames (2.000 ms)"));
 }
 
 TEST_CASE("the LV2 example graphs run (podcast) and check (guitar rig)",

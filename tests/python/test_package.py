@@ -45,7 +45,7 @@ def test_torch_tensors_in_give_torch_tensors_out():
 def test_processing_releases_the_gil():
     # While one thread is inside a long process() call, another thread keeps running
     # Python code: with the GIL held it could not tick until the call returned.
-    x = np.zeros((2, 48000 * 4), dtype=np.float32)
+    x = np.zeros((2, 48000 * 30), dtype=np.float32)  # long enough on a fast, idle machine
     engine = fxgraph.Engine("reverb(room_size=0.8) | lowpass(3000)", 48000, 4096)
     ticks, done = [], threading.Event()
 
