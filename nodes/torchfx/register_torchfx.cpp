@@ -64,6 +64,16 @@ void register_iir(NodeRegistry& r) {
            .factory = [cls](const NodeOptions& o) { return torchfx::IirNode::create(cls, o); },
            .torchfx_module = "filter"});
   }
+  for (const torchfx::IirClass& base : torchfx::iir_base_classes())
+    r.add({.name = base.name,
+           .summary = "torchfx's " + base.name +
+                      " (btype lowpass, highpass, bandpass or bandstop; order 4 by default)",
+           .options = {{"btype", "lowpass, highpass, bandpass or bandstop (required)", ""},
+                       {"cutoff", "Hz; for bandpass/bandstop the pair [low, high]", "1000"}},
+           .factory = [base](const NodeOptions& o) { return torchfx::create_iir_base(base, o); },
+           .example = {{"btype", std::string("bandpass")},
+                       {"cutoff", std::vector<double>{300.0, 3000.0}}},
+           .torchfx_module = "filter"});
 }
 
 void register_biquads(NodeRegistry& r) {
