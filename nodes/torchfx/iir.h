@@ -5,7 +5,8 @@
 // (nodes/dsp/iir_design.h), which gives SciPy's butter/cheby1/cheby2/ellip sections,
 // the ones torchfx filters with (an SOS cascade whose state carries between calls).
 //
-// Parameters, in torchfx's positional order (after btype; fs is the stream's rate):
+// Parameters, in torchfx's positional order (after btype; fs is the stream's rate;
+// Lo/HiButterworth default to order 5, the base classes below to 4):
 //   Butterworth   cutoff, order = 5, order_scale = linear | db (db: order // 6)
 //   Chebyshev1    cutoff, order = 4, ripple = 0.1 (passband ripple, dB)
 //   Chebyshev2    cutoff, order = 4, ripple = 0.1 (torchfx passes it to SciPy's cheby2
