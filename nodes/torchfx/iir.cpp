@@ -38,6 +38,7 @@ const std::vector<IirClass>& iir_base_classes() {
       {"Chebyshev1", IirFamily::cheby1, FilterKind::lowpass, 4},
       {"Chebyshev2", IirFamily::cheby2, FilterKind::lowpass, 4},
       {"Elliptic", IirFamily::elliptic, FilterKind::lowpass, 4},
+      {"LinkwitzRiley", IirFamily::linkwitz_riley, FilterKind::lowpass, 4},
   };
   return classes;
 }
@@ -76,6 +77,12 @@ std::shared_ptr<Node> create_iir_base(const IirClass& base, const NodeOptions& o
     throw ConfigError(base.name + where + ": btype '" + given +
                           "' is not lowpass, highpass, bandpass or bandstop (nor one of "
                           "SciPy's short names: low, high, band, stop …)",
+                      {.key = "btype"});
+  if (base.family == IirFamily::linkwitz_riley)
+    throw ConfigError(base.name + where +
+                          ": btype is 'lowpass' or 'highpass' (as torchfx "
+                          "documents it), not '" +
+                          given + "'",
                       {.key = "btype"});
   cls.band = btype == "bandpass" ? dsp::BandKind::bandpass : dsp::BandKind::bandstop;
   auto node = IirNode::create(cls, options);

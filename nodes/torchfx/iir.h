@@ -47,7 +47,8 @@ struct IirClass {
 const std::vector<IirClass>& iir_classes();
 
 /// torchfx's base classes that take a btype: Butterworth, Chebyshev1, Chebyshev2,
-/// Elliptic (family and default order; kind and band come from btype).
+/// Elliptic, LinkwitzRiley (lowpass/highpass only, as torchfx documents it); family and
+/// default order, kind and band come from btype.
 const std::vector<IirClass>& iir_base_classes();
 
 /// Registry factory of a base class: reads `btype` (required, as in torchfx) and, for

@@ -87,7 +87,7 @@ def iir_sos(cls, fs, kw):
     raise ValueError(cls)
 
 
-BASE_CLASSES = ("Butterworth", "Chebyshev1", "Chebyshev2", "Elliptic")
+BASE_CLASSES = ("Butterworth", "Chebyshev1", "Chebyshev2", "Elliptic", "LinkwitzRiley")
 
 
 def rbj(shape, fs, f0, q, gain_db=0.0):
@@ -229,6 +229,9 @@ CASES = [
     ("cheby2_low_100_1000", "Chebyshev2", 1000,
      {"btype": "low", "cutoff": 100, "order": 4, "ripple": 0.1}),
     ("ellip_high_100", "Elliptic", 44100, {"btype": "highpass", "cutoff": 100, "order": 3}),
+    ("lr_high_crossover", "LinkwitzRiley", 44100, {"btype": "highpass", "cutoff": 2000, "order": 4}),
+    ("lr_low_db", "LinkwitzRiley", 48000,
+     {"btype": "low", "cutoff": 800, "order": 48, "order_scale": "db"}),
     ("butter_bp_default", "Butterworth", 44100, {"btype": "bandpass", "cutoff": [300.0, 3000.0]}),
     ("butter_bs_5", "Butterworth", 48000,
      {"btype": "bandstop", "cutoff": [1000.0, 2000.0], "order": 5}),

@@ -70,6 +70,16 @@ TEST_CASE("torchfx's IIR base classes take btype first and default to order 4", 
   }
 }
 
+TEST_CASE("torchfx's LinkwitzRiley base class is lowpass or highpass, order 4", "[torchfx]") {
+  auto high = torchfx_node("LinkwitzRiley", {{"btype", std::string("high")}, {"cutoff", 2000.0}});
+  CHECK(parameter(high, "order") == 4);
+  CHECK(builtin_registry().find("LinkwitzRiley")->torchfx_module == "filter");
+  const auto band_form = thrown_by<ConfigError>(
+      [] { torchfx_node("LinkwitzRiley", band("bandpass", 300.0, 3000.0)); });
+  CHECK(band_form.context().key == "btype");
+  CHECK_THAT(band_form.what(), Catch::Contains("'lowpass' or 'highpass'"));
+}
+
 TEST_CASE("torchfx's base classes refuse a missing or unknown btype, naming it", "[torchfx]") {
   const auto missing = thrown_by<ConfigError>([] {
     torchfx_node("Butterworth", {{"cutoff", 1000.0}});
