@@ -297,42 +297,80 @@ std::uint32_t iir_section_count(IirFamily family, int order) noexcept {
   return std::uint32_t((order + 1) / 2);
 }
 
-bool design_iir(const IirSpec& spec, SectionArray& out) noexcept {
-  const double fs = spec.sample_rate;
-  if (!positive(fs) || !positive(spec.cutoff_hz) || spec.cutoff_hz >= fs / 2) return false;
+namespace {
+
+/// The prototype of spec's family (Linkwitz-Riley: its Butterworth of half the order);
+/// false for an invalid specification. The cutoff and sample rate are not checked here.
+bool make_prototype(const IirSpec& spec, Prototype& proto) {
   if (iir_section_count(spec.family, spec.order) == 0) return false;
-  Prototype proto;
   switch (spec.family) {
     case IirFamily::butterworth:
       butterworth_prototype(spec.order, proto);
-      break;
+      return true;
     case IirFamily::cheby1:
       if (!positive(spec.ripple_db)) return false;
       cheby1_prototype(spec.order, spec.ripple_db, proto);
-      break;
+      return true;
     case IirFamily::cheby2:
       if (!positive(spec.atten_db)) return false;
       cheby2_prototype(spec.order, spec.atten_db, proto);
-      break;
+      return true;
     case IirFamily::elliptic:
       if (!positive(spec.ripple_db) || !positive(spec.atten_db) || spec.atten_db <= spec.ripple_db)
         return false;
       elliptic_prototype(spec.order, spec.ripple_db, spec.atten_db, proto);
-      break;
-    case IirFamily::linkwitz_riley: {
-      // A Butterworth of half the order, twice.
-      butterworth_prototype(spec.order / 2, proto);
-      SectionArray half;
-      to_sections(proto, spec.kind, spec.cutoff_hz, fs, half);
-      SectionArray doubled;
-      for (std::uint32_t i = 0; i < half.count; ++i) {
-        doubled.sections[i] = half.sections[i];
-        doubled.sections[half.count + i] = half.sections[i];
-      }
-      doubled.count = 2 * half.count;
-      out = doubled;
       return true;
+    case IirFamily::linkwitz_riley:
+      butterworth_prototype(spec.order / 2, proto);
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool analog_prototype(const IirSpec& spec, AnalogZpk& out) noexcept {
+  Prototype proto;
+  if (!make_prototype(spec, proto)) return false;
+  AnalogZpk zpk;
+  // Prototype::dc_gain is the gain at s = 0; SciPy's k is that times Π(-p) / Π(-z).
+  Complex gain = proto.dc_gain;
+  for (const Complex& p : proto.pole_pairs) {
+    zpk.poles[zpk.pole_count++] = p;
+    zpk.poles[zpk.pole_count++] = std::conj(p);
+    gain *= std::norm(p);
+  }
+  if (proto.has_real_pole) {
+    zpk.poles[zpk.pole_count++] = proto.real_pole;
+    gain *= -proto.real_pole;
+  }
+  for (const Complex& z : proto.zero_pairs) {
+    zpk.zeros[zpk.zero_count++] = z;
+    zpk.zeros[zpk.zero_count++] = std::conj(z);
+    gain /= std::norm(z);
+  }
+  zpk.gain = gain.real();
+  out = zpk;
+  return true;
+}
+
+bool design_iir(const IirSpec& spec, SectionArray& out) noexcept {
+  const double fs = spec.sample_rate;
+  if (!positive(fs) || !positive(spec.cutoff_hz) || spec.cutoff_hz >= fs / 2) return false;
+  Prototype proto;
+  if (!make_prototype(spec, proto)) return false;
+  if (spec.family == IirFamily::linkwitz_riley) {
+    // A Butterworth of half the order, twice.
+    SectionArray half;
+    to_sections(proto, spec.kind, spec.cutoff_hz, fs, half);
+    SectionArray doubled;
+    for (std::uint32_t i = 0; i < half.count; ++i) {
+      doubled.sections[i] = half.sections[i];
+      doubled.sections[half.count + i] = half.sections[i];
     }
+    doubled.count = 2 * half.count;
+    out = doubled;
+    return true;
   }
   to_sections(proto, spec.kind, spec.cutoff_hz, fs, out);
   return true;

@@ -9,6 +9,7 @@
 // Capacity: order 16 gives 8 sections; Linkwitz-Riley 8 gives 2 x 2 = 4.
 
 #include <array>
+#include <complex>
 #include <cstdint>
 
 #include "fxgraph/nodes/dsp/biquad.h"
@@ -40,6 +41,22 @@ struct IirSpec {
 /// Designs `spec` into `out` (audio thread: noexcept, no allocation). Returns false and
 /// leaves `out` untouched when the dsp design would reject the specification.
 bool design_iir(const IirSpec& spec, SectionArray& out) noexcept;
+
+/// An analog lowpass prototype (cutoff 1 rad/s) in zero-pole-gain form, as SciPy's
+/// buttap/cheb1ap/cheb2ap/ellipap give it: every root listed (conjugates too),
+/// H(s) = gain · Π(s - zeros) / Π(s - poles).
+struct AnalogZpk {
+  std::array<std::complex<double>, kMaxIirOrder> zeros{};
+  std::array<std::complex<double>, kMaxIirOrder> poles{};
+  std::uint32_t zero_count = 0;
+  std::uint32_t pole_count = 0;
+  double gain = 1.0;
+};
+
+/// The analog prototype of `spec`'s family, order, ripple and attenuation (kind, cutoff
+/// and sample rate are ignored; Linkwitz-Riley gives its Butterworth of half the order).
+/// False for a specification design_iir would reject. Audio thread: noexcept.
+bool analog_prototype(const IirSpec& spec, AnalogZpk& out) noexcept;
 
 /// Section count design_iir gives for a family and order (0 for an invalid order).
 std::uint32_t iir_section_count(IirFamily family, int order) noexcept;

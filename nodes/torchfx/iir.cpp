@@ -1,5 +1,6 @@
 #include "fxgraph/nodes/torchfx/iir.h"
 
+#include <map>
 #include <string>
 
 #include "fxgraph/engine/errors.h"
@@ -30,23 +31,100 @@ const std::vector<IirClass>& iir_classes() {
   return classes;
 }
 
+const std::vector<IirClass>& iir_base_classes() {
+  // torchfx's base classes default to order 4 (LoButterworth/HiButterworth to 5).
+  static const std::vector<IirClass> classes = {
+      {"Butterworth", IirFamily::butterworth, FilterKind::lowpass, 4},
+      {"Chebyshev1", IirFamily::cheby1, FilterKind::lowpass, 4},
+      {"Chebyshev2", IirFamily::cheby2, FilterKind::lowpass, 4},
+      {"Elliptic", IirFamily::elliptic, FilterKind::lowpass, 4},
+      {"LinkwitzRiley", IirFamily::linkwitz_riley, FilterKind::lowpass, 4},
+  };
+  return classes;
+}
+
+namespace {
+
+/// SciPy's names for a btype (scipy.signal's band_dict, which torchfx passes btype to:
+/// its own tests say "low"), mapped to the four full names; empty when unknown.
+std::string full_btype(const std::string& name) {
+  static const std::map<std::string, std::string> names = {
+      {"lowpass", "lowpass"},   {"low", "lowpass"},   {"lp", "lowpass"},     {"l", "lowpass"},
+      {"highpass", "highpass"}, {"high", "highpass"}, {"hp", "highpass"},    {"h", "highpass"},
+      {"bandpass", "bandpass"}, {"band", "bandpass"}, {"pass", "bandpass"},  {"bp", "bandpass"},
+      {"bandstop", "bandstop"}, {"stop", "bandstop"}, {"bands", "bandstop"}, {"bs", "bandstop"}};
+  const auto found = names.find(name);
+  return found == names.end() ? std::string() : found->second;
+}
+
+}  // namespace
+
+std::shared_ptr<Node> create_iir_base(const IirClass& base, const NodeOptions& options) {
+  const std::string where = options.where().empty() ? "" : " (" + options.where() + ")";
+  if (!options.has("btype"))
+    throw ConfigError(base.name + where +
+                          " needs btype: lowpass, highpass, bandpass or bandstop (torchfx has "
+                          "no default)",
+                      {.key = "btype", .key_part = KeyPart::name});
+  const std::string given = options.text("btype", "");
+  const std::string btype = full_btype(given);
+  IirClass cls = base;
+  if (btype == "lowpass" || btype == "highpass") {
+    cls.kind = btype == "lowpass" ? FilterKind::lowpass : FilterKind::highpass;
+    return IirNode::create(cls, options);
+  }
+  if (btype.empty())
+    throw ConfigError(base.name + where + ": btype '" + given +
+                          "' is not lowpass, highpass, bandpass or bandstop (nor one of "
+                          "SciPy's short names: low, high, band, stop …)",
+                      {.key = "btype"});
+  if (base.family == IirFamily::linkwitz_riley)
+    throw ConfigError(base.name + where +
+                          ": btype is 'lowpass' or 'highpass' (as torchfx "
+                          "documents it), not '" +
+                          given + "'",
+                      {.key = "btype"});
+  cls.band = btype == "bandpass" ? dsp::BandKind::bandpass : dsp::BandKind::bandstop;
+  auto node = IirNode::create(cls, options);
+  if (options.has("cutoff")) {
+    const std::vector<double> edges = options.numbers("cutoff");
+    if (edges.size() != 2)
+      throw ConfigError(
+          base.name + where + ": btype " + btype + " takes cutoff as a pair [low, high] in Hz",
+          {.key = "cutoff"});
+    // Each edge is checked against the other as it is set: move them in an order
+    // whose every step keeps low < high when the pair does.
+    if (edges[1] > node->requested_value(IirNode::kCutoff)) {
+      node->configure_parameter("cutoff_high", edges[1]);
+      node->configure_parameter("cutoff_low", edges[0]);
+    } else {
+      node->configure_parameter("cutoff_low", edges[0]);
+      node->configure_parameter("cutoff_high", edges[1]);
+    }
+  }
+  return node;
+}
+
 IirNode::IirNode(const IirClass& cls) : SosFilterNode(cls.name, dsp::kMaxSections), class_(cls) {
   const bool scaled =
       cls.family == IirFamily::butterworth || cls.family == IirFamily::linkwitz_riley;
-  add_parameter({.name = "cutoff",
+  const int most = cls.band ? dsp::kMaxBandOrder : dsp::kMaxIirOrder;
+  add_parameter({.name = cls.band ? "cutoff_low" : "cutoff",
                  .unit = "Hz",
                  .min = 1.0,
                  .max = 96000.0,
-                 .default_value = 1000.0,
-                 .description = "cutoff frequency (must be below Nyquist)"});
-  add_parameter({.name = "order",
-                 .min = 1,
-                 .max = double(scaled ? kMaxScaledOrder : dsp::kMaxIirOrder),
-                 .default_value = double(cls.default_order),
-                 .kind = ParameterKind::integer,
-                 .description = cls.family == IirFamily::linkwitz_riley
-                                    ? "filter order, positive and even (2 … 16 after order_scale)"
-                                    : "filter order (1 … 16 after order_scale)"});
+                 .default_value = cls.band ? 300.0 : 1000.0,
+                 .description = cls.band ? "lower band edge (cutoff's first value)"
+                                         : "cutoff frequency (must be below Nyquist)"});
+  add_parameter(
+      {.name = "order",
+       .min = 1,
+       .max = double(scaled ? most * 6 + 5 : most),
+       .default_value = double(cls.default_order),
+       .kind = ParameterKind::integer,
+       .description = cls.family == IirFamily::linkwitz_riley
+                          ? "filter order, positive and even (2 … 16 after order_scale)"
+                          : "filter order (1 … " + std::to_string(most) + " after order_scale)"});
   if (scaled)
     order_scale_ = add_parameter({.name = "order_scale",
                                   .min = 0,
@@ -83,6 +161,14 @@ IirNode::IirNode(const IirClass& cls) : SosFilterNode(cls.name, dsp::kMaxSection
                                   .default_value = 40.0,
                                   .description = "minimum stopband attenuation"});
   }
+  if (cls.band)
+    cutoff_high_ = add_parameter({.name = "cutoff_high",
+                                  .unit = "Hz",
+                                  .min = 1.0,
+                                  .max = 96000.0,
+                                  .default_value = 3000.0,
+                                  .description = "upper band edge (cutoff's second value; "
+                                                 "below Nyquist)"});
 }
 
 std::shared_ptr<Node> IirNode::create(const IirClass& cls, const NodeOptions& options) {
@@ -130,7 +216,9 @@ dsp::IirSpec IirNode::spec_of(std::span<const double> values, double sample_rate
 void IirNode::check_design(std::span<const double> values, double sample_rate) const {
   const int order = int(values[kOrder]);
   const int effective = effective_order(values);
-  const int most = class_.family == IirFamily::linkwitz_riley ? 16 : dsp::kMaxIirOrder;
+  const int most = class_.band                                  ? dsp::kMaxBandOrder
+                   : class_.family == IirFamily::linkwitz_riley ? 16
+                                                                : dsp::kMaxIirOrder;
   if (class_.family == IirFamily::linkwitz_riley && order % 2 != 0)
     throw ParameterError(type() + ": order " + std::to_string(order) +
                          " must be a positive even number (as torchfx requires)");
@@ -141,13 +229,26 @@ void IirNode::check_design(std::span<const double> values, double sample_rate) c
   if (class_.family == IirFamily::elliptic && !(values[attenuation_] > values[ripple_]))
     throw ParameterError(type() +
                          ": stopband_attenuation must be greater than the passband_ripple");
-  if (sample_rate > 0.0)
+  if (class_.band) {
+    if (!(values[kCutoff] < values[cutoff_high_]))
+      throw ParameterError(type() + ": cutoff_low must be below cutoff_high",
+                           {.key = "cutoff_low"});
+    if (sample_rate > 0.0)
+      filters::check_below_nyquist(type(), "cutoff_high", values[cutoff_high_], sample_rate);
+  } else if (sample_rate > 0.0) {
     filters::check_below_nyquist(type(), "cutoff", values[kCutoff], sample_rate);
+  }
 }
 
 bool IirNode::design(std::span<const double> values, double sample_rate,
                      dsp::SectionArray& out) const noexcept {
   const dsp::IirSpec spec = spec_of(values, sample_rate);
+  if (class_.band)
+    return dsp::design_band_iir({.prototype = spec,
+                                 .kind = *class_.band,
+                                 .low_hz = values[kCutoff],
+                                 .high_hz = values[cutoff_high_]},
+                                out);
   if (class_.family != IirFamily::linkwitz_riley) return dsp::design_iir(spec, out);
   dsp::SectionArray half;
   if (!dsp::design_iir(spec, half) || 2 * half.count > dsp::kMaxSections) return false;

@@ -5,7 +5,8 @@
 // (nodes/dsp/iir_design.h), which gives SciPy's butter/cheby1/cheby2/ellip sections,
 // the ones torchfx filters with (an SOS cascade whose state carries between calls).
 //
-// Parameters, in torchfx's positional order (after btype; fs is the stream's rate):
+// Parameters, in torchfx's positional order (after btype; fs is the stream's rate;
+// Lo/HiButterworth default to order 5, the base classes below to 4):
 //   Butterworth   cutoff, order = 5, order_scale = linear | db (db: order // 6)
 //   Chebyshev1    cutoff, order = 4, ripple = 0.1 (passband ripple, dB)
 //   Chebyshev2    cutoff, order = 4, ripple = 0.1 (torchfx passes it to SciPy's cheby2
@@ -15,13 +16,19 @@
 //                 of half the order in cascade, orders 2 … 16 here (torchfx: any even
 //                 order; 16 fills the 8 sections a filter node holds)
 //
-// Not here: torchfx's Butterworth/Chebyshev/Elliptic base classes with a band-pass or
-// band-stop btype (fxgraph's design math has lowpass and highpass only).
+// torchfx's base classes Butterworth, Chebyshev1, Chebyshev2 and Elliptic take btype
+// first (a construction setting: lowpass, highpass, bandpass or bandstop; order 4 by
+// default for all four). With lowpass/highpass they are the node above; with bandpass
+// or bandstop `cutoff` is torchfx's pair [low, high], kept as two parameters
+// cutoff_low and cutoff_high (a parameter holds one number), designed by
+// nodes/dsp/band_design.h (SciPy's band designs), orders 1 … 8.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fxgraph/engine/node_registry.h"
+#include "fxgraph/nodes/dsp/band_design.h"
 #include "fxgraph/nodes/filters/sos_filter_node.h"
 
 namespace fxgraph::torchfx {
@@ -32,17 +39,27 @@ struct IirClass {
   dsp::IirFamily family = dsp::IirFamily::butterworth;
   dsp::FilterKind kind = dsp::FilterKind::lowpass;
   int default_order = 4;
+  /// Set for a band-pass or band-stop form (then `kind` is not used).
+  std::optional<dsp::BandKind> band = std::nullopt;
 };
 
 /// The torchfx IIR classes this file implements.
 const std::vector<IirClass>& iir_classes();
 
+/// torchfx's base classes that take a btype: Butterworth, Chebyshev1, Chebyshev2,
+/// Elliptic, LinkwitzRiley (lowpass/highpass only, as torchfx documents it); family and
+/// default order, kind and band come from btype.
+const std::vector<IirClass>& iir_base_classes();
+
+/// Registry factory of a base class: reads `btype` (required, as in torchfx) and, for
+/// a band form, `cutoff` as [low, high]; throws ConfigError naming the setting at fault.
+std::shared_ptr<Node> create_iir_base(const IirClass& base, const NodeOptions& options);
+
 class IirNode : public filters::SosFilterNode {
  public:
+  /// cutoff, or cutoff_low for a band form.
   static constexpr std::size_t kCutoff = 0;
   static constexpr std::size_t kOrder = 1;
-  /// Largest `order` accepted with order_scale db (16 after // 6).
-  static constexpr int kMaxScaledOrder = 16 * 6 + 5;
 
   explicit IirNode(const IirClass& cls);
 
@@ -64,6 +81,7 @@ class IirNode : public filters::SosFilterNode {
   std::size_t order_scale_ = std::size_t(-1);
   std::size_t ripple_ = std::size_t(-1);
   std::size_t attenuation_ = std::size_t(-1);
+  std::size_t cutoff_high_ = std::size_t(-1);  ///< band forms only
 };
 
 }  // namespace fxgraph::torchfx

@@ -64,6 +64,23 @@ void register_iir(NodeRegistry& r) {
            .factory = [cls](const NodeOptions& o) { return torchfx::IirNode::create(cls, o); },
            .torchfx_module = "filter"});
   }
+  for (const torchfx::IirClass& base : torchfx::iir_base_classes()) {
+    const bool bands = base.family != dsp::IirFamily::linkwitz_riley;
+    const std::string btypes =
+        bands ? "lowpass, highpass, bandpass or bandstop" : "lowpass or highpass";
+    r.add({.name = base.name,
+           .summary = "torchfx's " + base.name + " (btype " + btypes + "; order 4 by default)",
+           .options = {{"btype", btypes + " (required)", ""},
+                       {"cutoff", bands ? "Hz; for bandpass/bandstop the pair [low, high]" : "Hz",
+                        "1000"}},
+           .factory = [base](const NodeOptions& o) { return torchfx::create_iir_base(base, o); },
+           .example = bands
+                          ? std::map<std::string, OptionValue>{{"btype", std::string("bandpass")},
+                                                               {"cutoff",
+                                                                std::vector<double>{300.0, 3000.0}}}
+                          : std::map<std::string, OptionValue>{{"btype", std::string("lowpass")}},
+           .torchfx_module = "filter"});
+  }
 }
 
 void register_biquads(NodeRegistry& r) {

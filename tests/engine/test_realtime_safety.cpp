@@ -204,13 +204,16 @@ TEST_CASE("torchfx's classes allocate nothing while their parameters change ever
   g.add("echo", registry.create("Reverb", NodeOptions({{"delay", 200.0}})));
   g.add("low", registry.create("LoButterworth", NodeOptions({{"cutoff", 8000.0}})));
   g.add("eq", registry.create("Peaking", NodeOptions({{"cutoff", 2000.0}, {"gain", 2.0}})));
+  g.add("band", registry.create("Elliptic", NodeOptions({{"btype", std::string("bandpass")},
+                                                         {"cutoff", std::vector{300.0, 3000.0}}})));
   g.add("out", std::make_shared<MemorySinkNode>());
   g.connect("tone", "gain");
   g.connect("gain", "delay");
   g.connect("delay", "echo");
   g.connect("echo", "low");
   g.connect("low", "eq");
-  g.connect("eq", "out");
+  g.connect("eq", "band");
+  g.connect("band", "out");
   Engine engine(g, {.max_block = 64});
 
   std::size_t allocations = 0;
@@ -221,6 +224,7 @@ TEST_CASE("torchfx's classes allocate nothing while their parameters change ever
     engine.set_parameter("echo.mix", (block % 11) * 0.09);
     engine.set_parameter("low.cutoff", 1000.0 + (block % 50) * 100.0);
     engine.set_parameter("eq.gain", 0.5 + (block % 13) * 0.1);
+    engine.set_parameter("band.cutoff_high", 3000.0 + (block % 40) * 250.0);  // a band redesign
     AllocationCounter counter;
     engine.process(std::uint32_t(1 + block % 64));
     allocations += counter.count();

@@ -58,11 +58,15 @@ def write_f32(path, planar):
 
 def iir_sos(cls, fs, kw):
     """The SOS matrix torchfx's class computes (torchfx/filter/iir.py)."""
-    wn = kw["cutoff"] / (0.5 * fs)
-    btype = "lowpass" if cls.startswith("Lo") else "highpass"
-    family = cls[2:]
+    # torchfx divides cutoff by 0.5·fs; a band's [low, high] as a NumPy array.
+    wn = np.asarray(kw["cutoff"], dtype=np.float64) / (0.5 * fs)
+    if cls in BASE_CLASSES:  # Butterworth(btype, cutoff, order=4, ...) and its siblings
+        btype, family, default_order = kw["btype"], cls, 4
+    else:
+        btype = "lowpass" if cls.startswith("Lo") else "highpass"
+        family, default_order = cls[2:], 5
     if family == "Butterworth":
-        order = kw.get("order", 5)
+        order = kw.get("order", default_order)
         if kw.get("order_scale", "linear") == "db":
             order //= 6
         return sg.butter(order, wn, btype=btype, output="sos")
@@ -81,6 +85,9 @@ def iir_sos(cls, fs, kw):
         half = sg.butter(order // 2, wn, btype=btype, output="sos")
         return np.vstack([half, half])
     raise ValueError(cls)
+
+
+BASE_CLASSES = ("Butterworth", "Chebyshev1", "Chebyshev2", "Elliptic", "LinkwitzRiley")
 
 
 def rbj(shape, fs, f0, q, gain_db=0.0):
@@ -214,6 +221,35 @@ CASES = [
     ("hiellip_200", "HiElliptic", 44100, {"cutoff": 200, "order": 4}),
     ("loellip_60db", "LoElliptic", 48000,
      {"cutoff": 3000, "order": 6, "passband_ripple": 0.5, "stopband_attenuation": 60}),
+    # The base classes: torchfx's own test settings (btype "low", SciPy's short name),
+    # then its docstrings' band-pass/band-stop forms (cutoff as [low, high]).
+    ("butter_low_100_1000", "Butterworth", 1000, {"btype": "low", "cutoff": 100, "order": 4}),
+    ("cheby1_low_100_1000", "Chebyshev1", 1000,
+     {"btype": "low", "cutoff": 100, "order": 4, "ripple": 0.1}),
+    ("cheby2_low_100_1000", "Chebyshev2", 1000,
+     {"btype": "low", "cutoff": 100, "order": 4, "ripple": 0.1}),
+    ("ellip_high_100", "Elliptic", 44100, {"btype": "highpass", "cutoff": 100, "order": 3}),
+    ("lr_high_crossover", "LinkwitzRiley", 44100, {"btype": "highpass", "cutoff": 2000, "order": 4}),
+    ("lr_low_db", "LinkwitzRiley", 48000,
+     {"btype": "low", "cutoff": 800, "order": 48, "order_scale": "db"}),
+    ("butter_bp_default", "Butterworth", 44100, {"btype": "bandpass", "cutoff": [300.0, 3000.0]}),
+    ("butter_bs_5", "Butterworth", 48000,
+     {"btype": "bandstop", "cutoff": [1000.0, 2000.0], "order": 5}),
+    ("butter_bp_wide_3", "Butterworth", 48000,
+     {"btype": "band", "cutoff": [20.0, 20000.0], "order": 3}),
+    ("butter_bp_db", "Butterworth", 44100,
+     {"btype": "bandpass", "cutoff": [500.0, 800.0], "order": 48, "order_scale": "db"}),
+    ("cheby1_bp_1db", "Chebyshev1", 44100,
+     {"btype": "bandpass", "cutoff": [200.0, 5000.0], "order": 6, "ripple": 1.0}),
+    ("cheby1_bs", "Chebyshev1", 48000, {"btype": "bandstop", "cutoff": [50.0, 70.0], "order": 3}),
+    ("cheby2_bp_40", "Chebyshev2", 44100,
+     {"btype": "bandpass", "cutoff": [1000.0, 4000.0], "order": 5, "ripple": 40.0}),
+    ("cheby2_bs", "Chebyshev2", 48000,
+     {"btype": "stop", "cutoff": [2000.0, 3000.0], "order": 4, "ripple": 30.0}),
+    ("ellip_bp", "Elliptic", 44100, {"btype": "bandpass", "cutoff": [300.0, 3400.0]}),
+    ("ellip_bs_8", "Elliptic", 48000,
+     {"btype": "bandstop", "cutoff": [6000.0, 9000.0], "order": 8, "passband_ripple": 0.5,
+      "stopband_attenuation": 60}),
     ("lolr_2000", "LoLinkwitzRiley", 44100, {"cutoff": 2000, "order": 4}),
     ("hilr_2000", "HiLinkwitzRiley", 44100, {"cutoff": 2000, "order": 4}),
     ("lolr_db_24", "LoLinkwitzRiley", 44100, {"cutoff": 1000, "order": 24, "order_scale": "db"}),
@@ -281,6 +317,39 @@ def expected(cls, fs, kw, x):
     return sg.sosfilt(iir_sos(cls, fs, kw), x.astype(np.float64), axis=1)
 
 
+BAND_FAMILIES = {"Butterworth": "butterworth", "Chebyshev1": "cheby1", "Chebyshev2": "cheby2",
+                 "Elliptic": "elliptic"}
+BAND_NAMES = {"bandpass": "bandpass", "band": "bandpass", "bandstop": "bandstop",
+              "stop": "bandstop"}
+
+
+def band_responses(path):
+    """SciPy's complex response of every band case's design at 97 frequencies, for the
+    design test (nodes/dsp/band_design.h against SciPy to 1e-9)."""
+    lines = ["# case <name> <family> <btype> order= ripple= atten= fs= low= high=, then "
+             "f re im lines (make_fixtures.py)"]
+    for name, cls, fs, kw in CASES:
+        if cls not in BAND_FAMILIES or kw["btype"] not in BAND_NAMES:
+            continue
+        order = kw.get("order", 4)
+        if kw.get("order_scale", "linear") == "db":
+            order //= 6
+        # What torchfx's class passes SciPy as its ripple / attenuation (0 = unused).
+        ripple = kw.get("passband_ripple", 0.1) if cls == "Elliptic" else (
+            kw.get("ripple", 0.1) if cls == "Chebyshev1" else 0.0)
+        atten = kw.get("stopband_attenuation", 40) if cls == "Elliptic" else (
+            kw.get("ripple", 0.1) if cls == "Chebyshev2" else 0.0)
+        low, high = kw["cutoff"]
+        lines.append(f"case {name} {BAND_FAMILIES[cls]} {BAND_NAMES[kw['btype']]} order={order} "
+                     f"ripple={ripple!r} atten={atten!r} fs={fs} low={low!r} high={high!r}")
+        freqs = np.concatenate([np.geomspace(5.0, fs / 2 * 0.999, 90), [low, high],
+                                np.sqrt(low * high) * np.array([0.5, 0.9, 1.0, 1.1, 2.0])])
+        _, h = sg.sosfreqz(iir_sos(cls, fs, kw), worN=freqs, fs=fs)
+        lines += [f"{f!r} {v.real!r} {v.imag!r}" for f, v in zip(freqs, h)]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def text(value):
     """A keyword argument's value in the manifest: lists comma-separated, bools lower-case."""
     if isinstance(value, bool):
@@ -302,6 +371,7 @@ def main():
         lines.append(f"{name} class={cls} fs={fs} {args}".rstrip())
     with open(os.path.join(OUT, "manifest.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    band_responses(os.path.join(OUT, "band_responses.txt"))
 
 
 if __name__ == "__main__":
