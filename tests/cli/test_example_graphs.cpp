@@ -52,7 +52,16 @@ TEST_CASE("every example graph runs as shipped", "[cli][examples]") {
     CHECK(info.frames >= 96000);  // the input's 2 s, then the effects' tail
     CHECK(info.overall.peak > 0.01);
     // Its limiter's ceiling: -1 dBFS.
-    if (std::string(name) == "podcast") CHECK(info.overall.peak <= 0.8913);
+    if (std::string(name) == "podcast") {
+      CHECK(info.overall.peak <= 0.8913);
+      // Its loudness_normalize: -16 LUFS integrated (the limiter after it may take a little).
+      auto [measured, loudness] = run(cli + " info --loudness " + output);
+      INFO(loudness);
+      REQUIRE(measured == 0);
+      const auto at = loudness.find("integrated");
+      REQUIRE(at != std::string::npos);
+      CHECK(std::stod(loudness.substr(at + 10)) == Approx(-16.0).margin(0.5));
+    }
     if (std::string(name) == "stereo_delay") CHECK(info.channels == 2);
   }
   // guitar.yaml is a live graph: it must at least check; its two filters run as one step.

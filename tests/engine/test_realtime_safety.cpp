@@ -1,5 +1,7 @@
 // The audio thread never allocates: 10 000 blocks with parameter changes every block
-// and a plan swapped in half-way, counted by the replaced global operator new.
+// and a plan swapped in half-way, counted by the replaced global operator new; then each
+// node family that runs there (dynamics, convolver/loudness/downmix, hosted plugins,
+// compensating delays, torchfx classes) with its parameters moving.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
