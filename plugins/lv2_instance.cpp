@@ -7,6 +7,8 @@
 #include <lv2/state/state.h>
 #include <lv2/worker/worker.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +23,19 @@
 namespace fxgraph {
 
 namespace {
+
+/// Keeps an LV2 plugin's library loaded for the rest of the process, as the LADSPA
+/// catalog keeps its libraries: lilv unloads a library with its last instance, and every
+/// recompile of a graph would then load it again and re-run its static initialisers,
+/// whose allocations (x42's, mda's) become unreachable each time it is unloaded.
+void pin_library(const LilvPlugin* plugin) {
+  const LilvNode* library = lilv_plugin_get_library_uri(plugin);
+  if (!library) return;
+  char* path = lilv_file_uri_parse(lilv_node_as_uri(library), nullptr);
+  if (!path) return;
+  dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);  // a failure shows in instantiate
+  lilv_free(path);
+}
 
 using detail::Lv2World;
 
@@ -133,7 +148,10 @@ class Lv2Instance : public PluginInstance {
 
     std::lock_guard lock(lv2.mutex());
     const LilvPlugin* plugin = lv2.plugin(description.id);
-    if (plugin) instance_ = lilv_plugin_instantiate(plugin, sample_rate, feature_list_.data());
+    if (plugin) {
+      pin_library(plugin);
+      instance_ = lilv_plugin_instantiate(plugin, sample_rate, feature_list_.data());
+    }
     if (!instance_)
       throw ConfigError("LV2 plugin '" + description.id + "' failed to instantiate at " +
                             std::to_string(long(sample_rate)) + " Hz",
