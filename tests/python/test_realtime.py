@@ -241,7 +241,7 @@ def test_the_audio_thread_runs_while_python_holds_the_gil():
         time.sleep(0.05)
         before = p.stats["blocks"]
         start = time.monotonic()
-        sum(range(20_000_000))
+        sum(range(60_000_000))  # about 0.3 s here; well over 0.1 s on fast machines
         held = time.monotonic() - start
         during = p.stats["blocks"] - before
         before = p.stats["blocks"]
