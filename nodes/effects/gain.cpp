@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fxgraph/nodes/dsp/gain_kernel.h"
+
 namespace fxgraph {
 
 namespace {
@@ -66,19 +68,7 @@ void GainNode::do_process(const ProcessContext& ctx) noexcept {
   if (ramping)
     for (std::uint32_t i = 0; i < n; ++i) ramp_[i] = float(gain_.next());
   const float g = float(gain_.current());
-  const float* ramp = ramp_.data();
-  const bool clamp = value(kClamp) != 0.0;
-  for (std::uint32_t c = 0; c < out.num_channels; ++c) {
-    const float* x = in.channels[in.num_channels == 1 ? 0 : c];
-    float* y = out.channels[c];
-    if (ramping) {
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = x[i] * ramp[i];
-    } else {
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = x[i] * g;
-    }
-    if (clamp)
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = std::clamp(y[i], -1.0f, 1.0f);
-  }
+  dsp::apply_gain(in, out, n, ramping, ramp_.data(), g, value(kClamp) != 0.0);
 }
 
 }  // namespace fxgraph

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/nodes/dsp/gain_kernel.h"
 #include "fxgraph/nodes/torchfx/choice_first.h"
 
 namespace fxgraph::torchfx {
@@ -86,18 +87,7 @@ void GainNode::do_process(const ProcessContext& ctx) noexcept {
     for (std::uint32_t i = 0; i < n; ++i) ramp_[i] = float(gain_.next());
   // torchfx multiplies a float32 tensor by a Python float: the factor rounded to float.
   const float g = float(gain_.current());
-  const bool clamp = value(kClamp) != 0.0;
-  for (std::uint32_t c = 0; c < out.num_channels; ++c) {
-    const float* x = in.channels[in.num_channels == 1 ? 0 : c];
-    float* y = out.channels[c];
-    if (ramping) {
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = x[i] * ramp_[i];
-    } else {
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = x[i] * g;
-    }
-    if (clamp)
-      for (std::uint32_t i = 0; i < n; ++i) y[i] = std::clamp(y[i], -1.0f, 1.0f);
-  }
+  dsp::apply_gain(in, out, n, ramping, ramp_.data(), g, value(kClamp) != 0.0);
 }
 
 }  // namespace fxgraph::torchfx
