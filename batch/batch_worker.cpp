@@ -8,6 +8,7 @@
 #include <system_error>
 #include <utility>
 
+#include "fxgraph/batch/freed_memory_reuse.h"
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/io/sndfile_reader.h"
 #include "fxgraph/io/truncation_check.h"
@@ -41,6 +42,7 @@ void describe(ManifestRow& row, const SndfileReader& file) {
 
 BatchWorker::BatchWorker(const GraphRecipe& recipe, BatchFileOptions options)
     : options_(std::move(options)), graph_(recipe.build()) {
+  keep_freed_memory_for_reuse();  // file after file, the same pages (see its header)
   (void)StreamProcessor(graph_, options_.chunk_size);  // the graph and chunk size are fit
 }
 
