@@ -5,6 +5,13 @@ all in /dev/shm so the disk does not dominate. Best of `--repeats` runs each; ea
 cluster is started (and its workers have imported fxgraph and built the graph, on a
 one-file warm-up) before the clock starts, so the figure is the steady batch rate.
 
+Three rows: 1 worker with the whole deployment (client, scheduler, worker) confined to
+one core, then 1 and 2 workers on every core. A worker's file is a pipeline of three
+threads (reader, engine, writer) that keeps about 1.7 cores busy, so on 2 cores
+"2 workers / 1 worker" cannot show how the work scales with cores; one core against all
+of them does. On a shared machine run it as root under `chrt -f 50` (the workers inherit
+the policy and the CPU affinity).
+
 Usage: PYTHONPATH=build/python /usr/bin/python3 bench/dask_batch.py [--files 64]
            [--seconds 60] [--repeats 3]
 """
@@ -80,16 +87,24 @@ def main():
         print(f"{args.files} files of {args.seconds:g} s, stereo 48 kHz float; "
               "highpass 80 + lowpass 8000 + gain 1.5")
         results = {}
-        for workers in (1, 2):
+        every_core = os.sched_getaffinity(0)
+        for label, workers, cores in (("1 worker, one core", 1, {min(every_core)}),
+                                      ("1 worker", 1, every_core),
+                                      ("2 workers", 2, every_core)):
+            os.sched_setaffinity(0, cores)  # the cluster's processes inherit it
             with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                           dashboard_address=":0") as cluster, \
                     distributed.Client(cluster) as client:
                 seconds = best_seconds(client, work, args.repeats)
-            results[workers] = seconds
-            print(f"dask LocalCluster, {workers} worker{'s' if workers > 1 else ''}: "
+            os.sched_setaffinity(0, every_core)
+            results[label] = seconds
+            print(f"dask LocalCluster, {label + ':':22s} "
                   f"{seconds:7.2f} s  {args.files / seconds:7.1f} files/s  "
                   f"{args.files * args.seconds / seconds:6.0f}x realtime")
-        print(f"2 workers / 1 worker: {results[1] / results[2]:.2f}x")
+        print(f"2 workers on {len(every_core)} cores / 1 worker on one core: "
+              f"{results['1 worker, one core'] / results['2 workers']:.2f}x")
+        print(f"2 workers / 1 worker (both on every core): "
+              f"{results['1 worker'] / results['2 workers']:.2f}x")
 
 
 if __name__ == "__main__":
