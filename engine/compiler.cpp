@@ -271,9 +271,21 @@ class Compiler::Session {
 
   // ---- resolve channels: in topological order → in_ch_, out_ch_ per port ----
   // Applies the channel rules (compiler.h); throws for a mismatch, naming the edge.
+  // A feedback edge's source may come later in the order, so its width is known only
+  // after a pass: a kAnyChannels input it would widen is widened and the pass redone
+  // (widths only grow, so this ends).
   void resolve_channels() {
-    in_ch_.resize(ids_.size());
-    out_ch_.resize(ids_.size());
+    feedback_width_.assign(ids_.size(), {});
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      feedback_width_[v].assign(nodes_[v]->input_ports().size(), 0);
+    do resolve_channels_once();
+    while (widen_for_feedback());
+    check_feedback_channels();
+  }
+
+  void resolve_channels_once() {
+    in_ch_.assign(ids_.size(), {});
+    out_ch_.assign(ids_.size(), {});
     for (std::size_t v : order_) {
       const Node& node = *nodes_[v];
       const auto& ports = node.input_ports();
@@ -283,6 +295,7 @@ class Compiler::Session {
         for (const auto* e : incoming_[v][p])
           widest = std::max(widest, out_ch_[e->from][e->out_port]);
         if (is_external_input(v, p)) widest = std::max(widest, options_.input_channels);
+        widest = std::max(widest, feedback_width_[v][p]);
         const std::uint32_t width = ports[p].channels != kAnyChannels ? ports[p].channels
                                     : widest != 0                     ? widest
                                                                       : 1;
@@ -303,11 +316,26 @@ class Compiler::Session {
         throw node_failure(v, e);
       }
     }
-    check_feedback_channels();
   }
 
-  /// A feedback edge's source may run after its destination, so it cannot widen the
-  /// destination's input: it must match the width the other sources gave it, or be mono.
+  /// Whether a feedback edge's source is wider than the kAnyChannels input it feeds
+  /// (which then takes its width on the next pass).
+  bool widen_for_feedback() {
+    bool widened = false;
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      for (std::size_t p = 0; p < feedback_in_[v].size(); ++p)
+        for (const auto* e : feedback_in_[v][p]) {
+          const std::uint32_t src = out_ch_[e->from][e->out_port];
+          if (nodes_[v]->input_ports()[p].channels == kAnyChannels && src > in_ch_[v][p] &&
+              src > feedback_width_[v][p]) {
+            feedback_width_[v][p] = src;
+            widened = true;
+          }
+        }
+    return widened;
+  }
+
+  /// After the passes: a feedback edge's source must match its input's width, or be mono.
   void check_feedback_channels() const {
     for (std::size_t v = 0; v < ids_.size(); ++v)
       for (std::size_t p = 0; p < feedback_in_[v].size(); ++p)
@@ -317,9 +345,7 @@ class Compiler::Session {
             throw GraphError("channel mismatch on feedback edge '" + e->edge->str() + "': '" +
                                  e->edge->from.str() + "' gives " + std::to_string(src) +
                                  " channels but input '" + e->edge->to.str() + "' takes " +
-                                 std::to_string(width) +
-                                 " (a feedback edge takes the width of the input's other "
-                                 "sources, or is mono)",
+                                 std::to_string(width) + " (only mono sources are upmixed)",
                              {.node = e->edge->to.node, .edge = e->edge->str()});
         }
   }
@@ -792,6 +818,7 @@ class Compiler::Session {
 
   // resolve_channels: per vertex, per port.
   std::vector<std::vector<std::uint32_t>> in_ch_, out_ch_;
+  std::vector<std::vector<std::uint32_t>> feedback_width_;  // widths feedback edges asked for
 
   // compensate_latency: per edge (parallel to edges_), and for the external input.
   std::vector<std::uint64_t> edge_delay_;

@@ -225,16 +225,34 @@ TEST_CASE("a feedback edge needs a delay of a frame or more and a width that fit
   // The same wire twice, once as feedback, is refused.
   CHECK_THROWS_AS(graph.connect("fb", "sum:1"), GraphError);
 
-  // A stereo source fed back into an input the rest made mono: it cannot widen it (it
-  // may run after the input's node), so it is refused, naming the edge.
+  // A stereo source fed back into an input whose ordinary source made it three wide.
   Graph wide;
-  wide.add("mono", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f}));
+  wide.add("tri", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f, 0.3f}));
   wide.add("stereo", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f}));
   wide.add("sum", std::make_shared<MixNode>(2));
-  wide.connect("mono", "sum:0");
+  wide.connect("tri", "sum:0");
   wide.connect(Endpoint::parse("stereo"), Endpoint::parse("sum:1"), FeedbackEdge{2});
   wide.set_output(Endpoint::parse("sum"));
   const auto mismatch = test::thrown_by<GraphError>([&] { Compiler::compile(wide, {}); });
   CHECK_THAT(mismatch.what(), Contains("feedback edge 'stereo -> sum:1'"));
   CHECK(mismatch.context().edge == "stereo -> sum:1");
+}
+
+TEST_CASE("an input fed only by a feedback edge takes its source's width", "[engine][feedback]") {
+  // The stereo loop sum → fb → sum:1: sum:1 hears only fb, which runs after sum.
+  Graph graph;
+  graph.add("src", std::make_shared<test::ConstantNode>(std::vector<float>{0.5f, -0.25f}));
+  graph.add("sum", std::make_shared<MixNode>(2));
+  graph.add("fb", make_gain(0.5));
+  graph.connect("src", "sum:0");
+  graph.connect("sum", "fb");
+  graph.connect(Endpoint::parse("fb"), Endpoint::parse("sum:1"), FeedbackEdge{1});
+  graph.set_output(Endpoint::parse("sum"));
+  Engine engine(graph, {.max_block = 16});
+  REQUIRE(engine.output_channels() == 2);
+  AudioBuffer out(2, 16);
+  engine.process(ConstAudioView{}, out.view(16));
+  // y[n] = x + 0.5·y[n-1] from silence: x·(2 − 2^-n) per channel, distinct channels.
+  CHECK(out.channel(0)[3] == Approx(0.5 * (2.0 - 0.125)));
+  CHECK(out.channel(1)[3] == Approx(-0.25 * (2.0 - 0.125)));
 }
