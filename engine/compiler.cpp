@@ -768,7 +768,8 @@ class Compiler::Session {
   }
 
   /// The feedback edges' rings (silent to start: the source's first frames arrive
-  /// `length` frames late) and run_window's views, sized for the widest loop step.
+  /// `length` frames late) and run_window's views: a stretch per loop, sized for its
+  /// widest step.
   void materialise_feedback(Plan& plan) const {
     for (const auto& f : feedback_lines_) {
       Plan::FeedbackLine& line = plan.feedback_.emplace_back();
@@ -779,17 +780,29 @@ class Compiler::Session {
       line.ring.assign(std::size_t(line.capacity) * line.channels, 0.0f);
       line.output.assign(options_.max_block, 0.0f);
     }
-    std::size_t inputs = 0, outputs = 0, in_channels = 0, out_channels = 0;
-    for (const Plan::Step& step : plan.loop_steps_) {
-      inputs = std::max<std::size_t>(inputs, step.input_count);
-      outputs = std::max<std::size_t>(outputs, step.output_count);
-      std::size_t ic = 0, oc = 0;
-      for (std::uint32_t i = 0; i < step.input_count; ++i)
-        ic += plan.input_views_[step.input_begin + i].num_channels;
-      for (std::uint32_t o = 0; o < step.output_count; ++o)
-        oc += plan.output_views_[step.output_begin + o].num_channels;
-      in_channels = std::max(in_channels, ic);
-      out_channels = std::max(out_channels, oc);
+    std::uint32_t inputs = 0, outputs = 0, in_channels = 0, out_channels = 0;
+    for (Plan::Loop& loop : plan.loops_) {
+      loop.inputs_begin = inputs;
+      loop.outputs_begin = outputs;
+      loop.input_channels_begin = in_channels;
+      loop.output_channels_begin = out_channels;
+      std::uint32_t most_inputs = 0, most_outputs = 0, most_in = 0, most_out = 0;
+      for (std::uint32_t k = 0; k < loop.step_count; ++k) {
+        const Plan::Step& step = plan.loop_steps_[loop.step_begin + k];
+        most_inputs = std::max(most_inputs, step.input_count);
+        most_outputs = std::max(most_outputs, step.output_count);
+        std::uint32_t in = 0, out = 0;
+        for (std::uint32_t i = 0; i < step.input_count; ++i)
+          in += plan.input_views_[step.input_begin + i].num_channels;
+        for (std::uint32_t o = 0; o < step.output_count; ++o)
+          out += plan.output_views_[step.output_begin + o].num_channels;
+        most_in = std::max(most_in, in);
+        most_out = std::max(most_out, out);
+      }
+      inputs += most_inputs;
+      outputs += most_outputs;
+      in_channels += most_in;
+      out_channels += most_out;
     }
     plan.window_inputs_.resize(inputs);
     plan.window_outputs_.resize(outputs);

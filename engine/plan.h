@@ -132,10 +132,14 @@ class Plan : private BlockWork {
     std::uint32_t line;
     std::uint32_t source;
   };
-  /// A loop: loop_steps_[step_begin, step_begin + step_count) run in sub-blocks.
+  /// A loop: loop_steps_[step_begin, step_begin + step_count) run in sub-blocks. Its
+  /// steps' offset views live in its own stretch of the window_* arrays (two loops may
+  /// run at once on two threads).
   struct Loop {
     std::uint32_t step_begin, step_count;
     std::uint32_t sub_block;
+    std::uint32_t inputs_begin, outputs_begin;                  ///< into window_inputs_/_outputs_
+    std::uint32_t input_channels_begin, output_channels_begin;  ///< into window_*_channels_
   };
   struct Step {
     Node* node;
@@ -166,8 +170,9 @@ class Plan : private BlockWork {
   void run_step(const Step& step) noexcept;
   /// A loop's steps, sub-block by sub-block, over the block (plan_feedback.cpp).
   void run_loop(const Loop& loop) noexcept;
-  /// One step of a loop over frames [offset, offset + frames) of the block.
-  void run_window(const Step& step, std::uint32_t offset, std::uint32_t frames) noexcept;
+  /// One step of `loop` over frames [offset, offset + frames) of the block.
+  void run_window(const Loop& loop, const Step& step, std::uint32_t offset,
+                  std::uint32_t frames) noexcept;
   /// Step `step`'s outputs, frames [offset, offset + frames), into its feedback lines.
   void push_feedback(const Step& step, std::uint32_t offset, std::uint32_t frames) noexcept;
   /// The next `frames` frames of channel `c` of `line` (line.output); the read position
@@ -207,7 +212,8 @@ class Plan : private BlockWork {
   std::vector<Step> loop_steps_;  ///< the steps of loops (see Loop)
   std::vector<LoopInfo> loop_info_;
   /// run_window's views of one step's inputs and outputs, offset into the block, and
-  /// the channel pointers they hold: sized at compile time for the widest loop step.
+  /// the channel pointers they hold: a stretch per loop (Loop), sized at compile time
+  /// for the loop's widest step.
   std::vector<ConstAudioView> window_inputs_;
   std::vector<AudioView> window_outputs_;
   std::vector<const float*> window_input_channels_;

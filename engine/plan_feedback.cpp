@@ -12,37 +12,40 @@ void Plan::run_loop(const Loop& loop) noexcept {
   for (std::uint32_t offset = 0; offset < block_frames_;) {
     const std::uint32_t frames = std::min(loop.sub_block, block_frames_ - offset);
     for (std::uint32_t k = 0; k < loop.step_count; ++k)
-      run_window(loop_steps_[loop.step_begin + k], offset, frames);
+      run_window(loop, loop_steps_[loop.step_begin + k], offset, frames);
     offset += frames;
   }
 }
 
-void Plan::run_window(const Step& step, std::uint32_t offset, std::uint32_t frames) noexcept {
+void Plan::run_window(const Loop& loop, const Step& step, std::uint32_t offset,
+                      std::uint32_t frames) noexcept {
   for (std::uint32_t i = 0; i < step.gather_count; ++i)
     gather(gathers_[step.gather_begin + i], offset, frames);
   // The step's views, moved `offset` frames into the block: its node sees a block of
   // `frames` frames starting there.
-  const float** in_channels = window_input_channels_.data();
+  ConstAudioView* inputs = window_inputs_.data() + loop.inputs_begin;
+  AudioView* outputs = window_outputs_.data() + loop.outputs_begin;
+  const float** in_channels = window_input_channels_.data() + loop.input_channels_begin;
   for (std::uint32_t i = 0; i < step.input_count; ++i) {
     const ConstAudioView& whole = input_views_[step.input_begin + i];
     for (std::uint32_t c = 0; c < whole.num_channels; ++c)
       in_channels[c] = whole.channels[c] + offset;
-    window_inputs_[i] = {in_channels, whole.num_channels, frames};
+    inputs[i] = {in_channels, whole.num_channels, frames};
     in_channels += whole.num_channels;
   }
-  float** out_channels = window_output_channels_.data();
+  float** out_channels = window_output_channels_.data() + loop.output_channels_begin;
   for (std::uint32_t o = 0; o < step.output_count; ++o) {
     const AudioView& whole = output_views_[step.output_begin + o];
     for (std::uint32_t c = 0; c < whole.num_channels; ++c)
       out_channels[c] = whole.channels[c] + offset;
-    window_outputs_[o] = {out_channels, whole.num_channels, frames};
+    outputs[o] = {out_channels, whole.num_channels, frames};
     out_channels += whole.num_channels;
   }
   ProcessContext ctx;
   ctx.frames = frames;
   ctx.position = block_position_ + offset;
-  ctx.inputs = {window_inputs_.data(), step.input_count};
-  ctx.outputs = {window_outputs_.data(), step.output_count};
+  ctx.inputs = {inputs, step.input_count};
+  ctx.outputs = {outputs, step.output_count};
   step.node->process(ctx);
   push_feedback(step, offset, frames);
 }
