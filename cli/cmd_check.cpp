@@ -70,7 +70,9 @@ Command add_check_command(CLI::App& app) {
   sub->footer(
       "Compiles with the graph's sample_rate (or its input files' rate) and block_size and\n"
       "a stereo external input, prints the plan, each node's latency, the compensating\n"
-      "delays and the total latency, then \"ok\". A mistake is reported as\n"
+      "delays and the total latency, then \"ok\". A feedback loop (a cycle closed by an\n"
+      "edge like `- fb -> sum:1: {feedback: 441}`, delay in frames) is listed with the\n"
+      "sub-blocks it runs in: its shortest feedback delay. A mistake is reported as\n"
       "file:line:column (exit 2). Input files that do not exist are noted on stderr and\n"
       "checked as silent stereo stand-ins; those that exist are checked as `run` checks\n"
       "them (readable, whole, one sample rate).\n"

@@ -30,20 +30,26 @@ struct VertexLabel {
 };
 struct EdgeLabel {
   std::string label;
+  bool feedback = false;  ///< drawn dashed
 };
 // bidirectionalS keeps one list of all edges, which edges() walks directly; directedS
 // walks out-edge lists through an iterator GCC 12 wrongly flags as maybe-uninitialized.
 using DotGraph =
     boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexLabel, EdgeLabel>;
 
-/// Writes `[label=…]` only for edges whose ports were named, so plain edges stay plain.
+/// Writes `[label=…]` only for edges whose ports were named, so plain edges stay plain;
+/// a feedback edge is dashed and labelled with its delay.
 class EdgeWriter {
  public:
   explicit EdgeWriter(const DotGraph& graph) : graph_(&graph) {}
   template <class Edge>
   void operator()(std::ostream& out, const Edge& edge) const {
-    const std::string& label = (*graph_)[edge].label;
-    if (!label.empty()) out << "[label=" << boost::escape_dot_string(label) << "]";
+    const EdgeLabel& e = (*graph_)[edge];
+    if (e.label.empty() && !e.feedback) return;
+    out << "[";
+    if (!e.label.empty()) out << "label=" << boost::escape_dot_string(e.label);
+    if (e.feedback) out << (e.label.empty() ? "" : ",") << "style=dashed,constraint=false";
+    out << "]";
   }
 
  private:
@@ -81,7 +87,10 @@ std::string to_dot(const GraphDocument& document) {
     if (!edge.from.port.empty() || !edge.to.port.empty())
       label = port_name(graph, edge.from, PortDirection::output) + "->" +
               port_name(graph, edge.to, PortDirection::input);
-    boost::add_edge(vertex_of[edge.from.node], vertex_of[edge.to.node], EdgeLabel{label}, dot);
+    if (edge.is_feedback())
+      label += (label.empty() ? "" : " ") + std::string("z^-") + std::to_string(edge.feedback);
+    boost::add_edge(vertex_of[edge.from.node], vertex_of[edge.to.node],
+                    EdgeLabel{label, edge.is_feedback()}, dot);
   }
   std::ostringstream out;
   boost::write_graphviz(out, dot, boost::make_label_writer(boost::get(&VertexLabel::label, dot)),
@@ -113,7 +122,8 @@ Command add_dot_command(CLI::App& app) {
   sub->add_option("-o,--output", options->output, "write to this file instead of stdout");
   sub->footer(
       "Nodes are labelled with their id and type, edges with their ports when the graph\n"
-      "names them.\n"
+      "names them. Feedback edges (`- a -> b: {feedback: 441}`) are dashed and labelled\n"
+      "with their delay (z^-441).\n"
       "\n"
       "Examples:\n"
       "  fxgraph dot graphs/demo.yaml | dot -Tsvg -o demo.svg\n"

@@ -126,7 +126,7 @@ void attach_files(GraphDocument& document, const FileOverrides& overrides) {
   const Graph& old = document.graph;
   Graph graph;
   for (const std::string& id : old.ids()) graph.add(id, old.node_ptr(id));
-  for (const Edge& edge : old.edges()) graph.connect(edge.from, edge.to);
+  for (const Edge& edge : old.edges()) graph.connect(edge);
   const std::string in = unused_id(graph, "in");
   graph.add(in, std::make_shared<FileInNode>(overrides.input));
   graph.connect(Endpoint{in, ""}, *old.input());

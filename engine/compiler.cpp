@@ -6,9 +6,11 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "fxgraph/engine/chain_fusable.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/feedback_loops.h"
 
 namespace fxgraph {
 
@@ -126,6 +128,7 @@ class Compiler::Session {
     compensate_latency();
     assign_buffers();
     if (options_.fuse_chains) fuse_chains();
+    group_loops();
     if (options_.threads > 1) schedule_steps();
     return materialise();
   }
@@ -170,10 +173,13 @@ class Compiler::Session {
   }
 
   // ---- order topologically: edges_ → order_ (producers before consumers) ----
-  // Throws for a cycle, spelled out from its first node (the error's node).
+  // Feedback edges are left out: a cycle through one is a loop (feedback_loops.h),
+  // whose nodes order_ keeps together. Throws for any other cycle, spelled out from its
+  // first node (the error's node).
   void order_topologically() {
     BoostGraph bg(ids_.size());
-    for (const auto& e : edges_) boost::add_edge(e.from, e.to, bg);
+    for (const auto& e : edges_)
+      if (!e.edge->is_feedback()) boost::add_edge(e.from, e.to, bg);
 
     std::vector<Vertex> finished;
     std::vector<Vertex> parent(ids_.size());
@@ -194,11 +200,19 @@ class Compiler::Session {
       std::string text;
       for (const auto& id : cycle) text += id + " -> ";
       throw GraphError("the graph has a cycle: " + text + cycle.front() +
-                           " (audio graphs must be acyclic; use a delay node's feedback instead)",
+                           " (declare one of its edges a feedback edge with a delay, e.g. `- " +
+                           cycle.back() + " -> " + cycle.front() +
+                           ": {feedback: 441}`, or use a delay node's feedback)",
                        {.node = cycle.front()});
     }
-    order_.assign(finished.rbegin(), finished.rend());
+    const std::vector<std::size_t> forward(finished.rbegin(), finished.rend());
+    std::vector<LoopEdge> loop_edges;
+    for (const auto& e : edges_) loop_edges.push_back({e.from, e.to, e.edge->feedback});
+    loops_ = layout_loops(ids_.size(), forward, loop_edges);
+    order_ = loops_.order;
   }
+
+  bool in_loop(std::size_t v) const { return loops_.loop_of[v] != LoopLayout::kNoLoop; }
 
   // ---- resolve the external endpoints: graph.input()/output() → ext_in_, ext_out_ ----
   // Throws for an unknown node or port; the error's key is "input" or "output".
@@ -236,7 +250,16 @@ class Compiler::Session {
       incoming_[v].resize(nodes_[v]->input_ports().size());
       readers_[v].assign(nodes_[v]->output_ports().size(), 0);
     }
+    // Feedback edges are read through their rings (Plan::FeedbackLine), not the
+    // source's buffer: they take no part in the buffers' liveness.
+    feedback_in_.resize(ids_.size());
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      feedback_in_[v].resize(nodes_[v]->input_ports().size());
     for (const auto& e : edges_) {
+      if (e.edge->is_feedback()) {
+        feedback_in_[e.to][e.in_port].push_back(&e);
+        continue;
+      }
       incoming_[e.to][e.in_port].push_back(&e);
       ++readers_[e.from][e.out_port];
     }
@@ -248,9 +271,21 @@ class Compiler::Session {
 
   // ---- resolve channels: in topological order → in_ch_, out_ch_ per port ----
   // Applies the channel rules (compiler.h); throws for a mismatch, naming the edge.
+  // A feedback edge's source may come later in the order, so its width is known only
+  // after a pass: a kAnyChannels input it would widen is widened and the pass redone
+  // (widths only grow, so this ends).
   void resolve_channels() {
-    in_ch_.resize(ids_.size());
-    out_ch_.resize(ids_.size());
+    feedback_width_.assign(ids_.size(), {});
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      feedback_width_[v].assign(nodes_[v]->input_ports().size(), 0);
+    do resolve_channels_once();
+    while (widen_for_feedback());
+    check_feedback_channels();
+  }
+
+  void resolve_channels_once() {
+    in_ch_.assign(ids_.size(), {});
+    out_ch_.assign(ids_.size(), {});
     for (std::size_t v : order_) {
       const Node& node = *nodes_[v];
       const auto& ports = node.input_ports();
@@ -260,6 +295,7 @@ class Compiler::Session {
         for (const auto* e : incoming_[v][p])
           widest = std::max(widest, out_ch_[e->from][e->out_port]);
         if (is_external_input(v, p)) widest = std::max(widest, options_.input_channels);
+        widest = std::max(widest, feedback_width_[v][p]);
         const std::uint32_t width = ports[p].channels != kAnyChannels ? ports[p].channels
                                     : widest != 0                     ? widest
                                                                       : 1;
@@ -280,6 +316,38 @@ class Compiler::Session {
         throw node_failure(v, e);
       }
     }
+  }
+
+  /// Whether a feedback edge's source is wider than the kAnyChannels input it feeds
+  /// (which then takes its width on the next pass).
+  bool widen_for_feedback() {
+    bool widened = false;
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      for (std::size_t p = 0; p < feedback_in_[v].size(); ++p)
+        for (const auto* e : feedback_in_[v][p]) {
+          const std::uint32_t src = out_ch_[e->from][e->out_port];
+          if (nodes_[v]->input_ports()[p].channels == kAnyChannels && src > in_ch_[v][p] &&
+              src > feedback_width_[v][p]) {
+            feedback_width_[v][p] = src;
+            widened = true;
+          }
+        }
+    return widened;
+  }
+
+  /// After the passes: a feedback edge's source must match its input's width, or be mono.
+  void check_feedback_channels() const {
+    for (std::size_t v = 0; v < ids_.size(); ++v)
+      for (std::size_t p = 0; p < feedback_in_[v].size(); ++p)
+        for (const auto* e : feedback_in_[v][p]) {
+          const std::uint32_t src = out_ch_[e->from][e->out_port], width = in_ch_[v][p];
+          if (src != width && src != 1)
+            throw GraphError("channel mismatch on feedback edge '" + e->edge->str() + "': '" +
+                                 e->edge->from.str() + "' gives " + std::to_string(src) +
+                                 " channels but input '" + e->edge->to.str() + "' takes " +
+                                 std::to_string(width) + " (only mono sources are upmixed)",
+                             {.node = e->edge->to.node, .edge = e->edge->str()});
+        }
   }
 
   /// `cause`, raised by node `v`, as a GraphError that names the node (message and field).
@@ -335,6 +403,7 @@ class Compiler::Session {
     edge_delay_.assign(edges_.size(), 0);
     for (std::size_t i = 0; i < edges_.size(); ++i) {
       const ResolvedEdge& e = edges_[i];
+      if (e.edge->is_feedback()) continue;  // its delay is its own (feedback_loops.h)
       edge_delay_[i] = arrival[e.to] - output[e.from];
       if (edge_delay_[i] > kMaxCompensation)
         throw GraphError("edge '" + e.edge->str() + "' would need a compensating delay of " +
@@ -391,6 +460,7 @@ class Compiler::Session {
       plan_->describe_lines_.push_back(describe_step(v, step));
       plan_->order_ids_.push_back(ids_[v]);
     }
+    connect_feedback();
   }
 
   /// The input views of vertex `v`'s step: an alias of the producer's output when one
@@ -405,7 +475,8 @@ class Compiler::Session {
       const bool external = is_external_input(v, p);
       const std::uint32_t width = in_ch_[v][p];
       const std::uint32_t view = std::uint32_t(in_views_.size());
-      if (sources.size() == 1 && !external && delay_of(sources[0]) == 0 &&
+      const auto& feedback = feedback_in_[v][p];
+      if (sources.size() == 1 && feedback.empty() && !external && delay_of(sources[0]) == 0 &&
           out_ch_[sources[0]->from][sources[0]->out_port] == width) {
         in_views_.push_back({out_view_[sources[0]->from][sources[0]->out_port], true, width});
         continue;
@@ -424,7 +495,10 @@ class Compiler::Session {
         plan_->gathers_.push_back({kind, view, source, line});
         first = false;
       };
-      if (external && sources.empty() && options_.input_channels >= width && external_delay_ == 0) {
+      // In a loop the step sees the block through offset views (Plan::run_window), which
+      // the caller's buffer cannot be: copy it there.
+      if (external && sources.empty() && feedback.empty() && !in_loop(v) &&
+          options_.input_channels >= width && external_delay_ == 0) {
         // The buffer is the fallback for a call with a narrower external input.
         plan_->gathers_.push_back({Plan::GatherKind::external_view, view, Plan::kExternalInput});
         first = false;
@@ -433,10 +507,38 @@ class Compiler::Session {
       }
       for (const auto* e : sources)
         add_gather(out_view_[e->from][e->out_port], out_ch_[e->from][e->out_port], delay_of(e));
+      for (const auto* e : feedback) {
+        // The source may not have a step yet: connect_feedback fills in `source`.
+        const std::uint32_t src_width = out_ch_[e->from][e->out_port];
+        add_gather(0, src_width, 0);
+        plan_->gathers_.back().feedback = std::uint32_t(feedback_lines_.size());
+        feedback_lines_.push_back({e, std::uint32_t(plan_->gathers_.size() - 1), src_width});
+      }
       if (first) plan_->gathers_.push_back({Plan::GatherKind::clear, view, 0});
     }
     step.input_count = std::uint32_t(node.input_ports().size());
     step.gather_count = std::uint32_t(plan_->gathers_.size()) - step.gather_begin;
+  }
+
+  /// Once every step has its outputs: each feedback gather learns its source's output
+  /// view (the schedule orders by it), and each source's step pushes that view into the
+  /// edge's ring after it ran. Steps are still one per vertex here (before fusion).
+  void connect_feedback() {
+    std::vector<std::size_t> step_of(ids_.size());
+    for (std::size_t s = 0; s < step_vertex_.size(); ++s) step_of[step_vertex_[s]] = s;
+    std::vector<std::vector<Plan::FeedbackPush>> pushes(step_vertex_.size());
+    for (std::uint32_t line = 0; line < feedback_lines_.size(); ++line) {
+      const FeedbackLinePlan& f = feedback_lines_[line];
+      const std::uint32_t source = out_view_[f.edge->from][f.edge->out_port];
+      plan_->gathers_[f.gather].source = source;
+      pushes[step_of[f.edge->from]].push_back({line, source});
+    }
+    for (std::size_t s = 0; s < pushes.size(); ++s) {
+      Plan::Step& step = plan_->steps_[s];
+      step.push_begin = std::uint32_t(plan_->pushes_.size());
+      step.push_count = std::uint32_t(pushes[s].size());
+      plan_->pushes_.insert(plan_->pushes_.end(), pushes[s].begin(), pushes[s].end());
+    }
   }
 
   /// A fresh buffer for each output port of vertex `v`.
@@ -487,16 +589,22 @@ class Compiler::Session {
   // else can see the buffer between them, so not writing it changes nothing.
   void fuse_chains() {
     std::vector<Plan::Step> fused;
+    std::vector<std::size_t> heads;  // the vertex each fused step starts with
     const auto& steps = plan_->steps_;
     for (std::size_t i = 0; i < steps.size();) {
       Plan::Step head = steps[i];
       auto* fusable = dynamic_cast<ChainFusable*>(nodes_[step_vertex_[i]].get());
       std::size_t last = i;
-      if (fusable && has_one_input_and_output(step_vertex_[i])) {
+      // A fused chain runs whole blocks and feeds no feedback edge from inside: loops
+      // and feedback sources stay single steps.
+      const auto plain = [&](std::size_t k) {
+        return !in_loop(step_vertex_[k]) && steps[k].push_count == 0;
+      };
+      if (fusable && plain(i) && has_one_input_and_output(step_vertex_[i])) {
         while (last + 1 < steps.size() && last + 1 - i < ChainFusable::kMaxChain) {
           const std::size_t a = step_vertex_[last], b = step_vertex_[last + 1];
-          if (!has_one_input_and_output(b) || !feeds_only(a, b, steps[last + 1]) ||
-              !fusable->can_chain_with(*nodes_[b]))
+          if (!plain(last + 1) || !has_one_input_and_output(b) ||
+              !feeds_only(a, b, steps[last + 1]) || !fusable->can_chain_with(*nodes_[b]))
             break;
           ++last;
         }
@@ -512,9 +620,65 @@ class Compiler::Session {
         plan_->describe_lines_.push_back(std::move(line));
       }
       fused.push_back(head);
+      heads.push_back(step_vertex_[i]);
       i = last + 1;
     }
     plan_->steps_ = std::move(fused);
+    step_vertex_ = std::move(heads);
+  }
+
+  // ---- group loops: plan_ steps → one step per feedback loop (feedback_loops.h) ----
+  // A loop's steps (consecutive: order_ keeps them together) move to loop_steps_ and
+  // one step that runs them in sub-blocks takes their place.
+  void group_loops() {
+    std::vector<Plan::Step> grouped;
+    std::vector<std::size_t> vertices;
+    const auto& steps = plan_->steps_;
+    for (std::size_t i = 0; i < steps.size();) {
+      const std::uint32_t loop = loops_.loop_of[step_vertex_[i]];
+      if (loop == LoopLayout::kNoLoop) {
+        grouped.push_back(steps[i]);
+        vertices.push_back(step_vertex_[i]);
+        ++i;
+        continue;
+      }
+      Plan::Loop run{std::uint32_t(plan_->loop_steps_.size()), 0, loops_.loops[loop].sub_block};
+      Plan::LoopInfo info{{}, run.sub_block};
+      for (; i < steps.size() && loops_.loop_of[step_vertex_[i]] == loop; ++i) {
+        plan_->loop_steps_.push_back(steps[i]);
+        info.nodes.push_back(ids_[step_vertex_[i]]);
+        ++run.step_count;
+      }
+      Plan::Step step{};
+      step.node = plan_->loop_steps_[run.step_begin].node;
+      step.loop = std::uint32_t(plan_->loops_.size());
+      plan_->loops_.push_back(run);
+      grouped.push_back(step);
+      vertices.push_back(loops_.order[loops_.loops[loop].begin]);
+      plan_->describe_lines_.push_back(describe_loop(info));
+      plan_->loop_info_.push_back(std::move(info));
+    }
+    plan_->steps_ = std::move(grouped);
+    step_vertex_ = std::move(vertices);
+  }
+
+  /// The Plan::describe() line of a loop: its nodes, sub-block and feedback edges.
+  std::string describe_loop(const Plan::LoopInfo& info) const {
+    std::string line = "loop in sub-blocks of " + std::to_string(info.sub_block) + " frames:";
+    for (const auto& id : info.nodes) line += " " + id;
+    for (const auto& f : feedback_lines_)
+      if (std::find(info.nodes.begin(), info.nodes.end(), f.edge->edge->to.node) !=
+          info.nodes.end())
+        line += "; feedback " + f.edge->edge->str() + " (" +
+                std::to_string(f.edge->edge->feedback) + " frames)";
+    return line;
+  }
+
+  /// The steps step `s` runs: itself, or a loop's.
+  std::span<const Plan::Step> members(const Plan::Step& step) const {
+    if (step.loop == Plan::kNoLoop) return {&step, 1};
+    const Plan::Loop& loop = plan_->loops_[step.loop];
+    return {plan_->loop_steps_.data() + loop.step_begin, loop.step_count};
   }
 
   // ---- schedule steps: plan_ steps → the StepSchedule (which step waits for which) ----
@@ -524,8 +688,8 @@ class Compiler::Session {
     const auto& steps = plan_->steps_;
     std::vector<std::uint32_t> producer(out_views_.size(), UINT32_MAX);
     for (std::uint32_t s = 0; s < steps.size(); ++s)
-      for (std::uint32_t o = 0; o < steps[s].output_count; ++o)
-        producer[steps[s].output_begin + o] = s;
+      for (const Plan::Step& m : members(steps[s]))
+        for (std::uint32_t o = 0; o < m.output_count; ++o) producer[m.output_begin + o] = s;
     std::vector<std::vector<std::uint32_t>> successors(steps.size());
     const auto depends = [&](std::uint32_t s, std::uint32_t view) {
       const std::uint32_t p = producer[view];
@@ -534,13 +698,16 @@ class Compiler::Session {
       if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
     };
     for (std::uint32_t s = 0; s < steps.size(); ++s) {
-      for (std::uint32_t i = 0; i < steps[s].input_count; ++i)
-        if (in_views_[steps[s].input_begin + i].alias)
-          depends(s, in_views_[steps[s].input_begin + i].buffer);
-      for (std::uint32_t g = 0; g < steps[s].gather_count; ++g) {
-        const Plan::Gather& gather = plan_->gathers_[steps[s].gather_begin + g];
-        if (gather.kind != Plan::GatherKind::clear && gather.source != Plan::kExternalInput)
-          depends(s, gather.source);
+      for (const Plan::Step& m : members(steps[s])) {
+        for (std::uint32_t i = 0; i < m.input_count; ++i)
+          if (in_views_[m.input_begin + i].alias) depends(s, in_views_[m.input_begin + i].buffer);
+        // A feedback gather depends on its source too: outside a loop the source runs
+        // first (order_ puts it there) and must have filled the ring.
+        for (std::uint32_t g = 0; g < m.gather_count; ++g) {
+          const Plan::Gather& gather = plan_->gathers_[m.gather_begin + g];
+          if (gather.kind != Plan::GatherKind::clear && gather.source != Plan::kExternalInput)
+            depends(s, gather.source);
+        }
       }
     }
     plan_->schedule_ = std::make_unique<StepSchedule>(successors);
@@ -594,9 +761,53 @@ class Compiler::Session {
       d.ring.assign(std::size_t(line.length) * line.channels, 0.0f);
       d.output.assign(options_.max_block, 0.0f);
     }
+    materialise_feedback(plan);
     plan.latency_ = std::move(latency_);
     plan.node_latency_ = std::move(node_latency_);
     return std::move(plan_);
+  }
+
+  /// The feedback edges' rings (silent to start: the source's first frames arrive
+  /// `length` frames late) and run_window's views: a stretch per loop, sized for its
+  /// widest step.
+  void materialise_feedback(Plan& plan) const {
+    for (const auto& f : feedback_lines_) {
+      Plan::FeedbackLine& line = plan.feedback_.emplace_back();
+      line.length = f.edge->edge->feedback;
+      line.channels = f.channels;
+      line.capacity = line.length + options_.max_block;
+      line.write = line.length;
+      line.ring.assign(std::size_t(line.capacity) * line.channels, 0.0f);
+      line.output.assign(options_.max_block, 0.0f);
+    }
+    std::uint32_t inputs = 0, outputs = 0, in_channels = 0, out_channels = 0;
+    for (Plan::Loop& loop : plan.loops_) {
+      loop.inputs_begin = inputs;
+      loop.outputs_begin = outputs;
+      loop.input_channels_begin = in_channels;
+      loop.output_channels_begin = out_channels;
+      std::uint32_t most_inputs = 0, most_outputs = 0, most_in = 0, most_out = 0;
+      for (std::uint32_t k = 0; k < loop.step_count; ++k) {
+        const Plan::Step& step = plan.loop_steps_[loop.step_begin + k];
+        most_inputs = std::max(most_inputs, step.input_count);
+        most_outputs = std::max(most_outputs, step.output_count);
+        std::uint32_t in = 0, out = 0;
+        for (std::uint32_t i = 0; i < step.input_count; ++i)
+          in += plan.input_views_[step.input_begin + i].num_channels;
+        for (std::uint32_t o = 0; o < step.output_count; ++o)
+          out += plan.output_views_[step.output_begin + o].num_channels;
+        most_in = std::max(most_in, in);
+        most_out = std::max(most_out, out);
+      }
+      inputs += most_inputs;
+      outputs += most_outputs;
+      in_channels += most_in;
+      out_channels += most_out;
+    }
+    plan.window_inputs_.resize(inputs);
+    plan.window_outputs_.resize(outputs);
+    plan.window_input_channels_.resize(in_channels);
+    plan.window_output_channels_.resize(out_channels);
   }
 
   // Inputs.
@@ -609,15 +820,18 @@ class Compiler::Session {
   // resolve_edges, order_topologically, resolve_external_endpoints.
   std::vector<ResolvedEdge> edges_;
   std::vector<std::size_t> order_;
+  LoopLayout loops_;
   std::optional<VertexPort> ext_in_, ext_out_;
 
   // wire_ports: per vertex, per port.
   std::vector<std::shared_ptr<Node>> nodes_;
   std::vector<std::vector<std::vector<const ResolvedEdge*>>> incoming_;
   std::vector<std::vector<std::size_t>> readers_;
+  std::vector<std::vector<std::vector<const ResolvedEdge*>>> feedback_in_;  // feedback edges
 
   // resolve_channels: per vertex, per port.
   std::vector<std::vector<std::uint32_t>> in_ch_, out_ch_;
+  std::vector<std::vector<std::uint32_t>> feedback_width_;  // widths feedback edges asked for
 
   // compensate_latency: per edge (parallel to edges_), and for the external input.
   std::vector<std::uint64_t> edge_delay_;
@@ -628,6 +842,12 @@ class Compiler::Session {
     std::uint32_t length, channels;
   };
   std::vector<DelayLinePlan> delay_lines_;  // for gathers, in gathers_ order
+  struct FeedbackLinePlan {
+    const ResolvedEdge* edge;
+    std::uint32_t gather;    // its gather in plan_->gathers_
+    std::uint32_t channels;  // the source's
+  };
+  std::vector<FeedbackLinePlan> feedback_lines_;  // Plan::feedback_, in the same order
 
   // assign_buffers, fuse_chains.
   std::unique_ptr<Plan> plan_;

@@ -10,9 +10,11 @@
 // at fault), a cycle its first node, a node's failure its id, a bad graph input or
 // output the key "input" or "output".
 //
-// Phases (compiler.cpp), in order: resolve edges, order topologically (cycle check),
-// resolve the external endpoints, wire ports, resolve channels, prepare nodes, assign
-// buffers, fuse chains, materialise the plan.
+// Phases (compiler.cpp), in order: resolve edges, order topologically (cycle check;
+// cycles closed by a feedback edge become loops, engine/feedback_loops.h), resolve the
+// external endpoints, wire ports, resolve channels, prepare nodes, compensate latency,
+// assign buffers, fuse chains, group loops (one step each), schedule steps (threads),
+// materialise the plan.
 //
 // Channel rules
 //   - An input port with a fixed count takes sources of that count, or mono sources
@@ -21,6 +23,8 @@
 //     must have that width or be mono.
 //   - Anything else is an error naming the edge and both channel counts.
 //   - An unconnected input reads silence (mono for kAnyChannels ports).
+//   - A feedback edge's source must have its input's width or be mono; an input that
+//     only feedback edges feed takes their width.
 
 #include <cstdint>
 #include <memory>

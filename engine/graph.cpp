@@ -14,6 +14,10 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
+bool same_endpoints(const Edge& a, const Edge& b) {
+  return a.from == b.from && a.to == b.to;
+}
+
 void check_id(std::string_view id) {
   if (id.empty()) throw GraphError("node id must not be empty");
   if (id.find_first_of(".: \t\n") != std::string_view::npos || id.find("->") != id.npos)
@@ -82,15 +86,30 @@ void Graph::remove(std::string_view id) {
 }
 
 void Graph::connect(Endpoint from, Endpoint to) {
-  Edge edge{std::move(from), std::move(to)};
-  if (std::find(edges_.begin(), edges_.end(), edge) != edges_.end())
+  connect(Edge{std::move(from), std::move(to)});
+}
+
+void Graph::connect(Endpoint from, Endpoint to, FeedbackEdge feedback) {
+  Edge edge{std::move(from), std::move(to), feedback.delay};
+  if (feedback.delay == 0)
+    throw GraphError("feedback edge '" + edge.str() + "' needs a delay of at least 1 frame",
+                     {.edge = edge.str()});
+  connect(edge);
+}
+
+void Graph::connect(const Edge& edge) {
+  // One edge per pair of endpoints: a feedback edge and an ordinary one between the
+  // same ports would be the same wire twice.
+  if (std::any_of(edges_.begin(), edges_.end(),
+                  [&](const Edge& e) { return same_endpoints(e, edge); }))
     throw GraphError("edge '" + edge.str() + "' already exists", {.edge = edge.str()});
-  edges_.push_back(std::move(edge));
+  edges_.push_back(edge);
 }
 
 void Graph::disconnect(std::string_view from, std::string_view to) {
   const Edge edge{Endpoint::parse(from), Endpoint::parse(to)};
-  auto it = std::find(edges_.begin(), edges_.end(), edge);
+  auto it = std::find_if(edges_.begin(), edges_.end(),
+                         [&](const Edge& e) { return same_endpoints(e, edge); });
   if (it == edges_.end())
     throw GraphError("there is no edge '" + edge.str() + "' to remove", {.edge = edge.str()});
   edges_.erase(it);

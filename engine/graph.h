@@ -17,6 +17,11 @@
 //   - Nodes are shared (std::shared_ptr): copying a Graph copies the structure, not the
 //     nodes. That is what lets a running engine take an edited copy and keep the state
 //     of every node that stayed.
+//   - Feedback: a cycle is allowed when one of its edges is a feedback edge
+//     (connect(from, to, FeedbackEdge{frames})): that edge carries its source's output
+//     `frames` late. The compiler runs each loop (strongly connected component) in
+//     sub-blocks no longer than its shortest feedback delay, so the delay is exact at
+//     any block size (engine/feedback_loops.h). Any other cycle is an error.
 //   - The graph's external input and output (`set_input`, `set_output`) are where an
 //     embedding program's buffers enter and leave: Engine::process(in, out).
 //
@@ -55,9 +60,19 @@ struct Endpoint {
   bool operator==(const Endpoint&) const = default;
 };
 
+/// Declares an edge a feedback edge: its destination hears the source `delay` frames
+/// late (at least 1). `Graph::connect(a, b, FeedbackEdge{441})`.
+struct FeedbackEdge {
+  std::uint32_t delay = 0;
+};
+
 struct Edge {
   Endpoint from;
   Endpoint to;
+  /// 0 for an ordinary edge; else a feedback edge's delay in frames (FeedbackEdge).
+  std::uint32_t feedback = 0;
+  bool is_feedback() const noexcept { return feedback != 0; }
+  /// "a -> b", whether feedback or not (errors and YAML locations key on it).
   std::string str() const { return from.str() + " -> " + to.str(); }
   bool operator==(const Edge&) const = default;
 };
@@ -89,7 +104,11 @@ class Graph {
   void connect(std::string_view from, std::string_view to) {
     connect(Endpoint::parse(from), Endpoint::parse(to));
   }
-  /// Removes an edge; throws GraphError when there is no such edge.
+  /// Adds a feedback edge (see FeedbackEdge); throws GraphError for a delay of 0.
+  void connect(Endpoint from, Endpoint to, FeedbackEdge feedback);
+  /// Adds a copy of `edge`, feedback included (copying one graph's edges to another).
+  void connect(const Edge& edge);
+  /// Removes an edge (feedback or not); throws GraphError when there is no such edge.
   void disconnect(std::string_view from, std::string_view to);
 
   /// Where Engine::process(in, out) feeds its input and takes its output from.

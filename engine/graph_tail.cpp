@@ -18,6 +18,13 @@ Tail graph_tail(const Graph& graph, const std::vector<std::string>& order) {
     Tail before;
     for (const Edge& edge : graph.edges()) {
       if (edge.to.node != id) continue;
+      if (edge.is_feedback()) {
+        // A loop rings for as long as its gain lets it, which nothing here knows; it
+        // may sound again a feedback delay after a quiet stretch.
+        before.frames = Tail::kUnbounded;
+        before.quiet_gap = std::max<std::uint64_t>(before.quiet_gap, edge.feedback);
+        continue;
+      }
       const auto found = through.find(edge.from.node);
       if (found == through.end()) continue;
       before.frames = std::max(before.frames, found->second.frames);

@@ -47,7 +47,7 @@ std::optional<MultiPassSplit> split_at_first_multipass(const Graph& graph,
     if (!upstream.count(id)) split.downstream.add(id, graph.node_ptr(id));
   }
   for (const Edge& e : graph.edges())
-    (upstream.count(e.from.node) ? split.upstream : split.downstream).connect(e.from, e.to);
+    (upstream.count(e.from.node) ? split.upstream : split.downstream).connect(e);
   if (graph.input()) split.upstream.set_input(*graph.input());
   split.upstream.set_output({m, ""});
   split.downstream.set_input({m, ""});

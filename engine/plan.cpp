@@ -11,14 +11,14 @@ ConstAudioView Plan::source_view(std::uint32_t source) const noexcept {
   return source == kExternalInput ? external_input_ : output_views_[source];
 }
 
-const float* Plan::delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept {
+const float* Plan::delayed(DelayLine& line, const float* in, std::uint32_t c,
+                           std::uint32_t frames) noexcept {
   // Frames leave the ring in the order they entered, `length` frames later. The write
-  // position moves on once per block, after the last channel (Plan::run).
-  const float* in = c < src.num_channels ? src.channels[c] : nullptr;
+  // position moves on once per gather, after the last channel (Plan::gather).
   float* ring = line.ring.data() + std::size_t(c) * line.length;
   float* out = line.output.data();
   std::uint32_t w = line.write;
-  for (std::uint32_t i = 0; i < src.num_frames; ++i) {
+  for (std::uint32_t i = 0; i < frames; ++i) {
     out[i] = ring[w];
     ring[w] = in ? in[i] : 0.0f;
     if (++w == line.length) w = 0;
@@ -26,10 +26,29 @@ const float* Plan::delayed(DelayLine& line, const ConstAudioView& src, std::uint
   return out;
 }
 
-void Plan::gather(const Gather& g) noexcept {
+namespace {
+/// Source channel `s` (nullptr: silence) into `dst`'s channels — all of them for an
+/// upmix, else channel `c` — copied or added, over `frames` frames from `offset`.
+void deliver(const AudioView& dst, std::uint32_t c, const float* s, bool upmix, bool add,
+             std::uint32_t offset, std::uint32_t frames) noexcept {
+  for (std::uint32_t d = upmix ? 0 : c; d < (upmix ? dst.num_channels : c + 1); ++d) {
+    float* out = dst.channels[d] + offset;
+    if (s == nullptr) {
+      if (!add) std::memset(out, 0, frames * sizeof(float));
+    } else if (add) {
+      for (std::uint32_t i = 0; i < frames; ++i) out[i] += s[i];
+    } else {
+      std::memcpy(out, s, frames * sizeof(float));
+    }
+  }
+}
+}  // namespace
+
+void Plan::gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) noexcept {
   if (g.kind == GatherKind::external_view) {
     // The caller's channels in place when there are enough of them (read-only, and
     // `out` is written only after every step); this block may differ from the last.
+    // Never inside a loop (the compiler copies there), so `offset` is 0.
     const bool wide_enough = external_input_.channels != nullptr &&
                              external_input_.num_channels >= input_views_[g.target].num_channels;
     input_views_[g.target].channels =
@@ -39,48 +58,48 @@ void Plan::gather(const Gather& g) noexcept {
   // Gathers fill the input's own buffer; the node then reads it through input_views_.
   const AudioView dst{own_input_channels_[g.target], input_views_[g.target].num_channels,
                       input_views_[g.target].num_frames};
-  const std::uint32_t frames = dst.num_frames;
   if (g.kind == GatherKind::clear) {
     for (std::uint32_t c = 0; c < dst.num_channels; ++c)
-      std::memset(dst.channels[c], 0, frames * sizeof(float));
+      std::memset(dst.channels[c] + offset, 0, frames * sizeof(float));
     return;
   }
-  ConstAudioView src = source_view(g.source);
-  src.num_frames = frames;
   const bool upmix = g.kind == GatherKind::upmix_copy || g.kind == GatherKind::upmix_add;
   const bool add = g.kind == GatherKind::add || g.kind == GatherKind::upmix_add;
+  if (g.feedback != kNoFeedback) {
+    FeedbackLine& line = feedback_[g.feedback];
+    for (std::uint32_t c = 0; c < line.channels; ++c)
+      deliver(dst, c, read_feedback(line, c, frames), upmix, add, offset, frames);
+    line.read = std::uint32_t((line.read + frames) % line.capacity);
+    return;
+  }
+  const ConstAudioView src = source_view(g.source);
+  // A source narrower than the port (external input with fewer channels) leaves
+  // silence in the rest; compile rules make this the external input's case only.
+  const auto channel = [&](std::uint32_t c) -> const float* {
+    return c < src.num_channels ? src.channels[c] + offset : nullptr;
+  };
   if (g.delay != kNoDelay) {
     DelayLine& line = delays_[g.delay];
-    for (std::uint32_t c = 0; c < line.channels; ++c) {
-      const float* s = delayed(line, src, c);
-      // An upmix's one delayed channel goes to every channel of the input.
-      for (std::uint32_t d = upmix ? 0 : c; d < (upmix ? dst.num_channels : c + 1); ++d) {
-        if (add)
-          for (std::uint32_t i = 0; i < frames; ++i) dst.channels[d][i] += s[i];
-        else
-          std::memcpy(dst.channels[d], s, frames * sizeof(float));
-      }
-    }
+    for (std::uint32_t c = 0; c < line.channels; ++c)
+      deliver(dst, c, delayed(line, channel(c), c, frames), upmix, add, offset, frames);
     line.write = std::uint32_t((line.write + frames) % line.length);
     return;
   }
-  for (std::uint32_t c = 0; c < dst.num_channels; ++c) {
-    // A source narrower than the port (external input with fewer channels) leaves
-    // silence in the rest; compile rules make this the external input's case only.
-    const float* s = upmix ? src.channels[0] : (c < src.num_channels ? src.channels[c] : nullptr);
-    float* d = dst.channels[c];
-    if (s == nullptr) {
-      if (!add) std::memset(d, 0, frames * sizeof(float));
-    } else if (add) {
-      for (std::uint32_t i = 0; i < frames; ++i) d[i] += s[i];
-    } else {
-      std::memcpy(d, s, frames * sizeof(float));
-    }
+  if (upmix) {
+    deliver(dst, 0, channel(0), true, add, offset, frames);
+    return;
   }
+  for (std::uint32_t c = 0; c < dst.num_channels; ++c)
+    deliver(dst, c, channel(c), false, add, offset, frames);
 }
 
 void Plan::run_step(const Step& step) noexcept {
-  for (std::uint32_t i = 0; i < step.gather_count; ++i) gather(gathers_[step.gather_begin + i]);
+  if (step.loop != kNoLoop) {
+    run_loop(loops_[step.loop]);
+    return;
+  }
+  for (std::uint32_t i = 0; i < step.gather_count; ++i)
+    gather(gathers_[step.gather_begin + i], 0, block_frames_);
   ProcessContext ctx;
   ctx.frames = block_frames_;
   ctx.position = block_position_;
@@ -90,6 +109,7 @@ void Plan::run_step(const Step& step) noexcept {
     step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
   else
     step.node->process(ctx);
+  push_feedback(step, 0, block_frames_);
 }
 
 void Plan::work() noexcept {
@@ -151,6 +171,11 @@ void Plan::reset_delays() noexcept {
   for (DelayLine& line : delays_) {
     std::fill(line.ring.begin(), line.ring.end(), 0.0f);
     line.write = 0;
+  }
+  for (FeedbackLine& line : feedback_) {
+    std::fill(line.ring.begin(), line.ring.end(), 0.0f);
+    line.read = 0;
+    line.write = line.length;
   }
 }
 

@@ -20,6 +20,10 @@
 //     same order within it, so the output is bit-identical to one thread. Such plans
 //     are compiled without buffer sharing (CompileOptions::threads), since two steps
 //     that may run at once must not share a buffer.
+//   - Feedback loops (engine/feedback_loops.h): a loop's nodes run as one step, in
+//     sub-blocks of at most the loop's shortest feedback delay; a feedback edge is a
+//     ring its source writes after each (sub-)block and its destination reads, so the
+//     delay is exact at any block size. Everything else runs at the full block.
 //   - Latency compensation: where paths of different latency meet (a fan-in, or the
 //     inputs of one node), the shorter ones pass through a delay line in their gather,
 //     so every input of a node lines up with its latest one (latency_report()).
@@ -74,8 +78,17 @@ class Plan : private BlockWork {
   const LatencyReport& latency_report() const noexcept { return latency_; }
   /// The latency `node` reported when the plan was compiled (0 for nodes not in it).
   std::uint64_t compiled_latency(const Node* node) const noexcept;
-  /// Clears the compensating delay lines. Audio thread (with the nodes' reset).
+  /// Clears the compensating delay lines and the feedback edges' rings. Audio thread
+  /// (with the nodes' reset).
   void reset_delays() noexcept;
+
+  /// A feedback loop as compiled: its node ids in run order and its sub-block.
+  struct LoopInfo {
+    std::vector<std::string> nodes;
+    std::uint32_t sub_block = 0;  ///< frames; the loop's shortest feedback delay
+  };
+  /// The plan's feedback loops, in run order (empty for an acyclic graph).
+  const std::vector<LoopInfo>& loops() const noexcept { return loop_info_; }
 
  private:
   friend class Compiler;
@@ -88,6 +101,9 @@ class Plan : private BlockWork {
     std::uint32_t target;            ///< index into input_views_
     std::uint32_t source;            ///< index into output_views_ (or kExternalInput)
     std::uint32_t delay = kNoDelay;  ///< index into delays_: the source passes through it
+    /// index into feedback_: a feedback edge's gather reads its ring (source: the
+    /// producer's output view, for the schedule)
+    std::uint32_t feedback = kNoFeedback;
   };
   /// A compensating delay of `length` frames on one gather: a ring per channel
   /// (`channels` of the source, 1 for an upmix), and room for one delayed block.
@@ -98,6 +114,33 @@ class Plan : private BlockWork {
     std::vector<float> ring;    ///< channels × length
     std::vector<float> output;  ///< max_block: one channel's delayed block
   };
+  /// A feedback edge's delay of `length` frames: a ring per channel (`channels` of the
+  /// source) that the source's step writes after it ran and the destination's gather
+  /// reads. `capacity` is length + max_block, so the ring holds enough whichever of
+  /// the two runs first in a (sub-)block.
+  struct FeedbackLine {
+    std::uint32_t length = 0;
+    std::uint32_t channels = 0;
+    std::uint32_t capacity = 0;
+    std::uint32_t read = 0;     ///< ring position of the next frame out
+    std::uint32_t write = 0;    ///< ring position of the next frame in (read + length)
+    std::vector<float> ring;    ///< channels × capacity
+    std::vector<float> output;  ///< max_block: one channel read out
+  };
+  /// After a step ran: its output view `source` goes into feedback line `line`.
+  struct FeedbackPush {
+    std::uint32_t line;
+    std::uint32_t source;
+  };
+  /// A loop: loop_steps_[step_begin, step_begin + step_count) run in sub-blocks. Its
+  /// steps' offset views live in its own stretch of the window_* arrays (two loops may
+  /// run at once on two threads).
+  struct Loop {
+    std::uint32_t step_begin, step_count;
+    std::uint32_t sub_block;
+    std::uint32_t inputs_begin, outputs_begin;                  ///< into window_inputs_/_outputs_
+    std::uint32_t input_channels_begin, output_channels_begin;  ///< into window_*_channels_
+  };
   struct Step {
     Node* node;
     std::uint32_t input_begin, input_count;    ///< into input_views_
@@ -107,20 +150,40 @@ class Plan : private BlockWork {
     /// chain_nodes_[chain_begin, chain_begin + chain_count) as one step.
     ChainFusable* fusable;
     std::uint32_t chain_begin, chain_count;
+    std::uint32_t push_begin, push_count;  ///< into pushes_: feedback edges it feeds
+    /// A loop (not kNoLoop): this step runs loops_[loop] and has nothing else set.
+    std::uint32_t loop = kNoLoop;
   };
   /// Source index meaning "the external input".
   static constexpr std::uint32_t kExternalInput = 0xffffffffu;
   /// Gather::delay of an undelayed gather.
   static constexpr std::uint32_t kNoDelay = 0xffffffffu;
+  /// Gather::feedback of a gather that is no feedback edge.
+  static constexpr std::uint32_t kNoFeedback = 0xffffffffu;
+  /// Step::loop of a step that is no loop.
+  static constexpr std::uint32_t kNoLoop = 0xffffffffu;
 
   ConstAudioView source_view(std::uint32_t source) const noexcept;
-  void gather(const Gather& g) noexcept;
+  /// Fills frames [offset, offset + frames) of g's target input.
+  void gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) noexcept;
   /// Gathers step `s`'s inputs and runs it for the block set up by run().
   void run_step(const Step& step) noexcept;
+  /// A loop's steps, sub-block by sub-block, over the block (plan_feedback.cpp).
+  void run_loop(const Loop& loop) noexcept;
+  /// One step of `loop` over frames [offset, offset + frames) of the block.
+  void run_window(const Loop& loop, const Step& step, std::uint32_t offset,
+                  std::uint32_t frames) noexcept;
+  /// Step `step`'s outputs, frames [offset, offset + frames), into its feedback lines.
+  void push_feedback(const Step& step, std::uint32_t offset, std::uint32_t frames) noexcept;
+  /// The next `frames` frames of channel `c` of `line` (line.output); the read position
+  /// moves on once all channels are read (gather).
+  const float* read_feedback(FeedbackLine& line, std::uint32_t c, std::uint32_t frames) noexcept;
   /// BlockWork: takes ready steps until the block is done. Any participant.
   void work() noexcept override;
-  /// `src` through delay line `line`; returns its channel `c` delayed (line.output).
-  const float* delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept;
+  /// `frames` frames of `in` (channel `c` of the source; nullptr: silence) through
+  /// delay line `line`; returns them delayed (line.output).
+  const float* delayed(DelayLine& line, const float* in, std::uint32_t c,
+                       std::uint32_t frames) noexcept;
 
   double sample_rate_ = 0.0;
   std::uint32_t max_block_ = 0;
@@ -143,6 +206,18 @@ class Plan : private BlockWork {
   std::vector<std::string> order_ids_;
   std::vector<std::string> describe_lines_;
   std::vector<DelayLine> delays_;
+  std::vector<FeedbackLine> feedback_;
+  std::vector<FeedbackPush> pushes_;
+  std::vector<Loop> loops_;
+  std::vector<Step> loop_steps_;  ///< the steps of loops (see Loop)
+  std::vector<LoopInfo> loop_info_;
+  /// run_window's views of one step's inputs and outputs, offset into the block, and
+  /// the channel pointers they hold: a stretch per loop (Loop), sized at compile time
+  /// for the loop's widest step.
+  std::vector<ConstAudioView> window_inputs_;
+  std::vector<AudioView> window_outputs_;
+  std::vector<const float*> window_input_channels_;
+  std::vector<float*> window_output_channels_;
   std::unique_ptr<StepSchedule> schedule_;  ///< compiled for threads only
   std::uint32_t block_frames_ = 0;          ///< the block run() is running
   std::uint64_t block_position_ = 0;

@@ -503,17 +503,55 @@ class Loader {
           "`edges:` must be a list of paths like `- a -> b -> c`, not " + kind_name(edges.value));
     for (std::size_t i = 0; i < edges.value.size(); ++i) {
       const YAML::Node item = edges.value[i];
+      if (item.IsMap() && item.size() == 1 && item.begin()->first.IsScalar()) {
+        load_feedback_edge(*item.begin(), doc);
+        continue;
+      }
       if (!item.IsScalar())
         throw error_at<ConfigError>(mark_or(item, edges.value.Mark()),
                                     "edge " + std::to_string(i + 1) +
-                                        " must be a path like `a -> b` or `a:out -> mix:1`, not " +
+                                        " must be a path like `a -> b` or `a:out -> mix:1`, or a "
+                                        "feedback edge like `a -> b: {feedback: 441}`, not " +
                                         kind_name(item));
       load_path(item, doc);
     }
   }
 
-  /// One `a -> b[:port] -> c` path: an edge per consecutive pair.
-  void load_path(const YAML::Node& item, GraphDocument& doc) {
+  /// `- a -> b: {feedback: 441}`: one edge that carries a's output 441 frames late, so
+  /// it may close a loop (engine/feedback_loops.h).
+  void load_feedback_edge(const std::pair<YAML::Node, YAML::Node>& item, GraphDocument& doc) {
+    const YAML::Node& path = item.first;
+    const YAML::Node& settings = item.second;
+    const std::string what = "feedback edge '" + path.Scalar() + "'";
+    const std::string expected = "; expected `" + path.Scalar() + ": {feedback: FRAMES}`";
+    if (!settings.IsMap())
+      throw error_at<ConfigError>(mark_or(settings, path.Mark()),
+                                  what + " takes a mapping, not " + kind_name(settings) + expected);
+    std::optional<std::uint32_t> frames;
+    for (const Entry& e : entries<ConfigError>(settings, what, "setting")) {
+      if (e.key != "feedback")
+        throw error_at<ConfigError>(e.key_node, what + ": unknown setting '" + e.key +
+                                                    "' (the only one is `feedback`, the delay "
+                                                    "in frames)");
+      long value = 0;
+      const bool whole = e.value.IsScalar() && YAML::convert<long>::decode(e.value, value);
+      if (!whole || value < 1 || value > (1L << 24))
+        throw error_at<ConfigError>(mark_or(e.value, e.key_node.Mark()),
+                                    what +
+                                        ": `feedback` is the delay in frames, a whole number "
+                                        "from 1 to 16777216, not " +
+                                        kind_name(e.value));
+      frames = std::uint32_t(value);
+    }
+    if (!frames)
+      throw error_at<ConfigError>(mark_or(settings, path.Mark()),
+                                  what + " has no `feedback` delay" + expected);
+    load_path(path, doc, *frames);
+  }
+
+  /// One `a -> b[:port] -> c` path: an edge per consecutive pair. With `feedback`, the
+  /// path is one feedback edge of that delay.
+  void load_path(const YAML::Node& item, GraphDocument& doc, std::uint32_t feedback = 0) {
     const std::string& text = item.Scalar();
     struct Part {
       Endpoint endpoint;
@@ -546,6 +584,11 @@ class Loader {
       throw error_at<GraphError>(item, "edge '" + text +
                                            "' needs at least two endpoints joined by '->', e.g. " +
                                            example_edge(text, doc.graph));
+    if (feedback != 0 && parts.size() != 2)
+      throw error_at<GraphError>(item, "feedback edge '" + text +
+                                           "' must join exactly two endpoints (`a -> b: "
+                                           "{feedback: 441}`); put the rest of the path in "
+                                           "its own item");
     const std::string context = "edge '" + text + "'";
     for (std::size_t i = 0; i < parts.size(); ++i) {
       // The first endpoint only sends, the last only receives, the middle ones both.
@@ -561,7 +604,10 @@ class Loader {
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
       const Edge edge{parts[i].endpoint, parts[i + 1].endpoint};
       try {
-        doc.graph.connect(edge.from, edge.to);
+        if (feedback != 0)
+          doc.graph.connect(edge.from, edge.to, FeedbackEdge{feedback});
+        else
+          doc.graph.connect(edge.from, edge.to);
       } catch (Error& error) {
         point_at(error, parts[i].mark);
         throw;

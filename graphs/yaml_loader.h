@@ -18,6 +18,8 @@
 //     edges:                      # paths: one edge per consecutive pair
 //       - in -> drive -> mix:0
 //       - in -> mix:1
+//       - mix -> drive: {feedback: 441}   # a feedback edge: 441 frames late, may
+//                                         # close a loop (engine/feedback_loops.h)
 //     input: drive                # optional: Graph::set_input  (node[:port])
 //     output: mix                 # optional: Graph::set_output (node[:port])
 //   or, for a linear graph, `chain:` — a list of `{ type: …, settings… }` whose nodes

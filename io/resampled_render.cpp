@@ -22,7 +22,7 @@ RenderResult process_file_at_rate(const Graph& chain, const RateConversionJob& j
     throw ConfigError("process_file_at_rate needs a chain with an external input and output");
   Graph graph;
   for (const std::string& id : chain.ids()) graph.add(id, chain.node_ptr(id));
-  for (const Edge& edge : chain.edges()) graph.connect(edge.from, edge.to);
+  for (const Edge& edge : chain.edges()) graph.connect(edge);
   const std::string in = unused(graph, "in");
   graph.add(in, std::make_shared<FileInNode>(job.input, true));
   graph.connect(Endpoint{in, ""}, *chain.input());

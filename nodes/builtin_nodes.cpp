@@ -71,10 +71,12 @@ void register_dsp_nodes(NodeRegistry& r) {
          .aliases = {"WhiteNoise"},
          .summary = "seeded white noise (reproducible for a seed)",
          .options = {{"channels", "output channels (independent noise)", "1"},
-                     {"seed", "generator seed", "0"}},
+                     {"seed", "generator seed", "0"},
+                     {"burst_ms", "sound this long (ms), then stay silent; 0: endless", "0"}},
          .factory = [](const NodeOptions& o) {
            return std::make_shared<NoiseNode>(channels_option(o),
-                                              std::uint64_t(o.integer("seed", 0, 0, 1L << 62)));
+                                              std::uint64_t(o.integer("seed", 0, 0, 1L << 62)),
+                                              o.number("burst_ms", 0.0));
          }});
   r.add({.name = std::string(MixNode::kType),
          .aliases = {"Sum"},

@@ -1,7 +1,8 @@
 #pragma once
 // noise: seeded white noise, uniform in [-amplitude, amplitude). Each channel has its
 // own generator (seeded from `seed` and the channel index), so the output is the
-// same for a given seed whatever the block sizes.
+// same for a given seed whatever the block sizes. With `burst_ms`, it falls silent that
+// long after it starts (or is reset): a burst to excite a resonator (a plucked string).
 
 #include <cstdint>
 #include <string_view>
@@ -18,7 +19,8 @@ class NoiseNode : public Node {
   static constexpr std::string_view kType = "noise";
 
   enum Param : std::size_t { kAmplitude };
-  explicit NoiseNode(std::uint32_t channels = 1, std::uint64_t seed = 0);
+  /// `burst_ms`: how long it sounds (ms) before it stays silent; 0 (default): always.
+  explicit NoiseNode(std::uint32_t channels = 1, std::uint64_t seed = 0, double burst_ms = 0.0);
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
@@ -28,6 +30,9 @@ class NoiseNode : public Node {
 
  private:
   std::uint64_t seed_;
+  double burst_ms_;
+  std::uint64_t burst_frames_ = 0;    // 0: no burst, endless
+  std::uint64_t played_ = 0;          // frames since start or reset
   std::vector<std::uint64_t> state_;  // one xorshift64* state per channel
   std::vector<float> gains_;          // per-sample amplitude of the block
   SmoothedValue amplitude_;

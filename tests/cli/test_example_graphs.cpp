@@ -42,7 +42,7 @@ TEST_CASE("every example graph runs as shipped", "[cli][examples]") {
   REQUIRE(made == 0);
   CHECK(fxgraph::analyze_file(input).duration_seconds == Approx(2.0));
 
-  for (const char* name : {"podcast", "crossover", "stereo_delay"}) {
+  for (const char* name : {"podcast", "crossover", "stereo_delay", "fdn_reverb"}) {
     const std::string output = (dir / (std::string(name) + ".wav")).string();
     auto [status, log] = run(cli + " run " + graphs + name + ".yaml --quiet --input " + input +
                              " --output " + output);
@@ -64,6 +64,17 @@ TEST_CASE("every example graph runs as shipped", "[cli][examples]") {
     }
     if (std::string(name) == "stereo_delay") CHECK(info.channels == 2);
   }
+  // karplus_strong.yaml needs no input: a second of its pluck, its loop listed by check.
+  const std::string pluck = (dir / "karplus_strong.wav").string();
+  auto [plucked, pluck_log] =
+      run(cli + " run " + graphs + "karplus_strong.yaml --quiet --duration 1 --output " + pluck);
+  INFO(pluck_log);
+  CHECK(plucked == 0);
+  CHECK(fxgraph::analyze_file(pluck).overall.peak > 0.01);
+  auto [looped, loop_log] = run(cli + " check " + graphs + "karplus_strong.yaml");
+  INFO(loop_log);
+  CHECK(looped == 0);
+  CHECK(loop_log.find("loop in sub-blocks of 109 frames: string smooth damp") != std::string::npos);
   // guitar.yaml is a live graph: it must at least check; its two filters run as one step.
   auto [checked, check_log] = run(cli + " check " + graphs + "guitar.yaml");
   INFO(check_log);

@@ -1,7 +1,7 @@
 // The audio thread never allocates: 10 000 blocks with parameter changes every block
 // and a plan swapped in half-way, counted by the replaced global operator new; then each
 // node family that runs there (dynamics, convolver/loudness/downmix, hosted plugins,
-// compensating delays, torchfx classes) with its parameters moving.
+// compensating delays, feedback loops, torchfx classes) with its parameters moving.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -194,6 +194,39 @@ TEST_CASE("compensating delays allocate nothing, nor does a latency change", "[e
   }
   CHECK(allocations == 0);
   CHECK(engine.latency() == 17 + 1750 / 100);
+}
+
+TEST_CASE("feedback loops allocate nothing, in sub-blocks, on one thread or two",
+          "[engine][realtime][feedback]") {
+  const unsigned threads = GENERATE(1u, 2u);
+  // noise → sum → lag(3) → fb → sum:1 (fed back 5 late); a branch around the loop.
+  Graph g;
+  g.add("hiss", std::make_shared<NoiseNode>(1, 3));
+  g.add("sum", std::make_shared<MixNode>(2));
+  g.add("lag", std::make_shared<fxgraph::test::LatentNode>(3));
+  g.add("fb", make_gain(0.5));
+  g.add("side", make_gain(0.2));
+  g.add("mix", std::make_shared<MixNode>(2));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("hiss", "sum:0");
+  g.connect("sum", "lag");
+  g.connect("lag", "fb");
+  g.connect(Endpoint::parse("fb"), Endpoint::parse("sum:1"), FeedbackEdge{5});
+  g.connect("hiss", "side");
+  g.connect("lag", "mix:0");
+  g.connect("side", "mix:1");
+  g.connect("mix", "out");
+  Engine engine(g, {.max_block = 64, .threads = threads});
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 2000; ++block) {
+    engine.set_parameter("fb.gain", 0.3 + (block % 10) * 0.05);
+    if (block == 1000) engine.request_reset();  // clears the feedback rings too
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
 }
 
 TEST_CASE("torchfx's classes allocate nothing while their parameters change every block",
