@@ -26,6 +26,9 @@ endif()
 if(FXGRAPH_WITH_LV2)
   list(APPEND FXGRAPH_PACKAGE_PKGCONFIG_MODULES LILV=lilv-0)
 endif()
+if(FXGRAPH_WITH_OSC)
+  list(APPEND FXGRAPH_PACKAGE_PKGCONFIG_MODULES LO=liblo)
+endif()
 
 # ---- libraries and headers ----
 set(FXGRAPH_LIBRARY_TARGETS "")
@@ -45,6 +48,9 @@ install(TARGETS ${FXGRAPH_LIBRARY_TARGETS} fxgraph
 set(FXGRAPH_HEADER_EXCLUDES PATTERN detail EXCLUDE)
 if(NOT FXGRAPH_WITH_JACK)
   list(APPEND FXGRAPH_HEADER_EXCLUDES PATTERN jack_backend.h EXCLUDE)
+endif()
+if(NOT FXGRAPH_WITH_OSC)
+  list(APPEND FXGRAPH_HEADER_EXCLUDES PATTERN osc_receiver.h EXCLUDE)
 endif()
 foreach(layer ${FXGRAPH_LAYERS})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${layer}/
@@ -138,6 +144,9 @@ endif()
 set(FXGRAPH_PC_CFLAGS "")
 if(FXGRAPH_WITH_JACK)
   set(FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_JACK=1")  # as fxgraph::io's compile definitions
+endif()
+if(FXGRAPH_WITH_OSC)
+  string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_OSC=1")  # as fxgraph::io's
 endif()
 if(FXGRAPH_WITH_PLUGINS)  # as fxgraph::plugins' compile definitions
   string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_PLUGINS=1")
