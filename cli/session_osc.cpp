@@ -76,9 +76,7 @@ class OscSession {
   void apply(const OscMessage& message) {
     try {
       dispatch(message);
-    } catch (const StreamError&) {
-      throw;  // the stream is lost: the session loop reports it
-    } catch (const Error& e) {
+    } catch (const Error& e) {  // a lost stream too: the session loop notices it next
       fail(message.sender, e.what());
     }
   }
@@ -106,7 +104,8 @@ class OscSession {
       if (commands_.find_command("reload") == nullptr)
         throw UsageError("this session has no reload command");
       receiver_.reply(reply_peer(m, 0), "/fxgraph/reload", {checked_answer("reload")});
-    } else if (const std::string path = parameter_path(address); !path.empty()) {
+    } else if (address.rfind("/fxgraph/", 0) != 0 && !parameter_path(address).empty()) {
+      const std::string path = parameter_path(address);
       if (types.size() != 1 || !(is_number_type(types[0]) || types[0] == 's'))
         throw UsageError(wrong_types(address, types, ",f (value; also ,d ,i ,h ,T ,F ,s)"));
       set(path, m.arguments[0]);

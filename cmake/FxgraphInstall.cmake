@@ -145,9 +145,6 @@ set(FXGRAPH_PC_CFLAGS "")
 if(FXGRAPH_WITH_JACK)
   set(FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_JACK=1")  # as fxgraph::io's compile definitions
 endif()
-if(FXGRAPH_WITH_OSC)
-  string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_OSC=1")  # as fxgraph::io's
-endif()
 if(FXGRAPH_WITH_PLUGINS)  # as fxgraph::plugins' compile definitions
   string(APPEND FXGRAPH_PC_CFLAGS " -DFXGRAPH_WITH_PLUGINS=1")
   if(FXGRAPH_WITH_LV2)
