@@ -47,6 +47,7 @@
 #include "parameter_settings.h"
 #include "session_commands.h"
 #include "session_loop.h"
+#include "session_osc.h"
 
 namespace fxgraph::cli {
 
@@ -61,6 +62,7 @@ struct JackCommandOptions {
   std::string params;
   bool verbose = false;
   unsigned threads = 1;
+  OscOptions osc;
 };
 
 /// Locks the pages mapped now: called once the client is active, when everything the
@@ -191,6 +193,7 @@ void run_jack(const JackCommandOptions& options) {
     return rt.backend().state() == StreamState::error ? std::string("JACK server shut down")
                                                       : rt.failure_reason();
   };
+  install_osc(options.osc, commands, hooks);
   run_session(commands, signals, hooks);
   if (rt.is_running()) rt.stop();
 }
@@ -219,6 +222,7 @@ Command add_jack_command(CLI::App& app) {
                   "threads that run the graph's parallel branches (JACK realtime workers)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 64u));
+  add_osc_options(sub, options->osc);
   sub->add_flag("--connect", options->connect,
                 "connect the ports to system:capture_N / system:playback_N");
   sub->add_flag("-v,--verbose", options->verbose,
@@ -235,6 +239,7 @@ Command add_jack_command(CLI::App& app) {
       "  params           every parameter with value, unit and range\n"
       "  stats            xruns, blocks, DSP load (mean, max)\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"
+      "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
       "\n"
       "Examples:\n"
       "  fxgraph jack graphs/guitar.yaml --connect\n"

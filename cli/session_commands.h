@@ -61,6 +61,10 @@ class SessionCommands {
   /// Adds (or replaces, by name) a command.
   void add(SessionCommand command);
 
+  /// The command called `name`, or nullptr. A feature that extends a command (e.g.
+  /// appends its counters to `stats`) copies it, then add()s a wrapper.
+  const SessionCommand* find_command(const std::string& name) const;
+
   /// Carries out one line; false when it asks to quit.
   bool handle(const std::string& line, const Reply& reply = print_line);
 

@@ -20,6 +20,18 @@ if(DEFINED FXGRAPH_WITH_JACK AND FXGRAPH_WITH_JACK AND NOT JACK_FOUND)
 endif()
 option(FXGRAPH_WITH_JACK "Build the JACK backend" ${JACK_FOUND})
 
+# OSC control of live sessions (`--osc`) is optional: liblo (Debian: liblo-dev) encodes
+# and decodes the messages. ON when found; asking for it explicitly makes it required.
+pkg_check_modules(LO IMPORTED_TARGET liblo)
+if(DEFINED FXGRAPH_WITH_OSC AND FXGRAPH_WITH_OSC AND NOT LO_FOUND)
+  message(FATAL_ERROR "FXGRAPH_WITH_OSC is ON but liblo was not found "
+                      "(Debian: apt-get install liblo-dev)")
+endif()
+option(FXGRAPH_WITH_OSC "OSC control of live sessions (liblo)" ${LO_FOUND})
+if(NOT FXGRAPH_WITH_OSC)
+  message(STATUS "fxgraph: OSC control off (no liblo; Debian: liblo-dev); --osc says so")
+endif()
+
 # Plugin hosting is optional too: LV2 through lilv (Debian: liblilv-dev, lv2-dev), LADSPA
 # through ladspa.h (ladspa-sdk) and dlopen. Each is ON when found; asking for one
 # explicitly makes it required.

@@ -21,8 +21,10 @@ packages=(
   libbenchmark-dev       # Google Benchmark
   liblilv-dev lv2-dev    # LV2 plugin hosting (lilv; optional: FXGRAPH_WITH_LV2)
   ladspa-sdk             # LADSPA plugin hosting (ladspa.h; optional: FXGRAPH_WITH_LADSPA)
+  liblo-dev              # OSC control of live sessions (--osc; optional: FXGRAPH_WITH_OSC)
   # test-time tools
   jackd2                 # a real JACK server (dummy driver) for the JACK tests
+  liblo-tools            # oscsend / oscdump: real OSC clients for the OSC session tests
   python3-scipy python3-numpy  # regenerating DSP fixtures (tests/dsp/make_fixtures.py); the Python package
   python3-dev pybind11-dev     # the Python package (python/, FXGRAPH_PYTHON)
   python3-pytest               # its tests (tests/python, run by ctest)
