@@ -47,6 +47,12 @@ void SessionCommands::add(SessionCommand command) {
   commands_.push_back(std::move(command));
 }
 
+const SessionCommand* SessionCommands::find(const std::string& name) const {
+  for (const SessionCommand& command : commands_)
+    if (command.name == name) return &command;
+  return nullptr;
+}
+
 std::string SessionCommands::usage_list() const {
   std::string list;
   for (const SessionCommand& command : commands_)

@@ -61,6 +61,9 @@ class SessionCommands {
   /// Adds (or replaces, by name) a command.
   void add(SessionCommand command);
 
+  /// The command named `name`, or null; e.g. to extend a command by wrapping its run.
+  const SessionCommand* find(const std::string& name) const;
+
   /// Carries out one line; false when it asks to quit.
   bool handle(const std::string& line, const Reply& reply = print_line);
 
