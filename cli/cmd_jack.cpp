@@ -12,6 +12,7 @@
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
 //   help             ->  the commands
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
+//   learn PATH, midi ->  with --midi (MIDI control: cli/session_midi.h)
 // A bad command or value answers `error: <message>` and the session goes on.
 //
 // Exit status (main.cpp's policy): 0 after quit / end of input / a signal; 2 when the

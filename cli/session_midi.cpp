@@ -38,8 +38,7 @@ void add_midi_options(CLI::App* app, MidiOptions& options) {
                 "mappings (and `learn`)");
   app->add_option("--midi-map", options.map_file,
                   "MIDI mappings from a file of their own (a `midi:` list); implies --midi")
-      ->type_name("FILE.yaml")
-      ->check(CLI::ExistingFile);
+      ->type_name("FILE.yaml");
 }
 
 void check_midi_backend(const MidiOptions& options, const std::string& backend) {

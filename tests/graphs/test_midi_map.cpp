@@ -60,7 +60,7 @@ TEST_CASE("a graph file's midi: list is read with its defaults; the graph loader
   CHECK(maps[2].describe() == "note 60 channel 10 -> silence.muted [0, 1] toggle");
   CHECK(maps[3].describe() == "note 61 any channel -> silence.muted [0, 1] gate");
   CHECK(maps[2].kind == ParameterKind::toggle);
-  CHECK(maps[1].location == SourceLocation{"map.yaml", 9, 5});
+  CHECK(maps[1].location == SourceLocation{"map.yaml", 10, 5});
 }
 
 TEST_CASE("a mapping matches its message kind, number and channel only", "[midi]") {
@@ -116,19 +116,19 @@ TEST_CASE("mistakes in a midi: list are errors at the offending value's file:lin
   CHECK_THAT(error_of<ParameterError>(doc, "midi:\n  - {cc: 7, path: nowhere.gain}\n"),
              StartsWith("map.yaml:2:19: ") && Contains("master"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 128, path: master.gain}\n"),
-             StartsWith("map.yaml:2:9: ") && Contains("0 to 127, got 128"));
+             StartsWith("map.yaml:2:10: ") && Contains("0 to 127, got 128"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 1, channel: 0, path: master.gain}\n"),
-             StartsWith("map.yaml:2:21: ") && Contains("1 to 16, got 0"));
+             StartsWith("map.yaml:2:22: ") && Contains("1 to 16, got 0"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 1, channel: 17, path: master.gain}\n"),
              Contains("1 to 16, got 17"));
   CHECK_THAT(error_of<ConfigError>(
                  doc, "midi:\n  - {cc: 1, path: master.gain_db, range: [-60, 6], curve: log}\n"),
-             StartsWith("map.yaml:2:40: ") && Contains("log curve needs a range above 0"));
+             StartsWith("map.yaml:2:42: ") && Contains("log curve needs a range above 0"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 1, path: master.gain_db, curve: log}\n"),
              Contains("the parameter's whole range"));
   CHECK_THAT(
       error_of<ParameterError>(doc, "midi:\n  - {cc: 1, path: master.gain_db, range: [-200, 6]}\n"),
-      StartsWith("map.yaml:2:40: ") && Contains("-200 is outside"));
+      StartsWith("map.yaml:2:42: ") && Contains("-200 is outside"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 1, path: master.gain, curve: cubic}\n"),
              Contains("lin or log, got 'cubic'"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {cc: 1, path: master.gain, gain: 2}\n"),
@@ -143,7 +143,7 @@ TEST_CASE("mistakes in a midi: list are errors at the offending value's file:lin
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {program: 1}\n"),
              Contains("needs `preset: FILE.yaml`"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi:\n  - {program: 1, preset: /nonexistent.yaml}\n"),
-             StartsWith("map.yaml:2:25: ") && Contains("does not exist"));
+             StartsWith("map.yaml:2:26: ") && Contains("does not exist"));
   CHECK_THAT(error_of<ConfigError>(doc, "midi: {cc: 1}\n"), Contains("must be a list"));
 }
 
