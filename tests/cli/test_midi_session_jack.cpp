@@ -38,7 +38,7 @@ nodes:
   guitar:  { type: jack_in, channels: 1 }
   master:  { type: gain }
   trim:    { type: gain }
-  silence: { type: mute }
+  silence: { type: mute, muted: 0 }
   monitor: { type: jack_out, channels: 1 }
 edges:
   - guitar -> master -> trim -> silence -> monitor
