@@ -12,6 +12,7 @@
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
 //   help             ->  the commands
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
+//   learn PATH, midi ->  with --midi (MIDI control: cli/session_midi.h)
 // A bad command or value answers `error: <message>` and the session goes on.
 //
 // Exit status (main.cpp's policy): 0 after quit / end of input / a signal; 2 when the
@@ -48,6 +49,7 @@
 #include "session_commands.h"
 #include "session_loop.h"
 #include "session_osc.h"
+#include "session_midi.h"
 
 namespace fxgraph::cli {
 
@@ -63,6 +65,7 @@ struct JackCommandOptions {
   bool verbose = false;
   unsigned threads = 1;
   OscOptions osc;
+  MidiOptions midi;
 };
 
 /// Locks the pages mapped now: called once the client is active, when everything the
@@ -139,6 +142,7 @@ void run_jack(const JackCommandOptions& options) {
   const JackBinding binding = located(document, [&] { return bind_jack_ports(document.graph); });
   check_connected(document);
   if (!options.params.empty()) apply_params_file(document.graph, options.params);
+  MidiControl midi(options.midi, document);  // before the graph moves; outlives the client
 
   StreamConfig config{.sample_rate = document.sample_rate.value_or(48000.0),
                       .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
@@ -156,7 +160,9 @@ void run_jack(const JackCommandOptions& options) {
                                                 .server_name = options.server_name,
                                                 .input_port_names = binding.input_ports,
                                                 .output_port_names = binding.output_ports,
-                                                .auto_connect = options.connect});
+                                                .auto_connect = options.connect,
+                                                .midi_input_port = midi.port_name(),
+                                                .midi_events = midi.queue()});
   JackBackend& jack = *backend;
   RealtimeProcessor rt = located(document, [&] {
     return RealtimeProcessor(std::move(document.graph), std::move(backend), config,
@@ -174,6 +180,8 @@ void run_jack(const JackCommandOptions& options) {
   lock_memory();
 
   SessionCommands commands(rt);
+  SessionHooks hooks;
+  install_midi(midi, jack.midi_input(), commands, hooks);
   std::string in_ports, out_ports;
   for (const auto& port : jack.input_ports()) in_ports += " " + port;
   for (const auto& port : jack.output_ports()) out_ports += " " + port;
@@ -187,8 +195,8 @@ void run_jack(const JackCommandOptions& options) {
                jack.sample_rate(), jack.buffer_size(), rt.latency_ms(),
                in_ports.empty() ? "(none)" : in_ports.c_str() + 1,
                out_ports.empty() ? "(none)" : out_ports.c_str() + 1, commands.usage_list().c_str());
+  if (midi.enabled()) std::fprintf(stderr, "  midi: %s\n", jack.midi_input().c_str());
 
-  SessionHooks hooks;
   hooks.describe_lost_stream = [&rt] {
     return rt.backend().state() == StreamState::error ? std::string("JACK server shut down")
                                                       : rt.failure_reason();
@@ -227,6 +235,7 @@ Command add_jack_command(CLI::App& app) {
                 "connect the ports to system:capture_N / system:playback_N");
   sub->add_flag("-v,--verbose", options->verbose,
                 "also show libjack's own messages (hidden by default: fxgraph's say the same)");
+  add_midi_options(sub, options->midi);
   sub->footer(
       "Ports are named after the graph's jack_in / jack_out nodes: a node `guitar` with\n"
       "one channel is the port <client>:guitar_1. The server must be running already\n"
@@ -238,6 +247,8 @@ Command add_jack_command(CLI::App& app) {
       "  get PATH                                      -> drive.gain = 2\n"
       "  params           every parameter with value, unit and range\n"
       "  stats            xruns, blocks, DSP load (mean, max)\n"
+      "  learn PATH       (--midi) map the next MIDI controller moved to PATH\n"
+      "  midi             (--midi) the MIDI input <client>:midi_in and its mappings\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"
       "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
       "\n"

@@ -21,8 +21,8 @@ namespace fxgraph {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys{"name",  "sample_rate", "block_size", "nodes",
-                                             "edges", "chain",       "input",      "output"};
+const std::vector<std::string> kTopLevelKeys{"name",  "sample_rate", "block_size", "nodes", "edges",
+                                             "chain", "input",       "output",     "midi"};
 
 YamlLocation location_of(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
@@ -257,6 +257,8 @@ class Loader {
         input = &e;
       } else if (e.key == "output") {
         output = &e;
+      } else if (e.key == "midi") {
+        // MIDI control mappings, for a live session: graphs/midi_map.h reads them.
       } else {
         throw error_at<ConfigError>(
             e.key_node,

@@ -22,6 +22,8 @@
 //                                         # close a loop (engine/feedback_loops.h)
 //     input: drive                # optional: Graph::set_input  (node[:port])
 //     output: mix                 # optional: Graph::set_output (node[:port])
+//     midi: […]                   # optional: MIDI control of a live session; not read
+//                                 # here, see graphs/midi_map.h
 //   or, for a linear graph, `chain:` — a list of `{ type: …, settings… }` whose nodes
 //   are named "0", "1", … and connected in order (Graph::chain: the graph's input
 //   feeds "0", its output is the last node). A document has `nodes:` (with optional

@@ -1,6 +1,7 @@
 #include "fxgraph/io/jack_backend.h"
 
 #include <jack/jack.h>
+#include <jack/midiport.h>
 #include <jack/thread.h>
 
 #include <atomic>
@@ -101,6 +102,9 @@ struct JackBackend::Impl {
   std::vector<std::string> output_names;  // full names
   std::vector<jack_port_t*> input_ports;
   std::vector<jack_port_t*> output_ports;
+  jack_port_t* midi_port = nullptr;  // JackOptions::midi_input_port, when asked for
+  MidiEventQueue* midi_events = nullptr;
+  std::string midi_name;  // full name
   // Channel pointer tables the views point into: sized in open(), filled per period.
   std::vector<float*> input_buffers;
   std::vector<float*> output_buffers;
@@ -113,6 +117,8 @@ struct JackBackend::Impl {
   // Audio thread.
   static int on_process(jack_nframes_t frames, void* arg) noexcept {
     auto& self = *static_cast<Impl*>(arg);
+    if (self.midi_port != nullptr)
+      read_midi_events(jack_port_get_buffer(self.midi_port, frames), *self.midi_events);
     const auto inputs = static_cast<std::uint32_t>(self.input_ports.size());
     const auto outputs = static_cast<std::uint32_t>(self.output_ports.size());
     for (std::uint32_t c = 0; c < inputs; ++c)
@@ -185,6 +191,7 @@ struct JackBackend::Impl {
     active = false;
     input_ports.clear();
     output_ports.clear();
+    midi_port = nullptr;
     input_buffers.clear();
     output_buffers.clear();
   }
@@ -264,6 +271,19 @@ std::vector<std::string> JackBackend::input_ports() const {
 std::vector<std::string> JackBackend::output_ports() const {
   return impl_->output_names;
 }
+std::string JackBackend::midi_input() const {
+  return impl_->midi_name;
+}
+
+void JackBackend::read_midi_events(void* port_buffer, MidiEventQueue& queue) noexcept {
+  const std::uint32_t count = jack_midi_get_event_count(port_buffer);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    jack_midi_event_t raw;
+    if (jack_midi_event_get(&raw, port_buffer, i) != 0) continue;
+    if (const auto event = MidiEvent::from_bytes(raw.buffer, raw.size, raw.time))
+      queue.push(*event);
+  }
+}
 
 void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* user) {
   Impl& impl = *impl_;
@@ -321,6 +341,19 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
     impl.output_names.clear();
     register_ports(inputs, JackPortIsInput, impl.input_ports, impl.input_names);
     register_ports(outputs, JackPortIsOutput, impl.output_ports, impl.output_names);
+    impl.midi_name.clear();
+    if (!options_.midi_input_port.empty()) {
+      if (options_.midi_events == nullptr)
+        throw ConfigError("JackOptions.midi_input_port '" + options_.midi_input_port +
+                          "' needs JackOptions.midi_events, the queue its events go to");
+      impl.midi_port = jack_port_register(impl.client, options_.midi_input_port.c_str(),
+                                          JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+      if (impl.midi_port == nullptr)
+        throw StreamError("cannot register JACK MIDI port '" + impl.client_name + ":" +
+                          options_.midi_input_port + "' (invalid or duplicate name?)");
+      impl.midi_events = options_.midi_events;
+      impl.midi_name = jack_port_name(impl.midi_port);
+    }
     impl.input_buffers.assign(impl.input_ports.size(), nullptr);
     impl.output_buffers.assign(impl.output_ports.size(), nullptr);
   } catch (...) {

@@ -30,6 +30,12 @@
 //     thread), also before start(); the state becomes `error` and the shutdown hook
 //     runs, once. stop() and close() stay safe afterwards: the client handle is still
 //     released with jack_client_close(), as JACK requires.
+//
+// MIDI input (optional)
+//   With JackOptions::midi_input_port and midi_events set, open() also registers a JACK
+//   MIDI input port of that name; each period, before the ProcessFn runs, the audio
+//   thread copies its channel messages into the MidiEventQueue (read_midi_events): no
+//   allocation, no lock; a full queue drops and counts. Without them, no MIDI port.
 
 #include <cstdint>
 #include <memory>
@@ -37,6 +43,7 @@
 #include <vector>
 
 #include "fxgraph/engine/audio_backend.h"
+#include "fxgraph/io/midi_events.h"
 
 namespace fxgraph {
 
@@ -51,6 +58,10 @@ struct JackOptions {
   std::vector<std::string> output_port_names = {};
   /// On start(), connect to the physical capture/playback ports.
   bool auto_connect = false;
+  /// Short name of a MIDI input port to register (e.g. "midi_in"); "" = none.
+  std::string midi_input_port;
+  /// Where that port's events go; must outlive the backend. Needed with midi_input_port.
+  MidiEventQueue* midi_events = nullptr;
 };
 
 class JackBackend final : public AudioBackend {
@@ -89,6 +100,12 @@ class JackBackend final : public AudioBackend {
   std::vector<std::string> input_ports() const;
   /// Full port names, "<client>:out_1" ... (after open()).
   std::vector<std::string> output_ports() const;
+  /// The MIDI input's full name, "<client>:midi_in"; "" without one (after open()).
+  std::string midi_input() const;
+
+  /// Pushes the channel messages of a JACK MIDI port buffer (jack_port_get_buffer of a
+  /// MIDI port) into `queue`; skips other messages (MidiEvent::from_bytes). Audio thread.
+  static void read_midi_events(void* port_buffer, MidiEventQueue& queue) noexcept;
 
  protected:
   void do_open(const StreamConfig& config, ProcessFn process, void* user) override;

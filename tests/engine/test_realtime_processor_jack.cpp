@@ -35,8 +35,6 @@
 #include "support/jack_probe.h"
 #include "support/jack_server.h"
 
-extern char** environ;
-
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;

@@ -10,6 +10,7 @@
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/io/memory_nodes.h"
+#include "fxgraph/io/midi_events.h"
 #include "fxgraph/nodes/generators/noise.h"
 #include "fxgraph/nodes/generators/sine.h"
 #include "fxgraph/nodes/register_nodes.h"
@@ -265,4 +266,22 @@ TEST_CASE("torchfx's classes allocate nothing while their parameters change ever
     allocations += counter.count();
   }
   CHECK(allocations == 0);
+}
+
+TEST_CASE("taking MIDI messages in allocates nothing, a full queue included",
+          "[engine][realtime][midi]") {
+  MidiEventQueue queue(256);  // allocated here, before counting
+  const std::uint8_t messages[][3] = {{0xB0, 7, 100}, {0x90, 60, 127}, {0xC0, 3, 0}, {7, 1, 0}};
+  const std::size_t sizes[] = {3, 3, 2, 2};
+  std::size_t allocations = 0;
+  {
+    AllocationCounter counter;
+    for (int period = 0; period < 1000; ++period)  // as JackBackend::read_midi_events does
+      for (std::size_t i = 0; i < 4; ++i)
+        if (const auto event = MidiEvent::from_bytes(messages[i], sizes[i], std::uint32_t(i)))
+          queue.push(*event);
+    allocations = counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(queue.dropped() == 3000 - 256);
 }
