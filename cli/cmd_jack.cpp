@@ -10,6 +10,8 @@
 //   params           ->  PATH = VALUE UNIT  RANGE  (one line per parameter, e.g.
 //                        drive.gain = 1.5 x  [-1000, 1000])
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
+//   save FILE        ->  ok saved N parameters to FILE   (cli/session_presets.h)
+//   load FILE        ->  ok loaded N parameters from FILE
 //   help             ->  the commands
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
 // A bad command or value answers `error: <message>` and the session goes on.
@@ -47,6 +49,7 @@
 #include "parameter_settings.h"
 #include "session_commands.h"
 #include "session_loop.h"
+#include "session_presets.h"
 
 namespace fxgraph::cli {
 
@@ -172,6 +175,7 @@ void run_jack(const JackCommandOptions& options) {
   lock_memory();
 
   SessionCommands commands(rt);
+  install_presets(commands);
   std::string in_ports, out_ports;
   for (const auto& port : jack.input_ports()) in_ports += " " + port;
   for (const auto& port : jack.output_ports()) out_ports += " " + port;
@@ -234,6 +238,9 @@ Command add_jack_command(CLI::App& app) {
       "  get PATH                                      -> drive.gain = 2\n"
       "  params           every parameter with value, unit and range\n"
       "  stats            xruns, blocks, DSP load (mean, max)\n"
+      "  save FILE        write every parameter to a preset (the --params format)\n"
+      "  load FILE        set a preset's parameters (all or nothing)\n"
+      "  set NODE.bypass 1  bypass any node (10 ms crossfade; 0 brings it back)\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"
       "\n"
       "Examples:\n"

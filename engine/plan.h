@@ -117,6 +117,8 @@ class Plan : private BlockWork {
   void gather(const Gather& g) noexcept;
   /// Gathers step `s`'s inputs and runs it for the block set up by run().
   void run_step(const Step& step) noexcept;
+  /// Whether a fused chain must run node by node (a node's bypass needs its process).
+  bool chain_needs_own_steps(const Step& step) const noexcept;
   /// BlockWork: takes ready steps until the block is done. Any participant.
   void work() noexcept override;
   /// `src` through delay line `line`; returns its channel `c` delayed (line.output).
@@ -130,6 +132,9 @@ class Plan : private BlockWork {
 
   std::vector<Step> steps_;
   std::vector<Node*> chain_nodes_;  ///< the nodes of fused chains (see Step)
+  /// Parallel to chain_nodes_: each chained node's own step, for running a fused chain
+  /// node by node while one of its nodes is bypassed (engine/bypass.h).
+  std::vector<Step> chain_steps_;
   std::vector<Gather> gathers_;
   std::vector<ConstAudioView> input_views_;  ///< what each node reads
   std::vector<AudioView> output_views_;
