@@ -47,14 +47,12 @@ std::vector<CheckedValue> check_all(SessionCommands& commands,
     try {
       spec = &commands.find_spec(entry.path);
     } catch (ParameterError& e) {
-      e.prefix_message("load: ");
       locate_entry_error(e, entry, /*at_key=*/true);
       throw;
     }
     try {
       checked.push_back({&entry, value_of(*spec, entry)});
     } catch (ParameterError& e) {
-      e.prefix_message("load: ");
       locate_entry_error(e, entry);
       throw;
     }
@@ -127,7 +125,6 @@ std::size_t load_preset(SessionCommands& commands, const std::string& path) {
   } catch (ParameterError& e) {
     // A node refused a value its table allows: undo the ones set before it.
     for (std::size_t i = set; i-- > 0;) rt.set_parameter(checked[i].entry->path, previous[i]);
-    e.prefix_message("load: ");
     locate_entry_error(e, *checked[set].entry);
     throw;
   }

@@ -154,6 +154,7 @@ void check_bypass(const std::string& type_name, const NodeOptions& options,
   const std::uint32_t in_width = info.input_channels.empty() ? 0 : info.input_channels[0];
   const std::uint32_t out_width = info.output_channels[0];
   if (in_width != 0 && in_width != input.num_channels()) return;
+  if (node->bypass_index() < 0) return;  // its own `bypass` (a plugin's port) means its own thing
   engine.set_parameter("0.bypass", 1.0);
   std::size_t allocations = 0;
   const std::vector<float> out = run(engine, input, {kMaxBlock}, allocations);
