@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace fxgraph {
 
@@ -61,6 +62,14 @@ void BypassMixer::process(const ProcessContext& ctx) noexcept {
                             : ctx.inputs[lane.input_port].channels[lane.input_channel];
       float* ring = latency_ != 0 ? ring_.data() + lane.ring : nullptr;
       float* out = out_view.channels[c];
+      if (!ring && engaged_ && fade_ == fade_frames_) {
+        // Bypassed, fade over, no latency: the dry signal as it is (the common case).
+        if (in)
+          std::memcpy(out, in, frames * sizeof(float));
+        else
+          std::memset(out, 0, frames * sizeof(float));
+        continue;
+      }
       std::uint32_t write = write_, fade = fade_;
       for (std::uint32_t i = 0; i < frames; ++i) {
         float dry = in ? in[i] : 0.0f;
