@@ -10,6 +10,8 @@
 //   params           ->  PATH = VALUE UNIT  RANGE  (one line per parameter, e.g.
 //                        drive.gain = 1.5 x  [-1000, 1000])
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
+//   save FILE        ->  ok saved N parameters to FILE   (cli/session_presets.h)
+//   load FILE        ->  ok loaded N parameters from FILE
 //   help             ->  the commands
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
 //   learn PATH, midi ->  with --midi (MIDI control: cli/session_midi.h)
@@ -50,6 +52,7 @@
 #include "session_loop.h"
 #include "session_osc.h"
 #include "session_midi.h"
+#include "session_presets.h"
 
 namespace fxgraph::cli {
 
@@ -182,6 +185,7 @@ void run_jack(const JackCommandOptions& options) {
   SessionCommands commands(rt);
   SessionHooks hooks;
   install_midi(midi, jack.midi_input(), commands, hooks);
+  install_presets(commands);
   std::string in_ports, out_ports;
   for (const auto& port : jack.input_ports()) in_ports += " " + port;
   for (const auto& port : jack.output_ports()) out_ports += " " + port;
@@ -249,6 +253,9 @@ Command add_jack_command(CLI::App& app) {
       "  stats            xruns, blocks, DSP load (mean, max)\n"
       "  learn PATH       (--midi) map the next MIDI controller moved to PATH\n"
       "  midi             (--midi) the MIDI input <client>:midi_in and its mappings\n"
+      "  save FILE        write every parameter to a preset (the --params format)\n"
+      "  load FILE        set a preset's parameters (all or nothing)\n"
+      "  set NODE.bypass 1  bypass any node (10 ms crossfade; 0 brings it back)\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"
       "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
       "\n"

@@ -135,6 +135,8 @@ Command add_nodes_command(CLI::App& app) {
   sub->footer(
       "A type's parameters are listed with unit, range, default and whether changes are\n"
       "smoothed (ramped); its options are set once, when the node is built.\n"
+      "Every node in a graph also has `bypass` (0 or 1), added by the engine rather than\n"
+      "listed per type: a 10 ms crossfade to the node's input (see the README).\n"
       "\n"
       "Examples:\n"
       "  fxgraph nodes\n"

@@ -61,41 +61,59 @@ void apply_set(Graph& graph, const std::string& assignment) {
   }
 }
 
-void apply_params_file(Graph& graph, const std::string& path) {
+std::vector<ParameterFileEntry> read_parameter_file(const std::string& path,
+                                                    const std::string& reader) {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    throw UsageError("--params: cannot read '" + path + "'");
+    throw UsageError(reader + ": cannot read '" + path + "'");
   } catch (const YAML::Exception& e) {
-    throw UsageError(location_of(path, e.mark).str() + ": --params: " + e.msg);
+    throw UsageError(location_of(path, e.mark).str() + ": " + reader + ": " + e.msg);
   }
-  if (root.IsNull()) return;  // an empty file sets nothing
+  std::vector<ParameterFileEntry> entries;
+  if (root.IsNull()) return entries;  // an empty file sets nothing
   if (!root.IsMap())
-    throw UsageError(location_of(path, root.Mark()).str() +
-                     ": --params: expected a map of node.param: value, e.g. `drive.gain_db: -6`");
-  for (const auto& entry : root) {
-    const SourceLocation key_at = location_of(path, entry.first.Mark());
-    const SourceLocation value_at = location_of(path, entry.second.Mark());
-    if (!entry.first.IsScalar())
-      throw UsageError(key_at.str() + ": --params: keys are parameter paths, e.g. drive.gain_db");
-    const std::string key = entry.first.Scalar();
-    if (!entry.second.IsScalar())
-      throw UsageError(value_at.str() + ": --params: '" + key +
+    throw UsageError(location_of(path, root.Mark()).str() + ": " + reader +
+                     ": expected a map of node.param: value, e.g. `drive.gain_db: -6`");
+  for (const auto& item : root) {
+    ParameterFileEntry entry{.path = {},
+                             .value = {},
+                             .path_at = location_of(path, item.first.Mark()),
+                             .value_at = location_of(path, item.second.Mark())};
+    if (!item.first.IsScalar())
+      throw UsageError(entry.path_at.str() + ": " + reader +
+                       ": keys are parameter paths, e.g. drive.gain_db");
+    entry.path = item.first.Scalar();
+    if (!item.second.IsScalar())
+      throw UsageError(entry.value_at.str() + ": " + reader + ": '" + entry.path +
                        "' needs a single value (a number, or a choice's name)");
+    entry.value = item.second.Scalar();
     try {
-      (void)ParameterPath::parse(key);
+      (void)ParameterPath::parse(entry.path);
     } catch (ParameterError& e) {
-      e.prefix_message("--params: ");
-      e.locate_at(key_at);
+      e.prefix_message(reader + ": ");
+      e.locate_at(entry.path_at);
       throw;
     }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+void locate_entry_error(ParameterError& error, const ParameterFileEntry& entry, bool at_key) {
+  // A path that names nothing points at the key; a value refused, at the value.
+  error.prefix_message(entry.path + ": ");
+  const bool key = at_key || error.context().key_part == KeyPart::name;
+  error.locate_at(key ? entry.path_at : entry.value_at);
+}
+
+void apply_params_file(Graph& graph, const std::string& path) {
+  for (const ParameterFileEntry& entry : read_parameter_file(path, "--params")) {
     try {
-      set_parameter(graph, key, entry.second.Scalar());
+      set_parameter(graph, entry.path, entry.value);
     } catch (ParameterError& e) {
-      // A path that names nothing points at the key; a value refused, at the value.
-      e.prefix_message(key + ": ");
-      e.locate_at(e.context().key_part == KeyPart::name ? key_at : value_at);
+      locate_entry_error(e, entry);
       throw;
     }
   }

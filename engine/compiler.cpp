@@ -613,7 +613,10 @@ class Compiler::Session {
         head.fusable = fusable;
         head.chain_begin = std::uint32_t(plan_->chain_nodes_.size());
         head.chain_count = std::uint32_t(last - i + 1);
-        for (std::size_t k = i; k <= last; ++k) plan_->chain_nodes_.push_back(steps[k].node);
+        for (std::size_t k = i; k <= last; ++k) {
+          plan_->chain_nodes_.push_back(steps[k].node);
+          plan_->chain_steps_.push_back(steps[k]);
+        }
         head.output_begin = steps[last].output_begin;
         std::string line = "fused into one step:";
         for (std::size_t k = i; k <= last; ++k) line += " " + ids_[step_vertex_[k]];

@@ -70,6 +70,7 @@ Node& Graph::add(std::string id, std::shared_ptr<Node> node) {
   if (!node) throw GraphError("node '" + id + "' is null", {.node = id});
   if (nodes_.count(id)) throw GraphError("duplicate node id '" + id + "'", {.node = id});
   Node& ref = *node;
+  ref.enable_bypass();  // every node of a graph can be bypassed (engine/bypass.h)
   nodes_.emplace(id, std::move(node));
   ids_.push_back(std::move(id));
   return ref;

@@ -86,7 +86,8 @@ class Graph {
   static Graph chain(std::vector<std::shared_ptr<Node>> nodes);
 
   /// Adds a node under `id`. Ids are non-empty and contain no '.', ':', spaces or
-  /// "->"; duplicates are refused. Throws GraphError. Returns the node.
+  /// "->"; duplicates are refused. Throws GraphError. Gives the node the engine's
+  /// `bypass` parameter (Node::enable_bypass, engine/bypass.h). Returns the node.
   Node& add(std::string id, std::shared_ptr<Node> node);
   template <class T, class... Args>
   T& emplace(std::string id, Args&&... args) {

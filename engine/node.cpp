@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "fxgraph/engine/bypass.h"
 #include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
@@ -59,6 +60,33 @@ void Node::prepare(const PrepareInfo& info) {
   on_prepare(info);
   prepared_info_ = info;
   prepared_ = true;
+  prepare_bypass();
+}
+
+void Node::enable_bypass() {
+  if (bypass_index_ >= 0 || find_parameter(kBypassParameter) >= 0) return;
+  bypass_index_ = int(add_parameter(bypass_parameter_spec()));
+  if (prepared_) prepare_bypass();
+}
+
+void Node::prepare_bypass() {
+  if (bypass_index_ < 0) return;
+  auto mixer = std::make_unique<BypassMixer>();
+  mixer->prepare(prepared_info_, latency(), values_[std::size_t(bypass_index_)] != 0.0);
+  bypass_ = std::move(mixer);
+}
+
+void Node::process_bypass(const ProcessContext& ctx) noexcept {
+  bypass_->process(ctx);
+}
+
+bool Node::bypass_needs_process() const noexcept {
+  return bypass_ && bypass_->needs_process();
+}
+
+void Node::reset() noexcept {
+  on_reset();
+  if (bypass_) bypass_->reset();
 }
 
 std::size_t Node::add_input(std::string name, std::uint32_t channels) {
@@ -125,6 +153,11 @@ void Node::request_parameter(std::size_t index, double value, std::string_view w
 
 void Node::apply_parameter(std::size_t index, double value) noexcept {
   values_[index] = value;
+  if (int(index) == bypass_index_) {
+    // The engine's own parameter: the node type never hears of it.
+    if (bypass_) bypass_->set_engaged(value != 0.0);
+    return;
+  }
   on_parameter(index, value);
 }
 

@@ -36,6 +36,8 @@
 
 namespace fxgraph {
 
+class BypassMixer;
+
 /// A port's declared channel count meaning "follow the inputs".
 inline constexpr std::uint32_t kAnyChannels = 0;
 
@@ -141,6 +143,14 @@ class Node {
   /// for every node whose output at frame n depends on no input after frame n.
   virtual std::uint64_t latency() const { return 0; }
 
+  /// Adds the engine's `bypass` toggle parameter (engine/bypass.h) unless the node
+  /// declares a parameter of that name itself; does nothing the second time.
+  /// Graph::add calls it, so every node of a graph can be bypassed. Control thread,
+  /// before the node runs.
+  void enable_bypass();
+  /// Index of the engine's bypass parameter; -1 when it was not added.
+  int bypass_index() const noexcept { return bypass_index_; }
+
   /// Sets a parameter's value before the node runs (construction from YAML or code).
   /// Validates like set_parameter: throws ParameterError naming the parameter.
   void configure_parameter(std::string_view name, double value);
@@ -158,14 +168,20 @@ class Node {
 
   // ---- audio thread ----
 
-  /// Runs the node for one block. Audio thread.
-  void process(const ProcessContext& ctx) noexcept { do_process(ctx); }
+  /// Runs the node for one block, then its bypass (engine/bypass.h). Audio thread.
+  void process(const ProcessContext& ctx) noexcept {
+    do_process(ctx);
+    if (bypass_) process_bypass(ctx);
+  }
+  /// Whether bypass is engaged, fading, or keeping a dry delay line fed: process()
+  /// must then see every block (a fused chain runs its nodes one by one). Audio thread.
+  bool bypass_needs_process() const noexcept;
   /// Applies a validated parameter value. Audio thread.
   void apply_parameter(std::size_t index, double value) noexcept;
   /// The value the audio thread currently uses (the target of a ramp). Audio thread.
   double value(std::size_t index) const noexcept { return values_[index]; }
   /// Clears internal state (delay lines, filter memories). Audio thread.
-  void reset() noexcept { on_reset(); }
+  void reset() noexcept;
 
  protected:
   std::size_t add_input(std::string name, std::uint32_t channels = kAnyChannels);
@@ -217,6 +233,11 @@ class Node {
   std::unique_ptr<std::atomic<double>[]> meter_values_;
   PrepareInfo prepared_info_;
   bool prepared_ = false;
+  int bypass_index_ = -1;
+  std::unique_ptr<BypassMixer> bypass_;  // created by prepare once enable_bypass ran
+
+  void process_bypass(const ProcessContext& ctx) noexcept;
+  void prepare_bypass();
 };
 
 }  // namespace fxgraph

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "fxgraph/engine/bypass.h"
 #include "fxgraph/engine/errors.h"
 
 namespace fxgraph {
@@ -154,6 +155,8 @@ std::shared_ptr<Node> NodeRegistry::create(const std::string& type_name,
   }
   // Parameters are set after construction: mark them used before the factory reads.
   auto node = type->factory(options);
+  // `bypass: 1` in a graph file: the parameter Graph::add would give it, given early.
+  if (options.has(std::string(kBypassParameter))) node->enable_bypass();
   for (const auto& [key, value] : options.values()) {
     const int index = node->find_parameter(key);
     if (index < 0) continue;

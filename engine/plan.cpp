@@ -105,11 +105,26 @@ void Plan::run_step(const Step& step) noexcept {
   ctx.position = block_position_;
   ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
   ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
-  if (step.chain_count > 1)
+  if (step.chain_count > 1 && !chain_needs_own_steps(step)) {
     step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
-  else
+  } else if (step.chain_count > 1) {
+    // The head's gathers ran above; the others read their producer's buffer in place.
+    for (std::uint32_t k = 0; k < step.chain_count; ++k) {
+      const Step& own = chain_steps_[step.chain_begin + k];
+      ctx.inputs = {input_views_.data() + own.input_begin, own.input_count};
+      ctx.outputs = {output_views_.data() + own.output_begin, own.output_count};
+      own.node->process(ctx);
+    }
+  } else {
     step.node->process(ctx);
+  }
   push_feedback(step, 0, block_frames_);
+}
+
+bool Plan::chain_needs_own_steps(const Step& step) const noexcept {
+  for (std::uint32_t k = 0; k < step.chain_count; ++k)
+    if (chain_nodes_[step.chain_begin + k]->bypass_needs_process()) return true;
+  return false;
 }
 
 void Plan::work() noexcept {

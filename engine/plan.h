@@ -178,6 +178,8 @@ class Plan : private BlockWork {
   /// The next `frames` frames of channel `c` of `line` (line.output); the read position
   /// moves on once all channels are read (gather).
   const float* read_feedback(FeedbackLine& line, std::uint32_t c, std::uint32_t frames) noexcept;
+  /// Whether a fused chain must run node by node (a node's bypass needs its process).
+  bool chain_needs_own_steps(const Step& step) const noexcept;
   /// BlockWork: takes ready steps until the block is done. Any participant.
   void work() noexcept override;
   /// `frames` frames of `in` (channel `c` of the source; nullptr: silence) through
@@ -193,6 +195,9 @@ class Plan : private BlockWork {
 
   std::vector<Step> steps_;
   std::vector<Node*> chain_nodes_;  ///< the nodes of fused chains (see Step)
+  /// Parallel to chain_nodes_: each chained node's own step, for running a fused chain
+  /// node by node while one of its nodes is bypassed (engine/bypass.h).
+  std::vector<Step> chain_steps_;
   std::vector<Gather> gathers_;
   std::vector<ConstAudioView> input_views_;  ///< what each node reads
   std::vector<AudioView> output_views_;

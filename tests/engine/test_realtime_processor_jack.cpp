@@ -402,9 +402,11 @@ TEST_CASE(
     }
     params.push_back(*line);
   }
-  CHECK(params == std::vector<std::string>{"drive.gain = 2 x  [-1000, 1000]",
-                                           "drive.gain_db = 6.0206 dB  [-120, 60]",
-                                           "drive.clamp = 0  0 or 1"});
+  // Every node has the engine's bypass (engine/bypass.h), the ports' nodes too.
+  CHECK(params ==
+        std::vector<std::string>{"guitar.bypass = 0  0 or 1", "drive.gain = 2 x  [-1000, 1000]",
+                                 "drive.gain_db = 6.0206 dB  [-120, 60]", "drive.clamp = 0  0 or 1",
+                                 "drive.bypass = 0  0 or 1", "monitor.bypass = 0  0 or 1"});
   INFO(stats);
   std::smatch m;
   REQUIRE(std::regex_match(

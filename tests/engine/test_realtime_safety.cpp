@@ -285,3 +285,37 @@ TEST_CASE("taking MIDI messages in allocates nothing, a full queue included",
   CHECK(allocations == 0);
   CHECK(queue.dropped() == 3000 - 256);
 }
+
+TEST_CASE("bypass allocates nothing while nodes fade in and out every few blocks",
+          "[engine][realtime][bypass]") {
+  // A source, a fused IIR chain (run node by node while one is bypassed), a lookahead
+  // limiter (a dry delay line), a mono -> stereo pan (a channel-mapped dry path).
+  const NodeRegistry& registry = builtin_registry();
+  auto node = [&](const std::string& type, std::map<std::string, OptionValue> options = {}) {
+    return registry.create(type, NodeOptions(std::move(options)));
+  };
+  Graph g;
+  g.add("tone", std::make_shared<SineNode>(1));
+  g.add("lp", node("lowpass", {{"cutoff", 3000.0}}));
+  g.add("hp", node("highpass", {{"cutoff", 200.0}}));
+  g.add("limit", node("limiter"));
+  g.add("pan", node("pan"));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("tone", "lp");
+  g.connect("lp", "hp");
+  g.connect("hp", "limit");
+  g.connect("limit", "pan");
+  g.connect("pan", "out");
+  Engine engine(g, {.max_block = 64});
+  const char* nodes[] = {"tone", "lp", "hp", "limit", "pan"};
+  std::size_t allocations = 0;
+  for (int block = 0; block < 3000; ++block) {
+    if (block % 5 == 0)
+      engine.set_parameter(std::string(nodes[block / 5 % 5]) + ".bypass", (block / 25) % 2);
+    if (block % 500 == 0) engine.request_reset();  // clears the dry delay lines
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+}

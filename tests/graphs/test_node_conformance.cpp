@@ -9,6 +9,9 @@
 //   - after reset, the same input gives the first run's output again;
 //   - every parameter set to its minimum and to its maximum gives finite output (a
 //     value the node refuses with ParameterError — a cutoff above Nyquist — is fine).
+//   - bypassed (the engine's `bypass`, engine/bypass.h), once the 10 ms fade is over,
+//     it gives its input back delayed by its latency, bit for bit (a source: silence),
+//     without allocating — the type does nothing for it.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -138,6 +141,41 @@ std::vector<std::string> type_names(bool torchfx, std::size_t first = 0, std::si
   return picked;
 }
 
+/// Bypassed from the first block: after the fade and the node's latency, each output
+/// channel is the input channel of the same index (a mono input on all), or silence
+/// for a source. Nodes with several input ports or a fixed width of their own are left
+/// to tests/engine/test_bypass.cpp.
+void check_bypass(const std::string& type_name, const NodeOptions& options,
+                  const EngineConfig& config, AudioBuffer& input) {
+  auto node = builtin_registry().create(type_name, options);
+  if (node->input_ports().size() > 1 || node->output_ports().size() != 1) return;
+  Engine engine(one_node_graph(node), config);
+  const PrepareInfo& info = node->prepared_info();
+  const std::uint32_t in_width = info.input_channels.empty() ? 0 : info.input_channels[0];
+  const std::uint32_t out_width = info.output_channels[0];
+  if (in_width != 0 && in_width != input.num_channels()) return;
+  if (node->bypass_index() < 0) return;  // its own `bypass` (a plugin's port) means its own thing
+  engine.set_parameter("0.bypass", 1.0);
+  std::size_t allocations = 0;
+  const std::vector<float> out = run(engine, input, {kMaxBlock}, allocations);
+  CHECK(allocations == 0);
+  const std::uint64_t settled = std::uint64_t(config.sample_rate * 0.010) + node->latency();
+  for (std::uint32_t c = 0; c < kOutChannels; ++c) {
+    // The plan's mapping of the node's result onto the output, then the dry lane's.
+    const std::uint32_t lane = out_width == 1 ? 0 : c;
+    const bool sounding = lane < out_width && in_width != 0 && (in_width == 1 || lane < in_width);
+    const float* dry = sounding ? input.channel(in_width == 1 ? 0 : lane) : nullptr;
+    for (std::uint64_t i = settled; i < kFrames; ++i) {
+      const float expected = dry ? dry[i - node->latency()] : 0.0f;
+      if (out[std::size_t(c) * kFrames + i] != expected) {
+        FAIL_CHECK("bypassed: channel " << c << ", frame " << i << ": "
+                                        << out[std::size_t(c) * kFrames + i] << " vs " << expected);
+        return;
+      }
+    }
+  }
+}
+
 void check_node_contract(const std::string& type_name, std::uint32_t channels) {
   const NodeRegistry& registry = builtin_registry();
   CAPTURE(type_name, channels);
@@ -175,6 +213,7 @@ void check_node_contract(const std::string& type_name, std::uint32_t channels) {
     }
   }
   CHECK(allocations == 0);
+  check_bypass(type_name, options, config, input);
 }
 
 }  // namespace
