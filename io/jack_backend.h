@@ -30,6 +30,9 @@
 //     thread), also before start(); the state becomes `error` and the shutdown hook
 //     runs, once. stop() and close() stay safe afterwards: the client handle is still
 //     released with jack_client_close(), as JACK requires.
+//   - connections: JACK's port-connect notification keeps a record of what our ports
+//     are connected to (connections()), so it is still known once the server is gone
+//     (JACK can no longer be asked then) and can be made again on a new server.
 
 #include <cstdint>
 #include <memory>
@@ -39,6 +42,14 @@
 #include "fxgraph/engine/audio_backend.h"
 
 namespace fxgraph {
+
+/// One JACK connection, as jack_connect() takes it: full port names, audio flowing
+/// from `source` to `destination`.
+struct JackConnection {
+  std::string source;
+  std::string destination;
+  bool operator==(const JackConnection&) const = default;
+};
 
 struct JackOptions {
   /// The JACK client name. If taken, JACK picks a unique variant (client_name()).
@@ -89,6 +100,15 @@ class JackBackend final : public AudioBackend {
   std::vector<std::string> input_ports() const;
   /// Full port names, "<client>:out_1" ... (after open()).
   std::vector<std::string> output_ports() const;
+
+  /// The connections of this client's ports as last notified by JACK, in the order they
+  /// were made: kept while open, and after the server is lost or the client closed,
+  /// until the next open() starts a new record. Any thread but the audio thread.
+  std::vector<JackConnection> connections() const;
+  /// Makes each connection now (an existing one counts as made). Returns those that
+  /// could not be made, e.g. because a port does not exist (yet). Control thread,
+  /// while running (JACK drops the connections of an inactive client).
+  std::vector<JackConnection> connect(const std::vector<JackConnection>& connections);
 
  protected:
   void do_open(const StreamConfig& config, ProcessFn process, void* user) override;
