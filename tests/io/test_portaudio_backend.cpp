@@ -26,6 +26,7 @@
 
 using namespace fxgraph;
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using fxgraph::test::eventually;
 using fxgraph::test::Probe;
 using namespace std::chrono_literals;
@@ -103,9 +104,10 @@ TEST_CASE("PortAudio lists the JACK server as a device and finds it by name or n
   CHECK(backend.find_device(std::to_string(system.index)).name == "system");
   CHECK(backend.find_device("SYST").index == system.index);  // any case, part of the name
   const std::vector<std::string> lines = backend.devices();
-  CHECK(lines.at(std::size_t(system.index)) ==
-        std::to_string(system.index) + ": system (JACK Audio Connection Kit), 2 in, 3 out, " +
-            "48000 Hz");
+  // "0: system (JACK Audio Connection Kit), 2 in, 3 out, 48000 Hz", maybe "[default …]".
+  CHECK_THAT(lines.at(std::size_t(system.index)),
+             StartsWith(std::to_string(system.index) +
+                        ": system (JACK Audio Connection Kit), 2 in, 3 out, 48000 Hz"));
 
   CHECK_THAT(std::string(
                  test::thrown_by<ConfigError>([&] { backend.find_device("no such card"); }).what()),
