@@ -20,6 +20,7 @@
 #ifdef FXGRAPH_CLI
 
 using namespace fxgraph;
+using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 using fxgraph::test::Child;
 using fxgraph::test::eventually;
@@ -100,15 +101,16 @@ TEST_CASE("fxgraph live plays a graph on a PortAudio device and takes session co
                                     Contains("capture: 1 channels (guitar)") &&
                                     Contains("playback: 2 channels (monitor)"));
 
-  // PortAudio's JACK client: in_1 is the graph's jack_in, out_1 and out_2 its jack_out.
+  // PortAudio's JACK client (its ports count from 0): in_0 is the graph's jack_in,
+  // out_0 and out_1 its jack_out.
   Probe probe(server, "probe");
   REQUIRE(eventually([&] { return probe.ports("^fxlive:").size() == 3; }, 5000ms));
   ConstantLoop loop;
   loop.out = probe.add_port("out", JackPortIsOutput);
   loop.in = probe.add_port("in", JackPortIsInput);
   probe.activate(&ConstantLoop::process, &loop);
-  probe.connect(probe.full_name("out"), "fxlive:in_1");
-  probe.connect("fxlive:out_2", probe.full_name("in"));
+  probe.connect(probe.full_name("out"), "fxlive:in_0");
+  probe.connect("fxlive:out_1", probe.full_name("in"));
   CHECK(eventually([&] { return loop.last.load() == 0.5f; }, 5000ms));
 
   CHECK(cli.ask("get drive.gain") == "drive.gain = 0.5");

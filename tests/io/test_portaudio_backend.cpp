@@ -139,8 +139,8 @@ TEST_CASE("audio passes through PortAudio's JACK client: 1.0 in comes out halved
   loop.out = probe.add_port("out", JackPortIsOutput);
   loop.in = probe.add_port("in", JackPortIsInput);
   probe.activate(&ConstantLoop::process, &loop);
-  probe.connect(probe.full_name("out"), "fxpa:in_1");
-  probe.connect("fxpa:out_1", probe.full_name("in"));
+  probe.connect(probe.full_name("out"), "fxpa:in_0");
+  probe.connect("fxpa:out_0", probe.full_name("in"));
   // The dummy driver's capture ports, connected by PortAudio too, add silence.
   CHECK(eventually([&] { return loop.last.load() == 0.5f; }, 5000ms));
   CHECK(rt.stats().blocks > 0);
