@@ -8,6 +8,12 @@
 
 namespace fxgraph::cli {
 
+struct LiveOptions;
+
 Command add_jack_command(CLI::App& app);
+
+/// Runs the session on JACK (`fxgraph jack`, `fxgraph live --backend jack`). In a build
+/// without JACK it throws UsageError saying so.
+void run_jack_session(const LiveOptions& options);
 
 }  // namespace fxgraph::cli

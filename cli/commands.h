@@ -22,5 +22,6 @@ Command add_dot_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_batch_command(CLI::App& app);
 Command add_plugins_command(CLI::App& app);
+Command add_live_command(CLI::App& app);
 
 }  // namespace fxgraph::cli

@@ -7,6 +7,7 @@
 //   fxgraph batch GRAPH.yaml data/ --out-dir out/   (many files, every core; cmd_batch.cpp)
 //   fxgraph jack GRAPH.yaml     (live, as a JACK client; cmd_jack.cpp — in a build
 //                               without JACK it exits 2 saying so, cmd_jack_unavailable.cpp)
+//   fxgraph live GRAPH.yaml     (live on a sound card through PortAudio, or JACK; cmd_live.cpp)
 //
 // Output: results on stdout; every message about a problem on stderr, starting with
 // "fxgraph: error: "; the progress bar on stderr, and only on a terminal.
@@ -111,10 +112,11 @@ int main(int argc, char** argv) {
       "  fxgraph nodes gain\n"
       "Run `fxgraph COMMAND --help` for the options of a command.");
 
-  std::vector<cli::Command> commands{
-      cli::add_run_command(app),   cli::add_process_command(app), cli::add_nodes_command(app),
-      cli::add_check_command(app), cli::add_dot_command(app),     cli::add_info_command(app),
-      cli::add_jack_command(app),  cli::add_batch_command(app),   cli::add_plugins_command(app)};
+  std::vector<cli::Command> commands{cli::add_run_command(app),     cli::add_process_command(app),
+                                     cli::add_nodes_command(app),   cli::add_check_command(app),
+                                     cli::add_dot_command(app),     cli::add_info_command(app),
+                                     cli::add_jack_command(app),    cli::add_batch_command(app),
+                                     cli::add_plugins_command(app), cli::add_live_command(app)};
 
   try {
     try {

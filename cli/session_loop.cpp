@@ -72,7 +72,12 @@ void run_session(SessionCommands& commands, const StopSignals& signals, const Se
     try {
       return commands.handle(line);
     } catch (const StreamError&) {
-      if (stream_alive(rt, hooks)) return true;
+      if (!stream_alive(rt, hooks)) report_lost_stream(rt, hooks);
+    }
+    // A hook (--reconnect) took over the lost stream: the command can be carried out now.
+    try {
+      return commands.handle(line);
+    } catch (const StreamError&) {
       report_lost_stream(rt, hooks);
     }
   };

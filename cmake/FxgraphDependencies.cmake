@@ -31,6 +31,17 @@ option(FXGRAPH_WITH_OSC "OSC control of live sessions (liblo)" ${LO_FOUND})
 if(NOT FXGRAPH_WITH_OSC)
   message(STATUS "fxgraph: OSC control off (no liblo; Debian: liblo-dev); --osc says so")
 endif()
+# PortAudio is optional too (`fxgraph live --backend portaudio`: sound cards without a
+# JACK server). ON when found; asking for it explicitly makes it required.
+pkg_check_modules(PORTAUDIO IMPORTED_TARGET portaudio-2.0)
+if(DEFINED FXGRAPH_WITH_PORTAUDIO AND FXGRAPH_WITH_PORTAUDIO AND NOT PORTAUDIO_FOUND)
+  message(FATAL_ERROR "FXGRAPH_WITH_PORTAUDIO is ON but PortAudio was not found "
+                      "(Debian: apt-get install portaudio19-dev)")
+endif()
+option(FXGRAPH_WITH_PORTAUDIO "Build the PortAudio backend" ${PORTAUDIO_FOUND})
+if(NOT FXGRAPH_WITH_PORTAUDIO)
+  message(STATUS "fxgraph: PortAudio backend off (no portaudio-2.0; Debian: portaudio19-dev)")
+endif()
 
 # Plugin hosting is optional too: LV2 through lilv (Debian: liblilv-dev, lv2-dev), LADSPA
 # through ladspa.h (ladspa-sdk) and dlopen. Each is ON when found; asking for one

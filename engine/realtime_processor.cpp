@@ -38,7 +38,7 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
         throw GraphError("node '" + id + "' cannot run live: " + why, {.node = id});
   if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
-  rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock));
+  rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock), {});
 }
 
 RealtimeProcessor::~RealtimeProcessor() {
@@ -46,7 +46,8 @@ RealtimeProcessor::~RealtimeProcessor() {
   backend_->close();
 }
 
-void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_block) {
+void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_block,
+                                       ThreadStarter starter) {
   // Values set before the rebuild live on in the nodes' requested values: the new
   // engine's nodes are the same objects, so re-apply them (no audio thread runs yet).
   engine_ = std::make_unique<Engine>(
@@ -54,7 +55,7 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
                            .max_block = max_block,
                            .input_channels = std::max<std::uint32_t>(config_.channels_in, 1),
                            .threads = threads_,
-                           .thread_starter = backend_->thread_starter()});
+                           .thread_starter = std::move(starter)});
   for (const auto& id : graph_.ids()) {
     Node& node = graph_.node(id);
     for (std::size_t i = 0; i < node.parameters().size(); ++i)
@@ -76,7 +77,7 @@ void RealtimeProcessor::follow_sample_rate(double hz) {
   paused_.store(true);
   while (in_process_.load()) std::this_thread::sleep_for(std::chrono::microseconds(100));
   try {
-    rebuild_engine(hz, engine_->config().max_block);
+    rebuild_engine(hz, engine_->config().max_block, backend_->thread_starter());
   } catch (const std::exception& e) {
     // Stay paused (silent): some nodes may already be prepared for the new rate.
     rate_failure_ = "the sample rate changed to " + std::to_string(std::lround(hz)) +
@@ -111,9 +112,24 @@ void RealtimeProcessor::start() {
     std::lock_guard lock(control_mutex_);  // not across open(): it may call the hook
     // Workers made before open() are plain threads: now the backend can make its own.
     if (rate != prepared_rate_ || period > engine_->config().max_block || threads_ > 1)
-      rebuild_engine(rate, std::max(period, kMinEngineBlock));
+      rebuild_engine(rate, std::max(period, kMinEngineBlock), backend_->thread_starter());
   }
   backend_->start();
+}
+
+void RealtimeProcessor::release_lost_stream() {
+  if (backend_->state() == StreamState::closed) return;
+  if (rate_failed_.load() || backend_->state() == StreamState::running)
+    throw RealtimeError("release_lost_stream(): the stream was not lost (state: " +
+                        std::string(to_string(state())) + ")");
+  backend_->stop();  // waits for a period in progress: the engine is ours from here
+  {
+    std::lock_guard lock(control_mutex_);
+    // The workers came from the lost device (JACK threads of its client): stop them
+    // while that client still exists, with plain threads in their place until start().
+    if (threads_ > 1) rebuild_engine(prepared_rate_, engine_->config().max_block, ThreadStarter{});
+  }
+  backend_->close();
 }
 
 void RealtimeProcessor::stop() {

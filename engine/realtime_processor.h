@@ -69,6 +69,14 @@ class RealtimeProcessor {
   void start();
   /// Stops processing. Throws RealtimeError when not running.
   void stop();
+  /// After the backend lost its stream (the JACK server went away) or a start() that
+  /// failed half way: lets go of the device (the backend is closed; workers it started
+  /// are replaced by idle plain threads) and keeps the engine, so set_parameter /
+  /// get_parameter work again and the values set are those the stream resumes with;
+  /// start() then opens the device anew (`fxgraph jack --reconnect`). No-op when
+  /// closed; throws RealtimeError while running, or when the graph could not follow a
+  /// sample-rate change (that failure stays).
+  void release_lost_stream();
 
   void set_parameter(std::string_view path, double value);
   double get_parameter(std::string_view path) const;
@@ -99,7 +107,7 @@ class RealtimeProcessor {
  private:
   static void process(void* user, const AudioView& in, const AudioView& out) noexcept;
   void throw_if_failed(const char* action) const;
-  void rebuild_engine(double sample_rate, std::uint32_t max_block);
+  void rebuild_engine(double sample_rate, std::uint32_t max_block, ThreadStarter starter);
   /// The sample_rate_changed hook (JACK's notification thread).
   void follow_sample_rate(double hz);
   /// Reads the engine's latency and hands a change to the backend. Control thread.

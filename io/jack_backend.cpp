@@ -4,9 +4,11 @@
 #include <jack/midiport.h>
 #include <jack/thread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <mutex>
 #include <sstream>
 #include <utility>
 
@@ -114,6 +116,11 @@ struct JackBackend::Impl {
   std::atomic<std::uint64_t> xruns{0};
   std::atomic<std::uint32_t> processing_latency{0};
 
+  // What our ports are connected to, kept by on_port_connect (notification thread) and
+  // read by the control thread: guarded by a mutex the audio thread never takes.
+  mutable std::mutex connections_mutex;
+  std::vector<JackConnection> connections;
+
   // Audio thread.
   static int on_process(jack_nframes_t frames, void* arg) noexcept {
     auto& self = *static_cast<Impl*>(arg);
@@ -173,6 +180,30 @@ struct JackBackend::Impl {
     const auto hz = static_cast<double>(rate);
     if (self.sample_rate.exchange(hz) != hz) self.owner.notify_sample_rate_changed(hz);
     return 0;
+  }
+
+  // Notification thread: a connection of any two ports changed. Ours are remembered
+  // by name; after a failure (the server going away) the record is left as it was.
+  static void on_port_connect(jack_port_id_t a, jack_port_id_t b, int connect, void* arg) noexcept {
+    auto& self = *static_cast<Impl*>(arg);
+    if (self.owner.state() == StreamState::error) return;
+    jack_port_t* first = jack_port_by_id(self.client, a);
+    jack_port_t* second = jack_port_by_id(self.client, b);
+    if (first == nullptr || second == nullptr) return;
+    if (!jack_port_is_mine(self.client, first) && !jack_port_is_mine(self.client, second)) return;
+    // JACK names the two ports in either order; audio flows out of the output port.
+    if ((jack_port_flags(first) & JackPortIsOutput) == 0) std::swap(first, second);
+    try {
+      JackConnection connection{jack_port_name(first), jack_port_name(second)};
+      std::lock_guard lock(self.connections_mutex);
+      const auto found = std::find(self.connections.begin(), self.connections.end(), connection);
+      if (connect != 0 && found == self.connections.end())
+        self.connections.push_back(std::move(connection));
+      else if (connect == 0 && found != self.connections.end())
+        self.connections.erase(found);
+    } catch (...) {
+      // Out of memory on JACK's thread: the record misses this change, nothing else.
+    }
   }
 
   // Any JACK thread, like an asynchronous signal handler: JACK forbids closing the
@@ -285,6 +316,21 @@ void JackBackend::read_midi_events(void* port_buffer, MidiEventQueue& queue) noe
   }
 }
 
+std::vector<JackConnection> JackBackend::connections() const {
+  std::lock_guard lock(impl_->connections_mutex);
+  return impl_->connections;
+}
+
+std::vector<JackConnection> JackBackend::connect(const std::vector<JackConnection>& connections) {
+  if (impl_->client == nullptr || !impl_->active) return connections;
+  std::vector<JackConnection> failed;
+  for (const JackConnection& c : connections) {
+    const int result = jack_connect(impl_->client, c.source.c_str(), c.destination.c_str());
+    if (result != 0 && result != EEXIST) failed.push_back(c);
+  }
+  return failed;
+}
+
 void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* user) {
   Impl& impl = *impl_;
   const std::vector<std::string> inputs = port_names(options_.input_port_names, config.channels_in,
@@ -312,6 +358,10 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
     impl.user = user;
     impl.client_name = jack_get_client_name(impl.client);
     impl.xruns.store(0);
+    {
+      std::lock_guard lock(impl.connections_mutex);
+      impl.connections.clear();  // a new client starts unconnected
+    }
     impl.buffer_size.store(jack_get_buffer_size(impl.client));
     impl.sample_rate.store(static_cast<double>(jack_get_sample_rate(impl.client)));
 
@@ -320,7 +370,8 @@ void JackBackend::do_open(const StreamConfig& config, ProcessFn process, void* u
         jack_set_xrun_callback(impl.client, &Impl::on_xrun, &impl) != 0 ||
         jack_set_buffer_size_callback(impl.client, &Impl::on_buffer_size, &impl) != 0 ||
         jack_set_sample_rate_callback(impl.client, &Impl::on_sample_rate, &impl) != 0 ||
-        jack_set_latency_callback(impl.client, &Impl::on_latency, &impl) != 0)
+        jack_set_latency_callback(impl.client, &Impl::on_latency, &impl) != 0 ||
+        jack_set_port_connect_callback(impl.client, &Impl::on_port_connect, &impl) != 0)
       throw StreamError("cannot register the JACK callbacks of client '" + impl.client_name + "'");
     jack_on_info_shutdown(impl.client, &Impl::on_shutdown, &impl);
 

@@ -30,6 +30,9 @@
 //     thread), also before start(); the state becomes `error` and the shutdown hook
 //     runs, once. stop() and close() stay safe afterwards: the client handle is still
 //     released with jack_client_close(), as JACK requires.
+//   - connections: JACK's port-connect notification keeps a record of what our ports
+//     are connected to (connections()), so it is still known once the server is gone
+//     (JACK can no longer be asked then) and can be made again on a new server.
 //
 // MIDI input (optional)
 //   With JackOptions::midi_input_port and midi_events set, open() also registers a JACK
@@ -46,6 +49,14 @@
 #include "fxgraph/io/midi_events.h"
 
 namespace fxgraph {
+
+/// One JACK connection, as jack_connect() takes it: full port names, audio flowing
+/// from `source` to `destination`.
+struct JackConnection {
+  std::string source;
+  std::string destination;
+  bool operator==(const JackConnection&) const = default;
+};
 
 struct JackOptions {
   /// The JACK client name. If taken, JACK picks a unique variant (client_name()).
@@ -106,6 +117,15 @@ class JackBackend final : public AudioBackend {
   /// Pushes the channel messages of a JACK MIDI port buffer (jack_port_get_buffer of a
   /// MIDI port) into `queue`; skips other messages (MidiEvent::from_bytes). Audio thread.
   static void read_midi_events(void* port_buffer, MidiEventQueue& queue) noexcept;
+
+  /// The connections of this client's ports as last notified by JACK, in the order they
+  /// were made: kept while open, and after the server is lost or the client closed,
+  /// until the next open() starts a new record. Any thread but the audio thread.
+  std::vector<JackConnection> connections() const;
+  /// Makes each connection now (an existing one counts as made). Returns those that
+  /// could not be made, e.g. because a port does not exist (yet). Control thread,
+  /// while running (JACK drops the connections of an inactive client).
+  std::vector<JackConnection> connect(const std::vector<JackConnection>& connections);
 
  protected:
   void do_open(const StreamConfig& config, ProcessFn process, void* user) override;

@@ -11,6 +11,7 @@ packages=(
   libboost-graph-dev     # Boost.Graph: topological sort, cycles, Graphviz
   libboost-dev           # Boost.Lockfree (header-only, part of libboost-dev)
   libjack-jackd2-dev     # JACK client library
+  portaudio19-dev        # PortAudio: `fxgraph live --backend portaudio` (optional: FXGRAPH_WITH_PORTAUDIO)
   libsndfile1-dev        # audio files
   libyaml-cpp-dev        # YAML graphs
   libcli11-dev           # the fxgraph command line

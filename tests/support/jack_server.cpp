@@ -307,6 +307,13 @@ void JackServer::kill_hard() {
   remove_stale_files();
 }
 
+void JackServer::restart() {
+  kill();
+  killed_hard_ = false;  // the new server reclaims the old one's shared memory
+  append_to(log_path_, "\n[fxgraph test] restarting the server under the same name\n");
+  start(name_);
+}
+
 void JackServer::reclaim_shared_memory() {
   append_to(log_path_, "\n[fxgraph test] starting a server once more to reclaim shared memory\n");
   killed_hard_ = false;

@@ -94,6 +94,9 @@ class JackServer {
   /// destructor starts and stops a server of the same name once, which reclaims it
   /// (jackd frees the segments of dead servers when it starts).
   void kill_hard();
+  /// After kill() or kill_hard(): starts jackd again under the same name (a server
+  /// restart, as clients that reconnect see it); returns once it accepts clients.
+  void restart();
 
  private:
   JackServer(JackServerOptions options, std::string name);  // a given name

@@ -1,0 +1,184 @@
+#include "live_session.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "cli_support.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parameters.h"
+#include "fxgraph/graphs/yaml_loader.h"
+#include "parameter_settings.h"
+#include "session_commands.h"
+#include "session_presets.h"
+
+namespace fxgraph::cli {
+
+namespace {
+
+/// Locks the pages mapped now: called once the stream runs, when everything the audio
+/// thread touches exists (engine buffers, port tables, the driver's thread and stack);
+/// the engine is not rebuilt while running. Not MCL_FUTURE: under a finite
+/// RLIMIT_MEMLOCK it would make the session's later allocations fail, not just the lock.
+void lock_memory() {
+  if (::mlockall(MCL_CURRENT) == 0) return;
+  const int error = errno;
+  std::fprintf(stderr,
+               "fxgraph: note: cannot lock memory (mlockall: %s); playing on, but the audio "
+               "thread may stall on page faults under memory pressure (raise `ulimit -l`, "
+               "e.g. membership of the 'audio' group)\n",
+               std::strerror(error));
+}
+
+/// The next power of two within StreamConfig's range: a YAML block_size is only a hint
+/// (a JACK server decides the period), so any whole number is accepted.
+std::uint32_t buffer_size_hint(std::uint32_t block) {
+  std::uint32_t size = StreamConfig::min_buffer_size;
+  while (size < block && size < StreamConfig::max_buffer_size) size *= 2;
+  return size;
+}
+
+/// Gives a chain file its ends: `in` (capture) feeding its input and `out` (playback)
+/// fed by its output, `channels` channels each.
+void add_live_ends(Graph& graph, std::uint32_t channels) {
+  const std::string in = unused_id(graph, "in");
+  graph.add(in, std::make_shared<JackPortNode>(JackPortNode::Direction::capture, channels));
+  graph.connect(Endpoint{in, ""}, *graph.input());
+  const std::string out = unused_id(graph, "out");
+  graph.add(out, std::make_shared<JackPortNode>(JackPortNode::Direction::playback, channels));
+  graph.connect(*graph.output(), Endpoint{out, ""});
+}
+
+/// Runs `step`, a part of the setup that works on the graph, and points the errors
+/// about the graph into its file, so they read file:line:col like those of `run` and
+/// `process`. Errors about the server, device or stream pass unchanged.
+template <class Step>
+auto located(const GraphDocument& document, Step&& step) {
+  try {
+    return step();
+  } catch (GraphError& error) {
+    locate_error(error, document);
+    throw;
+  } catch (ConfigError& error) {
+    locate_error(error, document);
+    throw;
+  } catch (ParameterError& error) {
+    locate_error(error, document);
+    throw;
+  }
+}
+
+}  // namespace
+
+const char* const kSessionCommandsHelp =
+    "Commands on stdin, one per line:\n"
+    "  set PATH VALUE   e.g. set drive.gain 2        -> ok drive.gain = 2\n"
+    "  get PATH                                      -> drive.gain = 2\n"
+    "  params           every parameter with value, unit and range\n"
+    "  stats            xruns, blocks, DSP load (mean, max)\n"
+    "  save FILE        write every parameter to a preset (the --params format)\n"
+    "  load FILE        set a preset's parameters (all or nothing)\n"
+    "  set NODE.bypass 1  bypass any node (10 ms crossfade; 0 brings it back)\n"
+    "  learn PATH       (--midi) map the next MIDI controller moved to PATH\n"
+    "  midi             (--midi) the MIDI input <client>:midi_in and its mappings\n"
+    "  quit             stop (so do end of input and Ctrl-C)\n"
+    "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
+    "--reconnect: a lost server is waited for; the client comes back with its ports,\n"
+    "  connections and parameter values (one line on stderr each way).\n";
+
+void add_live_options(CLI::App* sub, LiveOptions& options, GraphArgument graph) {
+  CLI::Option* file =
+      sub->add_option("graph", options.graph, "the graph (YAML) with jack_in / jack_out nodes")
+          ->check(CLI::ExistingFile);
+  if (graph == GraphArgument::required) file->required();
+  sub->add_option("--name", options.client_name,
+                  "JACK client name (default: the graph's name, else fxgraph)");
+  sub->add_option("--params", options.params,
+                  "start with parameters from a YAML map of node.param: value")
+      ->type_name("FILE.yaml");
+  sub->add_option("--server", options.server_name,
+                  "JACK server name (default: $JACK_DEFAULT_SERVER or 'default')");
+  sub->add_option("--channels", options.chain_channels,
+                  "ports per direction for a chain file (its `in_N` and `out_N` ports)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  sub->add_option("--threads", options.threads,
+                  "threads that run the graph's parallel branches (JACK realtime workers)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
+  sub->add_flag("--connect", options.connect,
+                "connect the ports to system:capture_N / system:playback_N");
+#ifdef FXGRAPH_WITH_JACK
+  add_reconnect_options(sub, options.reconnect);
+#endif
+  add_midi_options(sub, options.midi);
+  add_osc_options(sub, options.osc);
+  sub->add_flag("-v,--verbose", options.verbose,
+                "also show the audio library's own messages (hidden by default: fxgraph's say "
+                "the same)");
+}
+
+LiveGraph load_live_graph(const LiveOptions& options, double default_rate) {
+  LiveGraph live{.document = load_graph_file(options.graph), .binding = {}, .config = {}};
+  GraphDocument& document = live.document;
+  if (has_external_ends(document)) add_live_ends(document.graph, options.chain_channels);
+  live.binding = located(document, [&] { return bind_jack_ports(document.graph); });
+  check_connected(document);
+  if (!options.params.empty()) apply_params_file(document.graph, options.params);
+
+  live.config = StreamConfig{.sample_rate = document.sample_rate.value_or(default_rate),
+                             .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
+                             .channels_in = live.binding.channels_in,
+                             .channels_out = live.binding.channels_out};
+  located(document, [&] { live.config.validate(); });  // the file's sample_rate, block_size
+  // Compile once here for messages that point into the file (line and column).
+  check_compiles(document, compile_options_for(document, {.input_channels = std::max<std::uint32_t>(
+                                                              live.binding.channels_in, 1)}));
+  return live;
+}
+
+std::string live_client_name(const LiveOptions& options, const GraphDocument& document) {
+  if (!options.client_name.empty()) return options.client_name;
+  return document.name.empty() ? "fxgraph" : document.name;
+}
+
+std::unique_ptr<RealtimeProcessor> make_live_processor(LiveGraph& live,
+                                                       std::unique_ptr<AudioBackend> backend,
+                                                       unsigned threads) {
+  return located(live.document, [&] {
+    return std::make_unique<RealtimeProcessor>(std::move(live.document.graph), std::move(backend),
+                                               live.config, threads);
+  });
+}
+
+void start_live_processor(RealtimeProcessor& rt, const GraphDocument& document) {
+  located(document, [&] { rt.start(); });
+  lock_memory();
+}
+
+void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
+                      const LiveSessionParts& parts, const StopSignals& signals) {
+  SessionCommands commands(rt);
+  SessionHooks hooks;
+  hooks.describe_lost_stream = [&rt, message = parts.lost_stream_message] {
+    return rt.backend().state() == StreamState::error ? message : rt.failure_reason();
+  };
+  // The features, each wired by one call (they add commands, flags' effects, hooks).
+#ifdef FXGRAPH_WITH_JACK
+  if (parts.jack != nullptr) install_reconnect(options.reconnect, *parts.jack, commands, hooks);
+#endif
+  if (parts.midi != nullptr) install_midi(*parts.midi, parts.jack->midi_input(), commands, hooks);
+  install_presets(commands);
+  install_osc(options.osc, commands, hooks);
+
+  std::fprintf(stderr, "%s  commands: %s | quit\n", parts.banner.c_str(),
+               commands.usage_list().c_str());
+  run_session(commands, signals, hooks);
+  if (rt.is_running()) rt.stop();
+}
+
+}  // namespace fxgraph::cli
