@@ -127,6 +127,10 @@ OscReceiver::OscReceiver(OscReceiverOptions options)
             (error == EADDRINUSE ? " (another program uses that port; choose another)" : ""),
         {.key = "port"});
   }
+  // A bigger receive buffer rides out bursts while this thread waits for a core (the
+  // kernel caps it at net.core.rmem_max; failing is harmless).
+  const int buffer_bytes = 1 << 20;
+  ::setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
   port_ = bound_port(socket_);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
