@@ -1,7 +1,6 @@
 #include "fxgraph/io/osc_receiver.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <linux/sock_diag.h>
 #include <lo/lo.h>
 #include <netinet/in.h>
@@ -150,7 +149,7 @@ OscReceiver::~OscReceiver() {
 }
 
 void OscReceiver::receive_loop() noexcept {
-  // The largest UDP payload; allocated once, on this thread's stack of 8 MiB.
+  // Room for the largest UDP payload, allocated once as the thread starts.
   static constexpr std::size_t max_datagram = 65536;
   std::vector<char> buffer(max_datagram);
   for (;;) {
