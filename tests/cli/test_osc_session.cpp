@@ -343,7 +343,8 @@ TEST_CASE(
   CHECK(cli.wait() == 0);
 }
 
-TEST_CASE("--osc with port 0 or a busy port exits 2 naming the problem", "[cli][jack][osc]") {
+TEST_CASE("fxgraph jack --osc with port 0, a busy port or a bad address exits 2 naming it",
+          "[cli][jack][osc]") {
   JackServer server;
   TempYaml graph(kGraph);
   SECTION("port 0") {
