@@ -1,7 +1,7 @@
 #include "fxgraph/io/osc_receiver.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <lo/lo.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -126,10 +126,10 @@ OscReceiver::OscReceiver(OscReceiverOptions options)
             (error == EADDRINUSE ? " (another program uses that port; choose another)" : ""),
         {.key = "port"});
   }
-  // The kernel counts the datagrams it drops for a full receive buffer; with this
-  // option recvmsg() reports that count, so a flood's losses show in counters().
-  const int on = 1;
-  ::setsockopt(socket_, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+  // A bigger receive buffer rides out bursts while this thread waits for a core (the
+  // kernel caps it at net.core.rmem_max; failing is harmless).
+  const int buffer_bytes = 1 << 20;
+  ::setsockopt(socket_, SOL_SOCKET, SO_RCVBUF, &buffer_bytes, sizeof buffer_bytes);
   port_ = bound_port(socket_);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -149,10 +149,9 @@ OscReceiver::~OscReceiver() {
 }
 
 void OscReceiver::receive_loop() noexcept {
-  // The largest UDP payload; allocated once, on this thread's stack of 8 MiB.
+  // Room for the largest UDP payload, allocated once as the thread starts.
   static constexpr std::size_t max_datagram = 65536;
   std::vector<char> buffer(max_datagram);
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint32_t))];
   for (;;) {
     pollfd fds[2] = {{socket_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0 && errno != EINTR) return;
@@ -165,17 +164,9 @@ void OscReceiver::receive_loop() noexcept {
       header.msg_namelen = sizeof from.address;
       header.msg_iov = &data;
       header.msg_iovlen = 1;
-      header.msg_control = control;
-      header.msg_controllen = sizeof control;
       const ssize_t size = ::recvmsg(socket_, &header, 0);
       if (size < 0) break;  // EAGAIN: nothing more for now
       from.length = header.msg_namelen;
-      for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
-          std::uint32_t overflows = 0;
-          std::memcpy(&overflows, CMSG_DATA(c), sizeof overflows);
-          socket_overflows_.store(overflows, std::memory_order_relaxed);
-        }
       take(buffer.data(), std::size_t(size), from);
     }
   }
@@ -264,10 +255,19 @@ bool OscReceiver::reply(const OscPeer& to, const char* address,
   return sent == ssize_t(size);
 }
 
+std::uint64_t OscReceiver::socket_drops() const noexcept {
+  // The kernel's count of datagrams this socket lost (its receive buffer was full),
+  // read when asked: a count carried by received datagrams (SO_RXQ_OVFL) would miss
+  // the losses after the last datagram that got through.
+  std::uint32_t info[SK_MEMINFO_VARS] = {};
+  socklen_t length = sizeof info;
+  if (::getsockopt(socket_, SOL_SOCKET, SO_MEMINFO, info, &length) != 0) return 0;
+  return info[SK_MEMINFO_DROPS];
+}
+
 OscCounters OscReceiver::counters() const noexcept {
   return {.received = received_.load(std::memory_order_relaxed),
-          .dropped = queue_full_.load(std::memory_order_relaxed) +
-                     socket_overflows_.load(std::memory_order_relaxed)};
+          .dropped = queue_full_.load(std::memory_order_relaxed) + socket_drops()};
 }
 
 }  // namespace fxgraph

@@ -80,7 +80,7 @@ struct OscMessage {
 struct OscCounters {
   std::uint64_t received = 0;  ///< datagrams queued for the consumer
   /// Datagrams lost: the queue was full, or the socket's receive buffer overflowed
-  /// (the kernel's count, SO_RXQ_OVFL). received + dropped = datagrams that arrived.
+  /// (the kernel's count, SO_MEMINFO). received + dropped = datagrams that arrived.
   std::uint64_t dropped = 0;
 };
 
@@ -121,6 +121,7 @@ class OscReceiver {
   struct Queue;
   void receive_loop() noexcept;
   void take(const char* data, std::size_t size, const OscPeer& from) noexcept;
+  std::uint64_t socket_drops() const noexcept;
 
   int socket_ = -1;
   int wake_fd_ = -1;
@@ -130,7 +131,6 @@ class OscReceiver {
   OscMessage scratch_;  ///< the receiving thread's record being filled
   std::atomic<std::uint64_t> received_{0};
   std::atomic<std::uint64_t> queue_full_{0};
-  std::atomic<std::uint64_t> socket_overflows_{0};
   std::thread thread_;
 };
 
