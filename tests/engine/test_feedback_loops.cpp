@@ -89,7 +89,7 @@ TEST_CASE("a feedback comb built from mix and gain equals scipy's lfilter", "[en
   const std::uint32_t delay = GENERATE(1u, 3u, 441u);
   const AudioBuffer input = test::dsp::read_f32("comb_input.f32");
   const AudioBuffer expected = test::dsp::read_f32("comb_d" + std::to_string(delay) + "_g07.f32");
-  const std::vector<float> x(input.channel(0), input.channel(0) + input.capacity());
+  const std::vector<float> x(input.channel(0), input.channel(0) + input.capacity_frames());
   Engine engine(comb(delay, 0.7), mono(64));
   const auto y = run_mono(engine, x, 64);
   // float32 recursion against float64: each pass through the loop rounds once, and
