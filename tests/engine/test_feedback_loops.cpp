@@ -259,17 +259,17 @@ TEST_CASE("a feedback edge needs a delay of a frame or more and a width that fit
   // The same wire twice, once as feedback, is refused.
   CHECK_THROWS_AS(graph.connect("fb", "sum:1"), GraphError);
 
-  // A stereo source fed back into an input whose ordinary source made it three wide.
+  // A stereo source fed back into the input a three-channel source feeds.
   Graph wide;
   wide.add("tri", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f, 0.3f}));
   wide.add("stereo", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f}));
   wide.add("sum", std::make_shared<MixNode>(2));
   wide.connect("tri", "sum:0");
-  wide.connect(Endpoint::parse("stereo"), Endpoint::parse("sum:1"), FeedbackEdge{2});
+  wide.connect(Endpoint::parse("stereo"), Endpoint::parse("sum:0"), FeedbackEdge{2});
   wide.set_output(Endpoint::parse("sum"));
   const auto mismatch = test::thrown_by<GraphError>([&] { Compiler::compile(wide, {}); });
-  CHECK_THAT(mismatch.what(), Contains("feedback edge 'stereo -> sum:1'"));
-  CHECK(mismatch.context().edge == "stereo -> sum:1");
+  CHECK_THAT(mismatch.what(), Contains("feedback edge 'stereo -> sum:0'"));
+  CHECK(mismatch.context().edge == "stereo -> sum:0");
 }
 
 TEST_CASE("an input fed only by a feedback edge takes its source's width", "[engine][feedback]") {
