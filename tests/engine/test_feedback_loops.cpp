@@ -89,7 +89,7 @@ TEST_CASE("a feedback comb built from mix and gain equals scipy's lfilter", "[en
   const std::uint32_t delay = GENERATE(1u, 3u, 441u);
   const AudioBuffer input = test::dsp::read_f32("comb_input.f32");
   const AudioBuffer expected = test::dsp::read_f32("comb_d" + std::to_string(delay) + "_g07.f32");
-  const std::vector<float> x(input.channel(0), input.channel(0) + input.capacity());
+  const std::vector<float> x(input.channel(0), input.channel(0) + input.capacity_frames());
   Engine engine(comb(delay, 0.7), mono(64));
   const auto y = run_mono(engine, x, 64);
   // float32 recursion against float64: each pass through the loop rounds once, and
@@ -259,17 +259,17 @@ TEST_CASE("a feedback edge needs a delay of a frame or more and a width that fit
   // The same wire twice, once as feedback, is refused.
   CHECK_THROWS_AS(graph.connect("fb", "sum:1"), GraphError);
 
-  // A stereo source fed back into an input whose ordinary source made it three wide.
+  // A stereo source fed back into the input a three-channel source feeds.
   Graph wide;
   wide.add("tri", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f, 0.3f}));
   wide.add("stereo", std::make_shared<test::ConstantNode>(std::vector<float>{0.1f, 0.2f}));
   wide.add("sum", std::make_shared<MixNode>(2));
   wide.connect("tri", "sum:0");
-  wide.connect(Endpoint::parse("stereo"), Endpoint::parse("sum:1"), FeedbackEdge{2});
+  wide.connect(Endpoint::parse("stereo"), Endpoint::parse("sum:0"), FeedbackEdge{2});
   wide.set_output(Endpoint::parse("sum"));
   const auto mismatch = test::thrown_by<GraphError>([&] { Compiler::compile(wide, {}); });
-  CHECK_THAT(mismatch.what(), Contains("feedback edge 'stereo -> sum:1'"));
-  CHECK(mismatch.context().edge == "stereo -> sum:1");
+  CHECK_THAT(mismatch.what(), Contains("feedback edge 'stereo -> sum:0'"));
+  CHECK(mismatch.context().edge == "stereo -> sum:0");
 }
 
 TEST_CASE("an input fed only by a feedback edge takes its source's width", "[engine][feedback]") {
