@@ -11,6 +11,7 @@
 //                        drive.gain = 1.5 x  [-1000, 1000])
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
 //   help             ->  the commands
+//   reload           ->  ok reload: kept N, …  (cli/session_reload.h; also --watch)
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
 // A bad command or value answers `error: <message>` and the session goes on.
 //
@@ -31,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +49,7 @@
 #include "parameter_settings.h"
 #include "session_commands.h"
 #include "session_loop.h"
+#include "session_reload.h"
 
 namespace fxgraph::cli {
 
@@ -61,6 +64,7 @@ struct JackCommandOptions {
   std::string params;
   bool verbose = false;
   unsigned threads = 1;
+  ReloadOptions reload;
 };
 
 /// Locks the pages mapped now: called once the client is active, when everything the
@@ -94,6 +98,30 @@ void add_jack_ends(Graph& graph, std::uint32_t channels) {
   const std::string out = unused_id(graph, "out");
   graph.add(out, std::make_shared<JackPortNode>(JackPortNode::Direction::playback, channels));
   graph.connect(*graph.output(), Endpoint{out, ""});
+}
+
+/// The reload step that gives an edited file the same JACK ends as the running graph,
+/// and refuses an edit that changes the ports: they are registered once, when the
+/// client starts (re-registering would drop the user's connections).
+std::function<void(GraphDocument&)> jack_reload_step(const JackBinding& running,
+                                                     std::uint32_t chain_channels) {
+  return [running, chain_channels](GraphDocument& edited) {
+    if (has_external_ends(edited)) add_jack_ends(edited.graph, chain_channels);
+    JackBinding now = bind_jack_ports(edited.graph);
+    const auto ports = [](const JackBinding& b) {
+      std::string text;
+      for (const auto& port : b.input_ports) text += (text.empty() ? "" : " ") + port;
+      text += " ->";
+      for (const auto& port : b.output_ports) text += " " + port;
+      return text;
+    };
+    if (now.input_ports != running.input_ports || now.output_ports != running.output_ports)
+      throw UsageError("the edit changes the JACK ports (" + ports(running) + " becomes " +
+                       ports(now) +
+                       "); ports are registered when the session starts: restart `fxgraph "
+                       "jack` to use them. The running graph plays on");
+    check_connected(edited);
+  };
 }
 
 /// What to check when no server answers: the name asked for, and how to give another.
@@ -143,6 +171,7 @@ void run_jack(const JackCommandOptions& options) {
                       .channels_in = binding.channels_in,
                       .channels_out = binding.channels_out};
   located(document, [&] { config.validate(); });  // the file's sample_rate, block_size
+  GraphDocument running = document;  // shares the nodes: what a reload compares with
   // Compile once here for messages that point into the file (line and column).
   check_compiles(document, compile_options_for(document, {.input_channels = std::max<std::uint32_t>(
                                                               binding.channels_in, 1)}));
@@ -172,6 +201,10 @@ void run_jack(const JackCommandOptions& options) {
   lock_memory();
 
   SessionCommands commands(rt);
+  SessionHooks hooks;
+  install_reload(options.reload,
+                 {std::move(running), jack_reload_step(binding, options.chain_channels)}, commands,
+                 hooks);
   std::string in_ports, out_ports;
   for (const auto& port : jack.input_ports()) in_ports += " " + port;
   for (const auto& port : jack.output_ports()) out_ports += " " + port;
@@ -186,7 +219,6 @@ void run_jack(const JackCommandOptions& options) {
                in_ports.empty() ? "(none)" : in_ports.c_str() + 1,
                out_ports.empty() ? "(none)" : out_ports.c_str() + 1, commands.usage_list().c_str());
 
-  SessionHooks hooks;
   hooks.describe_lost_stream = [&rt] {
     return rt.backend().state() == StreamState::error ? std::string("JACK server shut down")
                                                       : rt.failure_reason();
@@ -221,6 +253,7 @@ Command add_jack_command(CLI::App& app) {
       ->check(CLI::Range(1u, 64u));
   sub->add_flag("--connect", options->connect,
                 "connect the ports to system:capture_N / system:playback_N");
+  add_reload_options(sub, options->reload);
   sub->add_flag("-v,--verbose", options->verbose,
                 "also show libjack's own messages (hidden by default: fxgraph's say the same)");
   sub->footer(
@@ -234,6 +267,7 @@ Command add_jack_command(CLI::App& app) {
       "  get PATH                                      -> drive.gain = 2\n"
       "  params           every parameter with value, unit and range\n"
       "  stats            xruns, blocks, DSP load (mean, max)\n"
+      "  reload           load the file again; unchanged nodes keep their state\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"
       "\n"
       "Examples:\n"
