@@ -109,17 +109,23 @@ std::function<void(GraphDocument&)> jack_reload_step(const JackBinding& running,
     if (has_external_ends(edited)) add_jack_ends(edited.graph, chain_channels);
     JackBinding now = bind_jack_ports(edited.graph);
     const auto ports = [](const JackBinding& b) {
-      std::string text;
-      for (const auto& port : b.input_ports) text += (text.empty() ? "" : " ") + port;
-      text += " ->";
-      for (const auto& port : b.output_ports) text += " " + port;
-      return text;
+      const auto names = [](const std::vector<std::string>& list) {
+        std::string text;
+        for (const auto& port : list) text += (text.empty() ? "" : ", ") + port;
+        return text.empty() ? std::string("none") : text;
+      };
+      return "[capture: " + names(b.input_ports) + "; playback: " + names(b.output_ports) + "]";
     };
-    if (now.input_ports != running.input_ports || now.output_ports != running.output_ports)
-      throw UsageError("the edit changes the JACK ports (" + ports(running) + " becomes " +
-                       ports(now) +
-                       "); ports are registered when the session starts: restart `fxgraph "
-                       "jack` to use them. The running graph plays on");
+    const bool inputs_changed = now.input_ports != running.input_ports;
+    if (inputs_changed || now.output_ports != running.output_ports) {
+      // Located at the jack node whose ports change (when the edit still has it).
+      const std::string& node = inputs_changed ? now.input_node : now.output_node;
+      throw UsageError("the edit changes the JACK ports from " + ports(running) + " to " +
+                           ports(now) +
+                           "; ports are registered when the session starts: restart `fxgraph "
+                           "jack` to use them. The running graph plays on",
+                       {.node = node});
+    }
     check_connected(edited);
   };
 }
@@ -171,7 +177,8 @@ void run_jack(const JackCommandOptions& options) {
                       .channels_in = binding.channels_in,
                       .channels_out = binding.channels_out};
   located(document, [&] { config.validate(); });  // the file's sample_rate, block_size
-  GraphDocument running = document;  // shares the nodes: what a reload compares with
+  // Shares the nodes, values as loaded: what a reload compares the edited file with.
+  GraphDocument running = document;
   // Compile once here for messages that point into the file (line and column).
   check_compiles(document, compile_options_for(document, {.input_channels = std::max<std::uint32_t>(
                                                               binding.channels_in, 1)}));

@@ -135,8 +135,8 @@ void Engine::replace_graph(Graph graph, std::span<const ParameterChange> changes
         error.add_context({.node = ParameterPath::parse(change.path).node});
         throw;
       }
-      requested.push_back({{node, std::uint32_t(index), change.value, nullptr}, previous,
-                           &change.path});
+      requested.push_back(
+          {{node, std::uint32_t(index), change.value, nullptr}, previous, &change.path});
     }
     plan = compile_locked(graph);
   } catch (...) {

@@ -151,7 +151,7 @@ void RealtimeProcessor::replace_graph(Graph graph, std::span<const ParameterChan
   std::lock_guard lock(control_mutex_);
   throw_if_failed("replace_graph()");
   engine_->replace_graph(graph, changes);  // a copy: the nodes are shared
-  graph_ = std::move(graph);  // what a sample-rate change rebuilds from
+  graph_ = std::move(graph);               // what a sample-rate change rebuilds from
   update_latency();
 }
 

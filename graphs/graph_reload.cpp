@@ -188,9 +188,10 @@ ReloadSummary reload_graph(const GraphDocument& running, GraphDocument& edited,
 
 std::string describe(const ReloadSummary& summary) {
   std::string text = "kept " + std::to_string(summary.kept.size()) + ", " +
-         list("rebuilt", summary.rebuilt) + ", " + list("added", summary.added) + ", " +
-         list("removed", summary.removed) + "; " + std::to_string(summary.file_changes.size()) +
-         (summary.file_changes.size() == 1 ? " value" : " values") + " from the file";
+                     list("rebuilt", summary.rebuilt) + ", " + list("added", summary.added) + ", " +
+                     list("removed", summary.removed) + "; " +
+                     std::to_string(summary.file_changes.size()) +
+                     (summary.file_changes.size() == 1 ? " value" : " values") + " from the file";
   if (summary.file_changes.empty()) return text;
   std::string values;
   for (const ParameterChange& change : summary.file_changes)

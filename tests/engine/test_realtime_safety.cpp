@@ -245,8 +245,8 @@ TEST_CASE("a hot reload's swap allocates nothing on the audio thread", "[engine]
            "  g: { type: gain, gain: " +
            gain + " }\n" + tail;
   };
-  GraphDocument running =
-      load_graph_string(yaml("0.5", "  rev: { type: reverb }\nedges:\n  - tone -> lp -> g -> rev\n"));
+  GraphDocument running = load_graph_string(
+      yaml("0.5", "  rev: { type: reverb }\nedges:\n  - tone -> lp -> g -> rev\n"));
   Engine engine(running.graph, {.max_block = 64, .input_channels = 1});
   GraphDocument edited = load_graph_string(
       yaml("0.25", "  post: { type: gain }\nedges:\n  - tone -> lp -> g -> post\n"));

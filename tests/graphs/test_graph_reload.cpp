@@ -60,9 +60,10 @@ GraphSwap swap_into(Engine& engine) {
 
 }  // namespace
 
-TEST_CASE("a reload that changes one gain leaves the tone and the low-pass running: the output "
-          "equals a session that set the gain live at the same block",
-          "[graphs][reload]") {
+TEST_CASE(
+    "a reload that changes one gain leaves the tone and the low-pass running: the output "
+    "equals a session that set the gain live at the same block",
+    "[graphs][reload]") {
   GraphDocument running = load(tone_graph("0.5"));
   Engine engine(running.graph, config());
   std::vector<float> reloaded;
@@ -97,9 +98,10 @@ TEST_CASE("a reload that changes one gain leaves the tone and the low-pass runni
   CHECK(std::abs(reloaded[swap] - reloaded[swap - 1]) <= largest_step);
 }
 
-TEST_CASE("a value set live survives a reload that does not change it in the file, and gives "
-          "way to one that does",
-          "[graphs][reload]") {
+TEST_CASE(
+    "a value set live survives a reload that does not change it in the file, and gives "
+    "way to one that does",
+    "[graphs][reload]") {
   GraphDocument running = load(tone_graph("0.5", "2000"));
   Engine engine(running.graph, config());
   engine.set_parameter("lp.cutoff", 1000);  // live
@@ -158,9 +160,10 @@ TEST_CASE("a node whose construction options change is rebuilt, keeping the valu
   CHECK(engine.get_parameter("hiss.amplitude") == 0.05);
 }
 
-TEST_CASE("a kept node that would need re-preparing (its channels change) is rebuilt, never "
-          "re-prepared under the running plan",
-          "[graphs][reload]") {
+TEST_CASE(
+    "a kept node that would need re-preparing (its channels change) is rebuilt, never "
+    "re-prepared under the running plan",
+    "[graphs][reload]") {
   const auto graph = [](const std::string& channels) {
     return "nodes:\n"
            "  tone: { type: sine, channels: " +
@@ -188,8 +191,7 @@ TEST_CASE("a kept node that would need re-preparing (its channels change) is reb
   CHECK(engine.get_parameter("g.gain") == 0.3);  // carried over to the new node
 }
 
-TEST_CASE("a refused edit leaves the running graph and every value as it was",
-          "[graphs][reload]") {
+TEST_CASE("a refused edit leaves the running graph and every value as it was", "[graphs][reload]") {
   GraphDocument running = load(tone_graph("0.5"));
   Engine engine(running.graph, config());
   std::vector<float> before;
