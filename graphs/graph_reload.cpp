@@ -138,6 +138,9 @@ class Merge {
       const double live = old_node.requested_value(i);
       const double old_file = before->parameter_values[i];
       if (live == old_file || after->parameter_values[std::size_t(j)] != old_file) continue;
+      // A view of a value carried already (gain_db after gain) is there: setting it
+      // again would round the other through its own units.
+      if (new_node.requested_value(std::size_t(j)) == live) continue;
       try {
         new_node.configure_parameter(specs[i].name, live);
       } catch (const Error&) {
