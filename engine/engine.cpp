@@ -162,7 +162,8 @@ std::unique_ptr<Plan> Engine::compile_locked(const Graph& graph) const {
 }
 
 void Engine::replace_graph_locked(Graph graph) {
-  install_locked(compile_locked(graph), std::move(graph));
+  auto plan = compile_locked(graph);  // before the graph moves: arguments are unsequenced
+  install_locked(std::move(plan), std::move(graph));
 }
 
 void Engine::install_locked(std::unique_ptr<Plan> plan, Graph graph) {
