@@ -13,6 +13,7 @@
 //   save FILE        ->  ok saved N parameters to FILE   (cli/session_presets.h)
 //   load FILE        ->  ok loaded N parameters from FILE
 //   help             ->  the commands
+//   reload           ->  ok reload: kept N, …  (cli/session_reload.h; also --watch)
 //   quit             ->  stops; so do the end of stdin, SIGINT (Ctrl-C) and SIGTERM
 //   learn PATH, midi ->  with --midi (MIDI control: cli/session_midi.h)
 // A bad command or value answers `error: <message>` and the session goes on.
@@ -109,6 +110,8 @@ void run_jack_session(const LiveOptions& options) {
       {.banner = banner_text,
        .jack = &jack,
        .midi = midi.enabled() ? &midi : nullptr,
+       .running = live.running,
+       .binding = live.binding,
        .lost_stream_message = "JACK server shut down"},
       signals);
 }

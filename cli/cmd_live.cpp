@@ -160,7 +160,11 @@ void run_portaudio(const LiveCommandOptions& options) {
                 live.config.channels_out,
                 live.binding.output_node.empty() ? "none" : live.binding.output_node.c_str());
   run_live_session(*rt, session,
-                   {.banner = banner, .jack = nullptr, .lost_stream_message = "the device stopped"},
+                   {.banner = banner,
+                    .jack = nullptr,
+                    .running = live.running,
+                    .binding = live.binding,
+                    .lost_stream_message = "the device stopped"},
                    signals);
 }
 #endif

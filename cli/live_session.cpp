@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <utility>
 
 #include "cli_support.h"
@@ -15,6 +16,7 @@
 #include "parameter_settings.h"
 #include "session_commands.h"
 #include "session_presets.h"
+#include "session_reload.h"
 
 namespace fxgraph::cli {
 
@@ -72,6 +74,37 @@ auto located(const GraphDocument& document, Step&& step) {
   }
 }
 
+/// The reload step: gives an edited file the same ends as the running graph (a chain
+/// file's `in`/`out`), and refuses an edit that changes them: ports and device channels
+/// are opened once, when the stream starts (re-registering JACK ports would drop the
+/// user's connections).
+std::function<void(GraphDocument&)> live_reload_step(const JackBinding& running,
+                                                     std::uint32_t chain_channels) {
+  return [running, chain_channels](GraphDocument& edited) {
+    if (has_external_ends(edited)) add_live_ends(edited.graph, chain_channels);
+    JackBinding now = bind_jack_ports(edited.graph);
+    const auto ports = [](const JackBinding& b) {
+      const auto names = [](const std::vector<std::string>& list) {
+        std::string text;
+        for (const auto& port : list) text += (text.empty() ? "" : ", ") + port;
+        return text.empty() ? std::string("none") : text;
+      };
+      return "[capture: " + names(b.input_ports) + "; playback: " + names(b.output_ports) + "]";
+    };
+    const bool inputs_changed = now.input_ports != running.input_ports;
+    if (inputs_changed || now.output_ports != running.output_ports) {
+      // Located at the jack node whose ports change (when the edit still has it).
+      const std::string& node = inputs_changed ? now.input_node : now.output_node;
+      throw UsageError("the edit changes the graph's ends (JACK ports, device channels) from " + ports(running) + " to " +
+                           ports(now) +
+                           "; they are opened when the session starts: restart the session to use them. "
+                           "The running graph plays on",
+                       {.node = node});
+    }
+    check_connected(edited);
+  };
+}
+
 }  // namespace
 
 const char* const kSessionCommandsHelp =
@@ -83,6 +116,7 @@ const char* const kSessionCommandsHelp =
     "  save FILE        write every parameter to a preset (the --params format)\n"
     "  load FILE        set a preset's parameters (all or nothing)\n"
     "  set NODE.bypass 1  bypass any node (10 ms crossfade; 0 brings it back)\n"
+    "  reload           load the file again; unchanged nodes keep their state (--watch)\n"
     "  learn PATH       (--midi) map the next MIDI controller moved to PATH\n"
     "  midi             (--midi) the MIDI input <client>:midi_in and its mappings\n"
     "  quit             stop (so do end of input and Ctrl-C)\n"
@@ -115,6 +149,7 @@ void add_live_options(CLI::App* sub, LiveOptions& options, GraphArgument graph) 
 #ifdef FXGRAPH_WITH_JACK
   add_reconnect_options(sub, options.reconnect);
 #endif
+  add_reload_options(sub, options.reload);
   add_midi_options(sub, options.midi);
   add_osc_options(sub, options.osc);
   sub->add_flag("-v,--verbose", options.verbose,
@@ -129,6 +164,8 @@ LiveGraph load_live_graph(const LiveOptions& options, double default_rate) {
   live.binding = located(document, [&] { return bind_jack_ports(document.graph); });
   check_connected(document);
   if (!options.params.empty()) apply_params_file(document.graph, options.params);
+  // Shares the nodes, values as loaded: what a reload compares the edited file with.
+  live.running = document;
 
   live.config = StreamConfig{.sample_rate = document.sample_rate.value_or(default_rate),
                              .buffer_size = buffer_size_hint(document.block_size.value_or(512)),
@@ -173,6 +210,9 @@ void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
 #endif
   if (parts.midi != nullptr) install_midi(*parts.midi, parts.jack->midi_input(), commands, hooks);
   install_presets(commands);
+  install_reload(options.reload,
+                 {parts.running, live_reload_step(parts.binding, options.chain_channels)},
+                 commands, hooks);
   install_osc(options.osc, commands, hooks);
 
   std::fprintf(stderr, "%s  commands: %s | quit\n", parts.banner.c_str(),

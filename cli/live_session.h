@@ -22,6 +22,7 @@
 #include "session_loop.h"
 #include "session_midi.h"
 #include "session_osc.h"
+#include "session_reload.h"
 #include "session_reconnect.h"
 
 namespace fxgraph {
@@ -42,6 +43,7 @@ struct LiveOptions {
   std::string server_name;
   bool connect = false;
   ReconnectOptions reconnect;
+  ReloadOptions reload;
   MidiOptions midi;  ///< JACK MIDI (`fxgraph live` refuses it with another backend)
   OscOptions osc;
 };
@@ -63,6 +65,8 @@ struct LiveGraph {
   GraphDocument document;
   JackBinding binding;  ///< its jack_in / jack_out nodes (a chain file's added ends)
   StreamConfig config;  ///< channels from the binding; rate and period from the file
+  /// The document as loaded, sharing its nodes: what `reload` compares an edit with.
+  GraphDocument running;
 };
 
 /// Loads `options.graph`, gives a chain file its ends, binds the jack_in/jack_out nodes,
@@ -93,6 +97,9 @@ struct LiveSessionParts {
   JackBackend* jack = nullptr;
   /// The MIDI input (--midi), made before the backend opened; null without one.
   MidiControl* midi = nullptr;
+  /// The running graph's document and ends, for `reload` (LiveGraph::running, binding).
+  GraphDocument running;
+  JackBinding binding;
   /// What to say when the stream is lost ("JACK server shut down").
   std::string lost_stream_message;
 };

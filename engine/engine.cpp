@@ -31,12 +31,16 @@ Engine::Engine(Graph graph, EngineConfig config)
 Engine::~Engine() = default;  // plans_ owns every plan, including the one in use
 
 std::pair<Node*, std::size_t> Engine::resolve(std::string_view path) const {
+  return resolve_in(graph_, path);
+}
+
+std::pair<Node*, std::size_t> Engine::resolve_in(const Graph& graph, std::string_view path) {
   const ParameterPath p = ParameterPath::parse(path);
-  if (!graph_.contains(p.node))
+  if (!graph.contains(p.node))
     throw ParameterError("unknown node '" + p.node + "' in parameter path '" + std::string(path) +
-                             "': nodes are " + join_names(graph_.ids()),
+                             "': nodes are " + join_names(graph.ids()),
                          {.node = p.node});
-  Node& node = graph_.node(p.node);
+  Node& node = graph.node(p.node);
   const int index = node.find_parameter(p.parameter);
   if (index < 0 && node.find_meter(p.parameter) >= 0)
     throw ParameterError("'" + std::string(path) + "' is a meter of node '" + p.node + "' (" +
@@ -110,12 +114,59 @@ void Engine::replace_graph(Graph graph) {
   replace_graph_locked(std::move(graph));
 }
 
-void Engine::replace_graph_locked(Graph graph) {
+void Engine::replace_graph(Graph graph, std::span<const ParameterChange> changes) {
+  std::lock_guard lock(control_mutex_);
+  collect_locked();
+  struct Requested {
+    Message message;
+    double previous;
+    const std::string* path;
+  };
+  std::vector<Requested> requested;
+  requested.reserve(changes.size());
+  std::unique_ptr<Plan> plan;
+  try {
+    for (const ParameterChange& change : changes) {
+      auto [node, index] = resolve_in(graph, change.path);
+      const double previous = node->requested_value(index);
+      try {
+        node->request_parameter(index, change.value, change.path);
+      } catch (Error& error) {
+        error.add_context({.node = ParameterPath::parse(change.path).node});
+        throw;
+      }
+      requested.push_back(
+          {{node, std::uint32_t(index), change.value, nullptr}, previous, &change.path});
+    }
+    plan = compile_locked(graph);
+  } catch (...) {
+    // Newest first, so values that are views of one another (gain, gain_db) end as
+    // they were. The previous values passed these checks before; should one not now,
+    // the error to report is still the first one.
+    for (auto it = requested.rbegin(); it != requested.rend(); ++it) try {
+        it->message.node->request_parameter(it->message.index, it->previous, *it->path);
+      } catch (const Error&) {
+      }
+    throw;
+  }
+  for (const Requested& r : requested) push(r.message);
+  install_locked(std::move(plan), std::move(graph));
+}
+
+std::unique_ptr<Plan> Engine::compile_locked(const Graph& graph) const {
   // Nodes in any plan still alive may be in use by the audio thread right now.
   std::unordered_set<const Node*> running;
   for (const auto& plan : plans_)
     for (const auto& node : plan->nodes()) running.insert(node.get());
-  auto plan = Compiler::compile(graph, compile_options(config_), &running);
+  return Compiler::compile(graph, compile_options(config_), &running);
+}
+
+void Engine::replace_graph_locked(Graph graph) {
+  auto plan = compile_locked(graph);  // before the graph moves: arguments are unsequenced
+  install_locked(std::move(plan), std::move(graph));
+}
+
+void Engine::install_locked(std::unique_ptr<Plan> plan, Graph graph) {
   Plan* raw = plan.get();
   plans_.push_back(std::move(plan));
   try {

@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -64,6 +65,12 @@ struct EngineConfig {
   unsigned threads = 1;
   /// How the workers are started (default std::thread; JACK: its realtime threads).
   ThreadStarter thread_starter = {};
+};
+
+/// A value to set as part of a graph change (Engine::replace_graph with changes).
+struct ParameterChange {
+  std::string path;  ///< "node.param"
+  double value = 0.0;
 };
 
 /// One addressable parameter of a running graph, for listings.
@@ -105,6 +112,15 @@ class Engine {
   /// Compiles `graph` and swaps it in at the next block boundary. Nodes shared with the
   /// running graph keep their state. Throws GraphError (the running plan is untouched).
   void replace_graph(Graph graph);
+  /// replace_graph that also sets `changes` (paths into `graph`) on nodes it shares
+  /// with the running graph, as one edit: every value is validated and requested
+  /// first, then the graph is compiled (a node's latency may follow a value); if
+  /// either is refused, the requested values are restored and the running plan is
+  /// untouched (ParameterError, GraphError). The values are queued just before the
+  /// plan, so they reach the shared nodes at the swap's block boundary or one block
+  /// earlier, while the old plan still runs them — never after it. Hot reload
+  /// (graphs/graph_reload.h) hands a file's changed values to kept nodes this way.
+  void replace_graph(Graph graph, std::span<const ParameterChange> changes);
   /// A copy of the running graph's structure (nodes are shared), to edit and pass back.
   Graph graph() const;
   /// The compiled order and buffers of the latest graph, for `fxgraph check`.
@@ -151,8 +167,11 @@ class Engine {
   void drain() noexcept;              // audio side
   void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept;
   std::pair<Node*, std::size_t> resolve(std::string_view path) const;  // mutex held
+  static std::pair<Node*, std::size_t> resolve_in(const Graph& graph, std::string_view path);
   void collect_locked();
   void replace_graph_locked(Graph graph);
+  std::unique_ptr<Plan> compile_locked(const Graph& graph) const;
+  void install_locked(std::unique_ptr<Plan> plan, Graph graph);
 
   EngineConfig config_;
   mutable std::mutex control_mutex_;          // control threads only; never the audio thread

@@ -17,6 +17,21 @@ namespace {
 /// Blocks the engine is prepared for: at least the period, and enough that a JACK
 /// buffer-size increase rarely needs splitting.
 constexpr std::uint32_t kMinEngineBlock = 1024;
+
+/// Throws GraphError for a node that cannot run on a live stream.
+void check_live(const Graph& graph) {
+  for (const auto& id : graph.ids())
+    if (dynamic_cast<MultiPassNode*>(&graph.node(id)))
+      throw GraphError("node '" + id + "' (" + graph.node(id).type() +
+                           ") needs the whole signal before it can start (two passes), which "
+                           "a live stream cannot give; use it on files (fxgraph run/process), "
+                           "or set the level with a `gain` node live",
+                       {.node = id});
+  for (const auto& id : graph.ids())
+    if (const auto* node = dynamic_cast<const LiveCapability*>(&graph.node(id)))
+      if (std::string why = node->live_refusal(); !why.empty())
+        throw GraphError("node '" + id + "' cannot run live: " + why, {.node = id});
+}
 }  // namespace
 
 RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> backend,
@@ -25,17 +40,7 @@ RealtimeProcessor::RealtimeProcessor(Graph graph, std::unique_ptr<AudioBackend> 
   if (threads_ == 0) throw ConfigError("RealtimeProcessor needs at least 1 thread");
   if (!backend_) throw ConfigError("RealtimeProcessor needs a backend");
   config_.validate();
-  for (const auto& id : graph_.ids())
-    if (dynamic_cast<MultiPassNode*>(&graph_.node(id)))
-      throw GraphError("node '" + id + "' (" + graph_.node(id).type() +
-                           ") needs the whole signal before it can start (two passes), which "
-                           "a live stream cannot give; use it on files (fxgraph run/process), "
-                           "or set the level with a `gain` node live",
-                       {.node = id});
-  for (const auto& id : graph_.ids())
-    if (const auto* node = dynamic_cast<const LiveCapability*>(&graph_.node(id)))
-      if (std::string why = node->live_refusal(); !why.empty())
-        throw GraphError("node '" + id + "' cannot run live: " + why, {.node = id});
+  check_live(graph_);
   if (config_.channels_in > kMaxChunkChannels || config_.channels_out > kMaxChunkChannels)
     throw ConfigError("RealtimeProcessor takes at most 64 channels each way");
   rebuild_engine(config_.sample_rate, std::max(config_.buffer_size, kMinEngineBlock), {});
@@ -155,6 +160,20 @@ double RealtimeProcessor::get_parameter(std::string_view path) const {
 std::vector<ParameterInfo> RealtimeProcessor::parameters() const {
   std::lock_guard lock(control_mutex_);
   return engine_->parameters();
+}
+
+void RealtimeProcessor::replace_graph(Graph graph, std::span<const ParameterChange> changes) {
+  check_live(graph);
+  std::lock_guard lock(control_mutex_);
+  throw_if_failed("replace_graph()");
+  engine_->replace_graph(graph, changes);  // a copy: the nodes are shared
+  graph_ = std::move(graph);               // what a sample-rate change rebuilds from
+  update_latency();
+}
+
+Graph RealtimeProcessor::graph() const {
+  std::lock_guard lock(control_mutex_);
+  return graph_;
 }
 
 void RealtimeProcessor::reset_state() {

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,16 @@ class RealtimeProcessor {
   void reset_state();
   /// Every parameter with its current value (Engine::parameters).
   std::vector<ParameterInfo> parameters() const;
+
+  /// Swaps in an edited graph at a block boundary while the stream plays
+  /// (Engine::replace_graph with `changes`): nodes it shares with the running graph
+  /// keep their state. Refuses, keeping the running graph, what the constructor
+  /// refuses (GraphError: a two-pass or non-live node) and what the engine refuses
+  /// (GraphError, ParameterError). The graph must take the same external input and
+  /// output as the stream's channels. Control thread.
+  void replace_graph(Graph graph, std::span<const ParameterChange> changes = {});
+  /// The running graph's structure (its nodes are shared): the last one given.
+  Graph graph() const;
 
   bool is_running() const noexcept { return backend_->state() == StreamState::running; }
   StreamState state() const noexcept;

@@ -440,7 +440,12 @@ class Loader {
     // the node comes from here, once, in front (the location comes from the error's
     // context: the setting at fault, else the node).
     try {
-      return registry_.create(type, NodeOptions(std::move(values)));
+      NodeSource source{.settings = values};
+      auto node = registry_.create(type, NodeOptions(std::move(values)));
+      for (std::size_t i = 0; i < node->parameters().size(); ++i)
+        source.parameter_values.push_back(node->requested_value(i));
+      doc.node_sources[id] = std::move(source);
+      return node;
     } catch (Error& error) {
       error.add_context({.node = id});
       // An unknown type is the node's `type:` itself; naming it twice says nothing more.

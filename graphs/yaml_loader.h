@@ -79,6 +79,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "fxgraph/engine/compiler.h"
 #include "fxgraph/engine/errors.h"
@@ -98,6 +99,15 @@ struct SettingLocation {
   bool operator==(const SettingLocation&) const = default;
 };
 
+/// How the file wrote one node, as loaded: what a hot reload compares a running node
+/// with (graphs/graph_reload.h) to decide whether it may stay.
+struct NodeSource {
+  std::map<std::string, OptionValue> settings;  ///< every setting but `type:`, `unconnected:`
+  /// Each parameter's value as loaded (the file's, else the default), in the node's
+  /// order: values set later (live, --params) are compared against these.
+  std::vector<double> parameter_values;
+};
+
 /// What a YAML file describes: the graph plus its optional stream settings and where
 /// each piece was written (for messages that point back into the file).
 struct GraphDocument {
@@ -115,6 +125,8 @@ struct GraphDocument {
   std::optional<YamlLocation> output_location;  ///< the `output:` value
   /// Nodes marked `unconnected: ok`: off the signal path on purpose.
   std::set<std::string> unconnected;
+  /// Node id → how the file wrote it (nodes added in code afterwards have none).
+  std::map<std::string, NodeSource> node_sources;
 };
 
 /// The setting that marks a node as deliberately off the signal path.

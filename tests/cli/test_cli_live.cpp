@@ -15,7 +15,7 @@
 #include "support/eventually.h"
 #include "support/jack_probe.h"
 #include "support/jack_server.h"
-#include "support/session_child.h"
+#include "support/child_process.h"
 
 #ifdef FXGRAPH_CLI
 

@@ -1,7 +1,8 @@
 // The audio thread never allocates: 10 000 blocks with parameter changes every block
 // and a plan swapped in half-way, counted by the replaced global operator new; then each
 // node family that runs there (dynamics, convolver/loudness/downmix, hosted plugins,
-// compensating delays, feedback loops, torchfx classes) with its parameters moving.
+// compensating delays, feedback loops, torchfx classes) with its parameters moving, and
+// a hot reload's swap (values from the file, a node added, one removed).
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -9,6 +10,8 @@
 
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/graphs/catalog.h"
+#include "fxgraph/graphs/graph_reload.h"
+#include "fxgraph/graphs/yaml_loader.h"
 #include "fxgraph/io/memory_nodes.h"
 #include "fxgraph/io/midi_events.h"
 #include "fxgraph/nodes/generators/noise.h"
@@ -318,4 +321,36 @@ TEST_CASE("bypass allocates nothing while nodes fade in and out every few blocks
     allocations += counter.count();
   }
   CHECK(allocations == 0);
+}
+
+TEST_CASE("a hot reload's swap allocates nothing on the audio thread", "[engine][realtime]") {
+  const auto yaml = [](const std::string& gain, const std::string& tail) {
+    return "nodes:\n"
+           "  tone: { type: sine }\n"
+           "  lp: { type: lowpass, cutoff: 2000 }\n"
+           "  g: { type: gain, gain: " +
+           gain + " }\n" + tail;
+  };
+  GraphDocument running = load_graph_string(
+      yaml("0.5", "  rev: { type: reverb }\nedges:\n  - tone -> lp -> g -> rev\n"));
+  Engine engine(running.graph, {.max_block = 64, .input_channels = 1});
+  GraphDocument edited = load_graph_string(
+      yaml("0.25", "  post: { type: gain }\nedges:\n  - tone -> lp -> g -> post\n"));
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 2000; ++block) {
+    // Control side (not counted): the reload at block 1000 (rev removed, post added,
+    // g.gain from the file); the retired plan is freed by the next control call.
+    if (block == 1000)
+      reload_graph(running, edited, [&](Graph graph, std::span<const ParameterChange> changes) {
+        engine.replace_graph(std::move(graph), changes);
+      });
+    if (block == 1500) engine.collect_garbage();
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.order() == std::vector<std::string>{"tone", "lp", "g", "post"});
+  CHECK(engine.graph().node("g").value(0) == 0.25);  // applied by the audio thread
 }
