@@ -6,6 +6,8 @@
 // (flushed at once, so a program driving the session through a pipe sees it):
 //   set PATH VALUE   ->  ok PATH = VALUE          (VALUE may be a choice's name)
 //   get PATH         ->  PATH = VALUE
+//   ramp PATH VALUE SECONDS -> ok ramp PATH FROM -> VALUE over SECONDS s (a straight
+//                        line from the current value, starting now: session_ramp.h)
 //   params           ->  PATH = VALUE UNIT  RANGE  (one line per parameter, e.g.
 //                        drive.gain = 1.5 x  [-1000, 1000])
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
@@ -56,6 +58,7 @@
 #include "fxgraph/io/jack_nodes.h"
 #include "graph_files.h"
 #include "parameter_settings.h"
+#include "session_ramp.h"
 
 namespace fxgraph::cli {
 
@@ -163,14 +166,18 @@ class Session {
       } else if (command == "params") {
         expect_args(command, args, 0, "params");
         params();
+      } else if (command == "ramp") {
+        answer(run_ramp_command(rt_, args));
       } else if (command == "stats") {
         expect_args(command, args, 0, "stats");
         stats();
       } else if (command == "help") {
-        answer("commands: set PATH VALUE | get PATH | params | stats | help | quit");
+        answer("commands: set PATH VALUE | get PATH | ramp PATH VALUE SECONDS | params | stats | "
+               "help | quit");
       } else {
         throw UsageError("unknown command '" + command +
-                         "'; commands: set PATH VALUE, get PATH, params, stats, help, quit");
+                         "'; commands: set PATH VALUE, get PATH, ramp PATH VALUE SECONDS, params, "
+                         "stats, help, quit");
       }
     } catch (const StreamError&) {
       throw;  // the stream is lost: the session ends (run_session reports it)
@@ -459,6 +466,7 @@ Command add_jack_command(CLI::App& app) {
       "Commands on stdin, one per line:\n"
       "  set PATH VALUE   e.g. set drive.gain 2        -> ok drive.gain = 2\n"
       "  get PATH                                      -> drive.gain = 2\n"
+      "  ramp PATH VALUE SECONDS  e.g. ramp lp.cutoff 8000 4 (from now, sample-exact)\n"
       "  params           every parameter with value, unit and range\n"
       "  stats            xruns, blocks, DSP load (mean, max)\n"
       "  quit             stop (so do end of input and Ctrl-C)\n"

@@ -86,6 +86,13 @@ void Plan::run_step(const Step& step) noexcept {
   ctx.position = block_position_;
   ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
   ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
+  if (automation_.schedule)
+    run_automated(step, ctx);
+  else
+    run_node(step, ctx);
+}
+
+void Plan::run_node(const Step& step, const ProcessContext& ctx) noexcept {
   if (step.chain_count > 1)
     step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
   else
@@ -105,7 +112,8 @@ void Plan::work() noexcept {
 }
 
 void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
-               std::uint64_t position, ParallelRunner* runner) noexcept {
+               std::uint64_t position, ParallelRunner* runner,
+               BlockAutomation automation) noexcept {
   frames = std::min(frames, max_block_);
   external_input_ = in;
   external_input_.num_frames = frames;
@@ -113,6 +121,7 @@ void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t fra
   for (auto& v : output_views_) v.num_frames = frames;
   block_frames_ = frames;
   block_position_ = position;
+  automation_ = automation;
 
   if (runner && runs_in_parallel()) {
     schedule_->begin_block();  // published to the workers by runner->run
