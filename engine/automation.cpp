@@ -61,8 +61,10 @@ void validate_automation(const ParameterSpec& spec, std::span<const AutomationPo
     const AutomationPoint& p = points[i];
     const std::string point = what + ", point " + std::to_string(i + 1) + " (" +
                               number_text(p.seconds) + " s, " + number_text(p.value) + ")";
-    if (!std::isfinite(p.seconds) || p.seconds < 0.0)
-      throw ParameterError(point + ": the time must be a finite number of seconds ≥ 0", context);
+    if (!std::isfinite(p.seconds) || p.seconds < 0.0 || p.seconds > kMaxAutomationSeconds)
+      throw ParameterError(point + ": the time must be a number of seconds in [0, " +
+                               number_text(kMaxAutomationSeconds) + "]",
+                           context);
     if (i > 0 && !(p.seconds > points[i - 1].seconds))
       throw ParameterError(point + ": times must increase from point to point (the point before "
                                    "is at " +

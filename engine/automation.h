@@ -72,6 +72,9 @@ struct Automation {
 
 /// Frames of the grid continuous curves are evaluated on (see the header's essay).
 inline constexpr std::uint32_t kAutomationStep = 32;
+/// The latest time a point may have (about three years): frames stay far inside 64 bits
+/// at any sample rate.
+inline constexpr double kMaxAutomationSeconds = 1e8;
 
 /// "linear" (or "lin"), "exponential" (or "exp"), "hold" (or "step"). Throws
 /// ParameterError listing the names.
@@ -81,7 +84,7 @@ std::string_view automation_curve_name(AutomationCurve curve);
 
 /// Checks `points` and `curve` for a parameter described by `spec`; `where` (a path such
 /// as "lp.cutoff") names it in messages. Throws ParameterError (key spec.name) for no
-/// points, times that are negative, not finite or not increasing, values out of the
+/// points, times outside [0, kMaxAutomationSeconds] or not increasing, values out of the
 /// parameter's range, a continuous curve on a choice or toggle parameter, and an
 /// exponential curve through a value that is not positive.
 void validate_automation(const ParameterSpec& spec, std::span<const AutomationPoint> points,

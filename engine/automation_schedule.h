@@ -12,6 +12,7 @@
 // a grid line of a continuous curve: engine/automation.h); before each sub-block the
 // lanes give the node the value for its first frame. A step without lanes runs whole.
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -28,13 +28,14 @@ void check_node_accepts(Node& node, std::size_t index, const Automation& automat
     for (double value : values) {
       node.request_parameter(index, value, automation.path);
       if (node.latency() != compiled)
-        throw ParameterError("'" + automation.path + "' cannot be automated: its value changes " +
-                                 "the latency of node '" + node.type() +
-                                 "', which needs a new plan (set it with set_parameter instead)",
+        throw ParameterError("its value changes the latency of the " + node.type() +
+                                 " node, which needs a new plan: set it with set_parameter "
+                                 "instead",
                              {.key = node.parameters()[index].name});
     }
-  } catch (...) {
+  } catch (Error& error) {
     node.request_parameter(index, requested, automation.path);
+    error.prefix_message("automation of '" + automation.path + "': ");
     throw;
   }
   node.request_parameter(index, requested, automation.path);

@@ -10,11 +10,12 @@ build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 work="$build/fuzz/run"
 rm -rf "$work"
-mkdir -p "$work/yaml" "$work/chain" "$work/parameters" "$build/fuzz/artifacts"
+mkdir -p "$work/yaml" "$work/chain" "$work/parameters" "$work/automate" "$build/fuzz/artifacts"
 cp "$root"/graphs/*.yaml "$root"/tests/graphs/fixtures/*.yaml "$work/yaml/"
 cp "$root"/fuzz/seeds/chain/* "$work/chain/"
 cp "$root"/fuzz/seeds/parameters/* "$work/parameters/"
-for target in yaml_loader:yaml chain_spec:chain parameter_path:parameters; do
+cp "$root"/fuzz/seeds/automate/* "$work/automate/"
+for target in yaml_loader:yaml chain_spec:chain parameter_path:parameters automate_flag:automate; do
   name="${target%%:*}"
   corpus="$work/${target##*:}"
   # First the inputs that once crashed it (fuzz/regressions/<target>/), each run once.
