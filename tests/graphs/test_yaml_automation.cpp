@@ -61,8 +61,8 @@ TEST_CASE("automation mistakes are located at the entry, its curve or the point 
                            Contains("times must increase"));
   CHECK(e.context().node == "lp");
   e = load_error<ParameterError>(
-      "automation:\n  lp.cutoff: { curve: exp, points: [[0, 200], [1, 0]] }\n");
-  CHECK_THAT(e.what(), StartsWith("bad.yaml:9:47: ") && Contains("above 0"));
+      "automation:\n  src.amplitude: { curve: exp, points: [[0, 0.5], [1, 0]] }\n");
+  CHECK_THAT(e.what(), StartsWith("bad.yaml:9:51: ") && Contains("above 0"));
   e = load_error<ParameterError>("automation:\n  lp.cutoff: { points: [[0, 200], [1, 1e6]] }\n");
   CHECK_THAT(e.what(), StartsWith("bad.yaml:9:35: ") && Contains("out of range"));
   e = load_error<ParameterError>(
