@@ -20,8 +20,8 @@ void BM_Cutoff(benchmark::State& state) {
   const bool automated = state.range(2) != 0;
   NodeOptions options;
   if (butterworth) options.set("order", 8.0);
-  Graph graph =
-      Graph::chain({builtin_registry().create(butterworth ? "lowpass" : "biquad_lowpass", options)});
+  Graph graph = Graph::chain(
+      {builtin_registry().create(butterworth ? "lowpass" : "biquad_lowpass", options)});
   Engine engine(graph, {.sample_rate = 48000, .max_block = frames, .input_channels = 2});
   // A sweep long enough that every measured block is inside it.
   if (automated) engine.automate("0.cutoff", {{0, 200}, {1e5, 8000}}, AutomationCurve::exponential);

@@ -39,8 +39,10 @@ Automation parse_automate_flag(const std::string& text) {
   }
   for (const std::string& item : items) {
     const auto colon = item.find(':');
-    const auto seconds = colon == std::string::npos ? std::nullopt : parse_number(item.substr(0, colon));
-    const auto value = colon == std::string::npos ? std::nullopt : parse_number(item.substr(colon + 1));
+    const auto seconds =
+        colon == std::string::npos ? std::nullopt : parse_number(item.substr(0, colon));
+    const auto value =
+        colon == std::string::npos ? std::nullopt : parse_number(item.substr(colon + 1));
     if (!seconds || !value)
       throw UsageError(option + "'" + item + "' is not SECONDS:VALUE; " + kSyntax);
     automation.points.push_back({*seconds, *value});

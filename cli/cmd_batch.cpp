@@ -16,9 +16,9 @@
 #include <system_error>
 #include <vector>
 
+#include "automate_flag.h"
 #include "batch_progress.h"
 #include "chain_spec.h"
-#include "automate_flag.h"
 #include "cli_support.h"
 #include "commands.h"
 #include "fxgraph/batch/batch_inputs.h"

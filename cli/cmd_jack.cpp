@@ -172,8 +172,9 @@ class Session {
         expect_args(command, args, 0, "stats");
         stats();
       } else if (command == "help") {
-        answer("commands: set PATH VALUE | get PATH | ramp PATH VALUE SECONDS | params | stats | "
-               "help | quit");
+        answer(
+            "commands: set PATH VALUE | get PATH | ramp PATH VALUE SECONDS | params | stats | "
+            "help | quit");
       } else {
         throw UsageError("unknown command '" + command +
                          "'; commands: set PATH VALUE, get PATH, ramp PATH VALUE SECONDS, params, "

@@ -16,8 +16,7 @@ std::string run_ramp_command(RealtimeProcessor& rt, const std::vector<std::strin
   const auto seconds = parse_number(args[2]);
   if (!target) throw UsageError("'" + args[1] + "' is not a number; usage: " + kRampUsage);
   if (!seconds || !(*seconds > 0.0) || !std::isfinite(*seconds))
-    throw UsageError("'" + args[2] + "' is not a positive number of seconds; usage: " +
-                     kRampUsage);
+    throw UsageError("'" + args[2] + "' is not a positive number of seconds; usage: " + kRampUsage);
   // From the value the parameter has now (an earlier ramp's, if one is running), at the
   // automation time the audio thread last reached.
   const double from = rt.get_parameter(path);

@@ -54,8 +54,8 @@ void validate_automation(const ParameterSpec& spec, std::span<const AutomationPo
     throw ParameterError(what + ": a " + std::string(automation_curve_name(curve)) +
                              " curve needs a continuous parameter, and '" + std::string(where) +
                              "' is a " +
-                             (spec.kind == ParameterKind::choice ? "choice" : "toggle") +
-                             " (" + describe_range(spec) + "); use the hold curve",
+                             (spec.kind == ParameterKind::choice ? "choice" : "toggle") + " (" +
+                             describe_range(spec) + "); use the hold curve",
                          context);
   for (std::size_t i = 0; i < points.size(); ++i) {
     const AutomationPoint& p = points[i];
@@ -66,8 +66,9 @@ void validate_automation(const ParameterSpec& spec, std::span<const AutomationPo
                                number_text(kMaxAutomationSeconds) + "]",
                            context);
     if (i > 0 && !(p.seconds > points[i - 1].seconds))
-      throw ParameterError(point + ": times must increase from point to point (the point before "
-                                   "is at " +
+      throw ParameterError(point +
+                               ": times must increase from point to point (the point before "
+                               "is at " +
                                number_text(points[i - 1].seconds) + " s)",
                            context);
     try {
@@ -77,8 +78,9 @@ void validate_automation(const ParameterSpec& spec, std::span<const AutomationPo
       throw;
     }
     if (curve == AutomationCurve::exponential && !(p.value > 0.0))
-      throw ParameterError(point + ": an exponential curve needs values above 0 (use linear "
-                                   "for a curve through 0 or negative values)",
+      throw ParameterError(point +
+                               ": an exponential curve needs values above 0 (use linear "
+                               "for a curve through 0 or negative values)",
                            context);
   }
 }
@@ -86,8 +88,8 @@ void validate_automation(const ParameterSpec& spec, std::span<const AutomationPo
 void check_automation(const Graph& graph, const Automation& automation) {
   const ParameterLookup found = find_parameter(graph, automation.path);
   try {
-    validate_automation(found.node->parameters()[found.index], automation.points,
-                        automation.curve, automation.path);
+    validate_automation(found.node->parameters()[found.index], automation.points, automation.curve,
+                        automation.path);
   } catch (Error& error) {
     error.add_context({.node = ParameterPath::parse(automation.path).node});
     throw;
@@ -116,7 +118,8 @@ double AutomationLane::value_at(std::uint64_t frame) const noexcept {
   const double t = double(piece - frames_[k]) / double(frames_[k + 1] - frames_[k]);
   const double a = values_[k];
   const double b = values_[k + 1];
-  const double v = curve_ == AutomationCurve::exponential ? a * std::pow(b / a, t) : a + (b - a) * t;
+  const double v =
+      curve_ == AutomationCurve::exponential ? a * std::pow(b / a, t) : a + (b - a) * t;
   return kind_ == ParameterKind::integer ? std::round(v) : v;
 }
 

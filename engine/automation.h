@@ -103,8 +103,8 @@ class AutomationLane {
   /// `points` must have passed validate_automation. `base` is the parameter's value
   /// outside the automation (restored by restore()).
   AutomationLane(std::shared_ptr<Node> node, std::size_t index, ParameterKind kind,
-                 std::span<const AutomationPoint> points, AutomationCurve curve,
-                 double sample_rate, double base);
+                 std::span<const AutomationPoint> points, AutomationCurve curve, double sample_rate,
+                 double base);
 
   Node* node() const noexcept { return node_.get(); }
   std::size_t index() const noexcept { return index_; }

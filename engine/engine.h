@@ -174,7 +174,7 @@ class Engine {
     Node* node = nullptr;  ///< parameter change: node and index
     std::uint32_t index = 0;
     double value = 0.0;
-    Plan* plan = nullptr;  ///< non-null: swap to this plan
+    Plan* plan = nullptr;                      ///< non-null: swap to this plan
     AutomationSchedule* automation = nullptr;  ///< non-null: swap to this schedule
   };
 
@@ -184,10 +184,10 @@ class Engine {
   std::pair<Node*, std::size_t> resolve(std::string_view path) const;  // mutex held
   void collect_locked();
   void replace_graph_locked(Graph graph);
-  void push_automation_locked();         // a schedule of automations_ (control side)
+  void push_automation_locked();                        // a schedule of automations_ (control side)
   bool clear_automation_locked(std::string_view path);  // erases it from automations_
   void install_automation(AutomationSchedule* schedule) noexcept;  // audio side
-  void rewind_automation() noexcept;     // audio side, on reset
+  void rewind_automation() noexcept;                               // audio side, on reset
   double automated_value_locked(std::string_view path, double otherwise) const;
 
   EngineConfig config_;
@@ -199,12 +199,12 @@ class Engine {
   boost::lockfree::spsc_queue<Message> to_audio_;
   boost::lockfree::spsc_queue<Plan*> to_control_;
 
-  std::vector<Automation> automations_;                        // in force (control side)
+  std::vector<Automation> automations_;                         // in force (control side)
   std::vector<std::unique_ptr<AutomationSchedule>> schedules_;  // not yet deleted (control)
   AutomationSchedule* latest_schedule_ = nullptr;               // the newest of them
   boost::lockfree::spsc_queue<AutomationSchedule*> retired_schedules_{256};
 
-  Plan* current_ = nullptr;  // audio side
+  Plan* current_ = nullptr;                   // audio side
   AutomationSchedule* automation_ = nullptr;  // audio side: the schedule in force
   std::uint64_t automation_clock_ = 0;        // audio side: frames since start or reset
   std::atomic<std::uint64_t> published_clock_{0};

@@ -15,8 +15,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fxgraph;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  Graph graph = Graph::chain({builtin_registry().create("biquad_lowpass", {}),
-                              builtin_registry().create("gain", {})});
+  Graph graph = Graph::chain(
+      {builtin_registry().create("biquad_lowpass", {}), builtin_registry().create("gain", {})});
   try {
     const auto automation = cli::automate_flags(graph, {text});
     Engine engine(graph, {.sample_rate = 8000, .max_block = 37, .input_channels = 1});

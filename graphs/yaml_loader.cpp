@@ -324,9 +324,9 @@ class Loader {
     const std::string label = "automation of '" + e.key + "'";
     const std::string shape = "`{ curve: exp, points: [[0, 200], [4, 8000]] }`";
     if (!e.value.IsMap())
-      throw error_at<ConfigError>(mark_or(e.value, e.key_node.Mark()),
-                                  label + " must be a mapping like " + shape + ", not " +
-                                      kind_name(e.value));
+      throw error_at<ConfigError>(
+          mark_or(e.value, e.key_node.Mark()),
+          label + " must be a mapping like " + shape + ", not " + kind_name(e.value));
     Automation automation;
     const Entry* curve = nullptr;
     const Entry* points = nullptr;
@@ -361,8 +361,9 @@ class Loader {
       throw error_at<ConfigError>(e.value, label + " has no `points:`; expected " + shape);
     if (!points->value.IsSequence())
       throw error_at<ConfigError>(mark_or(points->value, points->key_node.Mark()),
-                                  label + ": `points:` must be a list of [seconds, value] pairs, "
-                                          "not " +
+                                  label +
+                                      ": `points:` must be a list of [seconds, value] pairs, "
+                                      "not " +
                                       kind_name(points->value));
     std::vector<YAML::Mark> marks;
     for (std::size_t i = 0; i < points->value.size(); ++i) {
@@ -375,9 +376,9 @@ class Loader {
         v = parse_number(item[1].Scalar());
       }
       if (!t || !v)
-        throw error_at<ConfigError>(marks.back(), label + ": point " + std::to_string(i + 1) +
-                                                      " is " + kind_name(item) +
-                                                      "; expected [seconds, value], e.g. [4, 8000]");
+        throw error_at<ConfigError>(
+            marks.back(), label + ": point " + std::to_string(i + 1) + " is " + kind_name(item) +
+                              "; expected [seconds, value], e.g. [4, 8000]");
       automation.points.push_back({*t, *v});
     }
     // The points one more at a time, so an error points at the first point at fault (or
@@ -390,13 +391,12 @@ class Loader {
                             automation.path);
       } catch (Error& error) {
         error.add_context(context);
-        const bool curve_at_fault = n <= 1 && automation.curve != AutomationCurve::hold &&
-                                    (spec.kind == ParameterKind::choice ||
-                                     spec.kind == ParameterKind::toggle);
-        point_at(error,
-                 curve_at_fault && curve ? curve->value.Mark()
-                 : n == 0               ? points->value.Mark()
-                                        : marks[n - 1]);
+        const bool curve_at_fault =
+            n <= 1 && automation.curve != AutomationCurve::hold &&
+            (spec.kind == ParameterKind::choice || spec.kind == ParameterKind::toggle);
+        point_at(error, curve_at_fault && curve ? curve->value.Mark()
+                        : n == 0                ? points->value.Mark()
+                                                : marks[n - 1]);
         throw;
       }
       if (n == 0) break;

@@ -47,8 +47,9 @@ TEST_CASE("run follows a graph's automation the same at any block size; --automa
   CHECK(peak(swept, 30000, 36000) > 0.45f);
 
   // --automate replaces the file's automation of the same path: held at 100 Hz.
-  const CliRun held = run_fxgraph(dir, "run g.yaml -q --no-tail --format float --output held.wav "
-                                       "--automate \"lp.cutoff=0:100,hold\"");
+  const CliRun held = run_fxgraph(dir,
+                                  "run g.yaml -q --no-tail --format float --output held.wav "
+                                  "--automate \"lp.cutoff=0:100,hold\"");
   INFO(held.err);
   REQUIRE(held.status == 0);
   CHECK(peak(read_audio(dir / "held.wav"), 30000, 36000) < 0.1f);
@@ -59,9 +60,11 @@ TEST_CASE("process --automate gives the same output for any chunk size", "[cli][
   write_audio(dir / "in.wav", sine_audio(2, 30000, 0.5));
   for (const std::string chunk : {"100", "65536"}) {
     const CliRun r = run_fxgraph(
-        dir, "process in.wav out" + chunk + ".wav --chain \"lowpass(200) | gain(0.5)\" -q "
-             "--format float --no-tail --chunk-size " + chunk +
-             " --automate \"0.cutoff=0:200,0.5:8000,exp\" --automate \"1.gain=0.2:0.5,0.4:1\"");
+        dir, "process in.wav out" + chunk +
+                 ".wav --chain \"lowpass(200) | gain(0.5)\" -q "
+                 "--format float --no-tail --chunk-size " +
+                 chunk +
+                 " --automate \"0.cutoff=0:200,0.5:8000,exp\" --automate \"1.gain=0.2:0.5,0.4:1\"");
     INFO(r.err);
     REQUIRE(r.status == 0);
   }

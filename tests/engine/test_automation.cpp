@@ -128,8 +128,7 @@ TEST_CASE("continuous automation holds the curve's value at each 32-frame grid l
 TEST_CASE("exponential automation has a constant ratio per second; integers round",
           "[engine][automation]") {
   Engine engine(probe_graph(), {.sample_rate = kRate, .max_block = 256});
-  engine.automate("probe.level", {{0.0, 0.1}, {9600 / kRate, 10.0}},
-                  AutomationCurve::exponential);
+  engine.automate("probe.level", {{0.0, 0.1}, {9600 / kRate, 10.0}}, AutomationCurve::exponential);
   std::vector<float> out = run(engine, std::vector<float>(9600), 256);
   // At frame 4800 (a grid line, half-way) the value is the geometric mean, 1.
   CHECK(out[4800] == Approx(1.0).epsilon(1e-6));
@@ -165,7 +164,8 @@ TEST_CASE("a held cutoff equals scipy's sosfilt run segment by segment",
           "[engine][automation][filters]") {
   // tests/engine/make_automation_fixture.py: the RBJ low-pass with its cutoff held at four
   // values, the state carried from segment to segment.
-  std::ifstream file(std::string(FXGRAPH_TEST_DATA_DIR) + "/engine/fixtures/held_cutoff_lowpass.txt");
+  std::ifstream file(std::string(FXGRAPH_TEST_DATA_DIR) +
+                     "/engine/fixtures/held_cutoff_lowpass.txt");
   REQUIRE(file);
   std::string word, line;
   double rate = 0, q = 0;

@@ -15,13 +15,13 @@ using Catch::Matchers::StartsWith;
 namespace {
 
 const std::string kNodes =
-    "nodes:\n"                                     // 1
-    "  src: { type: sine }\n"                      // 2
-    "  lp:  { type: biquad_lowpass }\n"            // 3
-    "  flip: { type: polarity }\n"                 // 4
-    "edges:\n"                                     // 5
-    "  - src -> lp -> flip\n"                      // 6
-    "output: flip\n";                              // 7
+    "nodes:\n"                           // 1
+    "  src: { type: sine }\n"            // 2
+    "  lp:  { type: biquad_lowpass }\n"  // 3
+    "  flip: { type: polarity }\n"       // 4
+    "edges:\n"                           // 5
+    "  - src -> lp -> flip\n"            // 6
+    "output: flip\n";                    // 7
 
 template <class E>
 E load_error(const std::string& automation) {
@@ -32,12 +32,13 @@ E load_error(const std::string& automation) {
 
 TEST_CASE("an automation: section becomes the document's automation, in file order",
           "[yaml][automation]") {
-  const GraphDocument doc = load_graph_string(kNodes +
-                                              "automation:\n"
-                                              "  lp.cutoff: { curve: exp, points: [[0, 200], "
-                                              "[4, 8000]] }\n"
-                                              "  flip.invert: { curve: hold, points: [[1.5, 1]] }\n"
-                                              "  src.frequency: { points: [[0, 100], [1, 200]] }\n");
+  const GraphDocument doc =
+      load_graph_string(kNodes +
+                        "automation:\n"
+                        "  lp.cutoff: { curve: exp, points: [[0, 200], "
+                        "[4, 8000]] }\n"
+                        "  flip.invert: { curve: hold, points: [[1.5, 1]] }\n"
+                        "  src.frequency: { points: [[0, 100], [1, 200]] }\n");
   REQUIRE(doc.automation.size() == 3);
   CHECK(doc.automation[0].path == "lp.cutoff");
   CHECK(doc.automation[0].curve == AutomationCurve::exponential);
@@ -72,8 +73,8 @@ TEST_CASE("automation mistakes are located at the entry, its curve or the point 
   CHECK_THAT(e.what(), StartsWith("bad.yaml:9:23: ") && Contains("unknown automation curve"));
 
   auto c = load_error<ConfigError>("automation:\n  lp.cutoff: { points: [[0, 200], [1]] }\n");
-  CHECK_THAT(c.what(), StartsWith("bad.yaml:9:35: ") && Contains("point 2") &&
-                           Contains("[seconds, value]"));
+  CHECK_THAT(c.what(),
+             StartsWith("bad.yaml:9:35: ") && Contains("point 2") && Contains("[seconds, value]"));
   c = load_error<ConfigError>("automation:\n  lp.cutoff: { curve: exp }\n");
   CHECK_THAT(c.what(), StartsWith("bad.yaml:9:14: ") && Contains("no `points:`"));
   c = load_error<ConfigError>("automation:\n  lp.cutoff: { ponts: [[0, 1]] }\n");
