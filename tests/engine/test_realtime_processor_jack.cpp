@@ -684,8 +684,7 @@ TEST_CASE("fxgraph jack's ramp moves a parameter from its value to the target ov
   CHECK(cli.ask("get drive.gain") == "drive.gain = 1");
   CHECK_THAT(cli.ask("ramp drive.gain 2"), StartsWith("error: ") && Contains("usage: ramp"));
   CHECK_THAT(cli.ask("ramp drive.gain 2 0"), StartsWith("error: ") && Contains("positive"));
-  CHECK_THAT(cli.ask("ramp drive.gain 5000 1"),
-             StartsWith("error: ") && Contains("out of range"));
+  CHECK_THAT(cli.ask("ramp drive.gain 5000 1"), StartsWith("error: ") && Contains("out of range"));
   CHECK_THAT(cli.ask("ramp drive.gian 1 1"), StartsWith("error: ") && Contains("gain"));
   cli.send("quit");
   CHECK(cli.wait() == 0);
