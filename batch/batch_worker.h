@@ -43,6 +43,8 @@ struct BatchFileOptions {
   TailOptions tail{.enabled = true};
   /// Polled between chunks; when it says yes, process() throws Stopped.
   StopRequested stop;
+  /// Parameters moved over time in every file (StreamProcessor::set_automation).
+  std::vector<Automation> automation;
 };
 
 class BatchWorker {

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "automate_flag.h"
 #include "batch_progress.h"
 #include "chain_spec.h"
 #include "cli_support.h"
@@ -49,6 +50,7 @@ struct BatchCommandOptions {
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   bool quiet = false;
   TailFlags tail;
+  std::vector<std::string> automate;
 };
 
 /// The graph and the inputs: with --chain every argument is an input, else the first is
@@ -130,6 +132,7 @@ void print_summary(const BatchSummary& summary, std::size_t total, std::size_t i
 
 void run(BatchCommandOptions& options) {
   const GraphRecipe recipe = make_recipe(options);
+  std::vector<Automation> automation = automate_flags(recipe.build(), options.automate);
   const TailOptions tail = options.tail.options();
   const OutputNaming naming{.out_dir = options.out_dir,
                             .container = parse_container_option(options.format),
@@ -158,7 +161,8 @@ void run(BatchCommandOptions& options) {
                                     .file = {.sample_format = options.subtype,
                                              .chunk_size = options.chunk_size,
                                              .tail = tail,
-                                             .stop = InterruptSignals::stop_requested()}};
+                                             .stop = InterruptSignals::stop_requested(),
+                                             .automation = std::move(automation)}};
   BatchSummary summary;
   run_output_phase([&] {
     summary = run_batch(recipe, files, run_options, [&](const ManifestRow& row) {
@@ -218,6 +222,9 @@ Command add_batch_command(CLI::App& app) {
                   "(default: the input's when the container can store it, else pcm24)");
   sub->add_option("--suffix", options->suffix,
                   "text added to each output name before its extension (x.wav -> x_hp.wav)");
+  sub->add_option("--automate", options->automate, kAutomateHelp)
+      ->type_name("PATH=T:V,T:V[,CURVE]")
+      ->allow_extra_args(false);
   sub->add_option("--chunk-size", options->chunk_size,
                   "frames read and written at a time (the output does not depend on it)")
       ->capture_default_str()

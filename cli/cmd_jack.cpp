@@ -7,6 +7,8 @@
 // session through a pipe sees it:
 //   set PATH VALUE   ->  ok PATH = VALUE          (VALUE may be a choice's name)
 //   get PATH         ->  PATH = VALUE
+//   ramp PATH VALUE SECONDS -> ok ramp PATH FROM -> VALUE over SECONDS s (a straight
+//                        line from the current value, starting now: session_ramp.h)
 //   params           ->  PATH = VALUE UNIT  RANGE  (one line per parameter, e.g.
 //                        drive.gain = 1.5 x  [-1000, 1000])
 //   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "automate_flag.h"
 #include "chain_spec.h"
 #include "cli_support.h"
 #include "commands.h"
@@ -32,6 +33,7 @@ struct ProcessOptions {
   std::string chain;
   std::string chain_file;
   std::string params;
+  std::vector<std::string> automate;
   CLI::Option* chain_option = nullptr;
   std::uint32_t chunk_size = StreamProcessor::kDefaultChunkSize;
   std::string format;
@@ -59,8 +61,9 @@ GraphDocument load_chain_file(const std::string& path) {
 /// `--rate R` at another rate than the input's: the chain rendered with the input
 /// converted on the way in (io/resampled_render.h).
 void process_at_rate(Graph graph, const ProcessOptions& options, double rate,
-                     const TailOptions& tail, bool dither) {
+                     const TailOptions& tail, bool dither, std::vector<Automation> automation) {
   RenderOptions render{.block_size = std::min(options.chunk_size, 4096u), .tail = tail};
+  render.automation = std::move(automation);
   ProgressBar bar(options.quiet);
   render.progress = bar.callback();
   const InterruptSignals signals;
@@ -94,6 +97,10 @@ void run(const ProcessOptions& options) {
   if (!options.chain_file.empty()) document = load_chain_file(options.chain_file);
   Graph graph = document ? document->graph : build_chain(options.chain, builtin_registry());
   if (!options.params.empty()) apply_params_file(graph, options.params);
+  // The chain file's automation, then --automate (a path given twice: the option wins).
+  std::vector<Automation> automation;
+  if (document) automation = document->automation;
+  for (Automation& a : automate_flags(graph, options.automate)) automation.push_back(std::move(a));
   const bool dither = options.conversion.dither_choice().value_or(true);
 
   // `-`: standard input is read into a scratch file first, and the output is written
@@ -125,13 +132,14 @@ void run(const ProcessOptions& options) {
     graph = with_output_channels(graph, *options.conversion.channels);
   const TailOptions tail = options.tail.options();
   if (rate != probe.sample_rate()) {
-    process_at_rate(std::move(graph), options, rate, tail, dither);
+    process_at_rate(std::move(graph), options, rate, tail, dither, std::move(automation));
     return;
   }
   StreamProcessor processor(std::move(graph), options.chunk_size);
   processor.set_tail(tail);
   processor.set_keep_latency(options.keep_latency);
   processor.set_threads(options.threads);
+  processor.set_automation(std::move(automation));
   ProgressBar bar(options.quiet, double(probe.frames()) / rate);
   processor.set_progress(bar.callback());
   const InterruptSignals signals;  // Ctrl-C stops the render and removes the temporary
@@ -169,6 +177,9 @@ Command add_process_command(CLI::App& app) {
                   "set parameters from a YAML map of node.param: value (a chain's nodes "
                   "are 0, 1, …)")
       ->type_name("FILE.yaml");
+  sub->add_option("--automate", options->automate, kAutomateHelp)
+      ->type_name("PATH=T:V,T:V[,CURVE]")
+      ->allow_extra_args(false);
   sub->add_option("--chain-file", options->chain_file,
                   "the effect chain as a YAML file with `chain:` (see graphs/chain_example.yaml)");
   sub->add_option("--chunk-size", options->chunk_size,
@@ -209,6 +220,8 @@ Command add_process_command(CLI::App& app) {
       "--format pcm16\n"
       "  fxgraph process voice.wav clean.wav --chain \"highpass(80) | lowpass(8000, order=2)\"\n"
       "  fxgraph process in.wav out.wav --chain-file graphs/chain_example.yaml\n"
+      "  fxgraph process in.wav out.wav --chain \"lowpass(200)\" --automate "
+      "\"0.cutoff=0:200,4:8000,exp\"\n"
       "  sox in.flac -t wav - | fxgraph process - - --chain \"gain(0.5)\" | aplay");
   return {sub, [options] { run(*options); }};
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "automate_flag.h"
 #include "cli_support.h"
 #include "commands.h"
 #include "conversion_flags.h"
@@ -36,6 +37,7 @@ constexpr double kDefaultGeneratorSeconds = 5.0;
 struct RunOptions {
   std::string graph;
   std::vector<std::string> sets;
+  std::vector<std::string> automate;
   std::string params;
   std::string input;
   std::string output;
@@ -93,6 +95,9 @@ void run(const RunOptions& options) {
   // The file first, so a --set on the same command line wins.
   if (!options.params.empty()) apply_params_file(graph, options.params);
   for (const std::string& assignment : options.sets) apply_set(graph, assignment);
+  // The file's automation, then --automate (a path given twice: the option wins).
+  std::vector<Automation> automation = document.automation;
+  for (Automation& a : automate_flags(graph, options.automate)) automation.push_back(std::move(a));
 
   if (options.conversion.channels) downmix_file_outputs(graph, *options.conversion.channels);
 
@@ -108,6 +113,7 @@ void run(const RunOptions& options) {
   render.tail = options.tail.options();
   render.keep_latency = options.keep_latency;
   render.threads = options.threads;
+  render.automation = std::move(automation);
   render.block_size = options.block_option->count() ? options.block
                       : document.block_size         ? *document.block_size
                                                     : render.block_size;
@@ -160,6 +166,9 @@ Command add_run_command(CLI::App& app) {
   sub->add_option("--params", options->params,
                   "set parameters from a YAML map of node.param: value (--set wins)")
       ->type_name("FILE.yaml");
+  sub->add_option("--automate", options->automate, kAutomateHelp)
+      ->type_name("PATH=T:V,T:V[,CURVE]")
+      ->allow_extra_args(false);
   sub->add_option("--input", options->input,
                   "read this file instead of the path of the graph's single file_in node "
                   "('-': standard input)");
@@ -201,7 +210,8 @@ Command add_run_command(CLI::App& app) {
       "Examples:\n"
       "  fxgraph run graphs/demo.yaml --output out/demo.wav\n"
       "  fxgraph run guitar.yaml --input dry.wav --output wet.wav --set drive.gain_db=-6\n"
-      "  fxgraph run tone.yaml --duration 2.5 --format float");
+      "  fxgraph run tone.yaml --duration 2.5 --format float\n"
+      "  fxgraph run synth.yaml --automate \"lp.cutoff=0:200,4:8000,exp\"");
   return {sub, [options] { run(*options); }};
 }
 

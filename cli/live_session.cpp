@@ -16,6 +16,7 @@
 #include "parameter_settings.h"
 #include "session_commands.h"
 #include "session_presets.h"
+#include "session_ramp.h"
 #include "session_reload.h"
 
 namespace fxgraph::cli {
@@ -111,6 +112,7 @@ const char* const kSessionCommandsHelp =
     "Commands on stdin, one per line:\n"
     "  set PATH VALUE   e.g. set drive.gain 2        -> ok drive.gain = 2\n"
     "  get PATH                                      -> drive.gain = 2\n"
+    "  ramp PATH VALUE SECONDS  move a parameter there in a straight line, sample-accurate\n"
     "  params           every parameter with value, unit and range\n"
     "  stats            xruns, blocks, DSP load (mean, max)\n"
     "  save FILE        write every parameter to a preset (the --params format)\n"
@@ -209,6 +211,7 @@ void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
   if (parts.jack != nullptr) install_reconnect(options.reconnect, *parts.jack, commands, hooks);
 #endif
   if (parts.midi != nullptr) install_midi(*parts.midi, parts.jack->midi_input(), commands, hooks);
+  install_ramp(commands);
   install_presets(commands);
   install_reload(options.reload,
                  {parts.running, live_reload_step(parts.binding, options.chain_channels)},

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parameter_lookup.h"
 
 namespace fxgraph {
 
@@ -35,27 +36,8 @@ std::pair<Node*, std::size_t> Engine::resolve(std::string_view path) const {
 }
 
 std::pair<Node*, std::size_t> Engine::resolve_in(const Graph& graph, std::string_view path) {
-  const ParameterPath p = ParameterPath::parse(path);
-  if (!graph.contains(p.node))
-    throw ParameterError("unknown node '" + p.node + "' in parameter path '" + std::string(path) +
-                             "': nodes are " + join_names(graph.ids()),
-                         {.node = p.node});
-  Node& node = graph.node(p.node);
-  const int index = node.find_parameter(p.parameter);
-  if (index < 0 && node.find_meter(p.parameter) >= 0)
-    throw ParameterError("'" + std::string(path) + "' is a meter of node '" + p.node + "' (" +
-                             node.type() + "): it can be read but not set",
-                         {.node = p.node, .key = p.parameter, .key_part = KeyPart::name});
-  if (index < 0) {
-    std::vector<std::string> names;
-    for (const auto& s : node.parameters()) names.push_back(s.name);
-    for (const auto& m : node.meters()) names.push_back(m.name + " (meter)");
-    throw ParameterError("unknown parameter '" + p.parameter + "' on node '" + p.node + "' (" +
-                             node.type() + ") in path '" + std::string(path) +
-                             "': valid parameters are " + join_names(names),
-                         {.node = p.node, .key = p.parameter, .key_part = KeyPart::name});
-  }
-  return {&node, std::size_t(index)};
+  const ParameterLookup found = find_parameter(graph, path);
+  return {found.node, found.index};
 }
 
 void Engine::set_parameter(std::string_view path, double value) {
@@ -68,6 +50,8 @@ void Engine::set_parameter(std::string_view path, double value) {
     error.add_context({.node = ParameterPath::parse(path).node});  // the node knows no id
     throw;
   }
+  // A value set by hand ends the parameter's automation first (the queue keeps order).
+  if (clear_automation_locked(path)) push_automation_locked();
   push({node, std::uint32_t(index), value, nullptr});
   // A latency that moved needs new compensating delays: a plan compiled here follows.
   if (node->latency() != latest_->compiled_latency(node)) replace_graph_locked(graph_);
@@ -82,7 +66,7 @@ double Engine::get_parameter(std::string_view path) const {
       return node.meter_value(std::size_t(meter));
   }
   auto [node, index] = resolve(path);
-  return node->requested_value(index);
+  return automated_value_locked(path, node->requested_value(index));
 }
 
 std::vector<MeterInfo> Engine::meters() const {
@@ -223,6 +207,9 @@ void Engine::collect_locked() {
   Plan* retired = nullptr;
   while (to_control_.pop(retired))
     std::erase_if(plans_, [&](const auto& p) { return p.get() == retired; });
+  AutomationSchedule* schedule = nullptr;
+  while (retired_schedules_.pop(schedule))
+    std::erase_if(schedules_, [&](const auto& s) { return s.get() == schedule; });
 }
 
 void Engine::push(const Message& message) {
@@ -247,6 +234,8 @@ void Engine::drain() noexcept {
       // to_control_ has room: the control side collects before every push, and it
       // never has more than a handful of plans in flight.
       if (old && old != current_) to_control_.push(old);
+    } else if (m.automation) {
+      install_automation(m.automation);
     } else {
       m.node->apply_parameter(m.index, m.value);
     }
@@ -254,13 +243,19 @@ void Engine::drain() noexcept {
   if (reset_requested_.exchange(false, std::memory_order_acq_rel)) {
     for (const auto& node : current_->nodes()) node->reset();
     current_->reset_delays();
+    rewind_automation();
   }
 }
 
 void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
   drain();
-  current_->run(in, out, frames, position_, runner_.get());
-  position_ += std::min(frames, current_->max_block());
+  const bool automated = automation_ && !automation_->lanes.empty();
+  current_->run(in, out, frames, position_, runner_.get(),
+                {automated ? automation_ : nullptr, automation_clock_});
+  const std::uint32_t done = std::min(frames, current_->max_block());
+  position_ += done;
+  automation_clock_ += done;
+  published_clock_.store(automation_clock_, std::memory_order_relaxed);
 }
 
 void Engine::process(const ConstAudioView& in, const AudioView& out) noexcept {

@@ -15,7 +15,9 @@
 //   - Audio → control: a replaced plan goes back through a second SPSC queue and is
 //     deleted by the next control call (or the destructor), never on the audio thread.
 //   - The audio thread drains the queue at the start of each block, so a change takes
-//     effect at the next block boundary.
+//     effect at the next block boundary. Automation (automate, engine/automation.h) is
+//     the exception: it is prepared here as a whole schedule, handed over the same way,
+//     and moves its parameters on their exact samples inside the blocks.
 //
 //   - Latency: the plan compensates the nodes' latencies (engine/latency_report.h).
 //     When set_parameter changes a node's latency (Node::latency read on the control
@@ -42,6 +44,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "fxgraph/engine/automation.h"
+#include "fxgraph/engine/automation_schedule.h"
 #include "fxgraph/engine/compiler.h"
 #include "fxgraph/engine/graph.h"
 #include "fxgraph/engine/parallel_runner.h"
@@ -136,6 +140,32 @@ class Engine {
   std::uint64_t latency() const;
   /// The latest plan's latencies: per node, the compensating delays, the total.
   LatencyReport latency_report() const;
+  // ---- automation (engine/automation.h; engine_automation.cpp) ----
+
+  /// Moves "node.param" along `points` ((seconds, value) in automation time: frames
+  /// processed since the start or the last reset) with `curve`, on the exact sample.
+  /// Replaces an earlier automation of the same parameter. Validates on the calling
+  /// thread (throws ParameterError naming the path and what is wrong: an unknown path,
+  /// times not increasing, values out of range or refused by the node, a continuous
+  /// curve on a choice or toggle, an exponential curve through values ≤ 0, a parameter
+  /// whose value changes the node's latency), builds the lanes here and queues them for
+  /// the next block. set_parameter on the path ends its automation.
+  void automate(std::string_view path, std::vector<AutomationPoint> points,
+                AutomationCurve curve = AutomationCurve::linear);
+  void automate(const Automation& automation);
+  /// Ends the automation of "node.param" (its value stays where the automation left it);
+  /// false when it had none.
+  bool clear_automation(std::string_view path);
+  /// Ends every automation.
+  void clear_automation();
+  /// The automations in force, in the order they were given.
+  std::vector<Automation> automation() const;
+  /// Automation time as the audio thread last published it (the start of the latest
+  /// block it ran), in seconds. Any thread.
+  double automation_seconds() const noexcept {
+    return double(published_clock_.load(std::memory_order_relaxed)) / config_.sample_rate;
+  }
+
   /// Deletes plans the audio thread has handed back. Control calls do this already.
   void collect_garbage();
 
@@ -160,7 +190,8 @@ class Engine {
     Node* node = nullptr;  ///< parameter change: node and index
     std::uint32_t index = 0;
     double value = 0.0;
-    Plan* plan = nullptr;  ///< non-null: swap to this plan
+    Plan* plan = nullptr;                      ///< non-null: swap to this plan
+    AutomationSchedule* automation = nullptr;  ///< non-null: swap to this schedule
   };
 
   void push(const Message& message);  // control side, mutex held
@@ -172,6 +203,11 @@ class Engine {
   void replace_graph_locked(Graph graph);
   std::unique_ptr<Plan> compile_locked(const Graph& graph) const;
   void install_locked(std::unique_ptr<Plan> plan, Graph graph);
+  void push_automation_locked();                        // a schedule of automations_ (control side)
+  bool clear_automation_locked(std::string_view path);  // erases it from automations_
+  void install_automation(AutomationSchedule* schedule) noexcept;  // audio side
+  void rewind_automation() noexcept;                               // audio side, on reset
+  double automated_value_locked(std::string_view path, double otherwise) const;
 
   EngineConfig config_;
   mutable std::mutex control_mutex_;          // control threads only; never the audio thread
@@ -182,7 +218,15 @@ class Engine {
   boost::lockfree::spsc_queue<Message> to_audio_;
   boost::lockfree::spsc_queue<Plan*> to_control_;
 
-  Plan* current_ = nullptr;  // audio side
+  std::vector<Automation> automations_;                         // in force (control side)
+  std::vector<std::unique_ptr<AutomationSchedule>> schedules_;  // not yet deleted (control)
+  AutomationSchedule* latest_schedule_ = nullptr;               // the newest of them
+  boost::lockfree::spsc_queue<AutomationSchedule*> retired_schedules_{256};
+
+  Plan* current_ = nullptr;                   // audio side
+  AutomationSchedule* automation_ = nullptr;  // audio side: the schedule in force
+  std::uint64_t automation_clock_ = 0;        // audio side: frames since start or reset
+  std::atomic<std::uint64_t> published_clock_{0};
   std::uint64_t position_ = 0;
   std::atomic<bool> reset_requested_{false};
   // Last, so it stops (joining the workers) before the plans go.

@@ -105,20 +105,36 @@ void Plan::run_step(const Step& step) noexcept {
   ctx.position = block_position_;
   ctx.inputs = {input_views_.data() + step.input_begin, step.input_count};
   ctx.outputs = {output_views_.data() + step.output_begin, step.output_count};
+  if (automation_.schedule)
+    run_automated(step, ctx);
+  else
+    run_node(step, ctx);
+  push_feedback(step, 0, block_frames_);
+}
+
+void Plan::run_node(const Step& step, const ProcessContext& ctx) noexcept {
   if (step.chain_count > 1 && !chain_needs_own_steps(step)) {
     step.fusable->process_chain({chain_nodes_.data() + step.chain_begin, step.chain_count}, ctx);
   } else if (step.chain_count > 1) {
-    // The head's gathers ran above; the others read their producer's buffer in place.
+    // Node by node: the head's gathers ran in run_step; the others read their producer's
+    // buffer in place, over ctx's frames (a sub-block when automation splits the block).
+    const auto offset = std::uint32_t(ctx.position - block_position_);
+    ContextSlice slice;
     for (std::uint32_t k = 0; k < step.chain_count; ++k) {
       const Step& own = chain_steps_[step.chain_begin + k];
-      ctx.inputs = {input_views_.data() + own.input_begin, own.input_count};
-      ctx.outputs = {output_views_.data() + own.output_begin, own.output_count};
-      own.node->process(ctx);
+      ProcessContext whole = ctx;
+      whole.frames = block_frames_;
+      whole.position = block_position_;
+      whole.inputs = {input_views_.data() + own.input_begin, own.input_count};
+      whole.outputs = {output_views_.data() + own.output_begin, own.output_count};
+      const bool sub_block = offset != 0 || ctx.frames != block_frames_;
+      own.node->process(sub_block && ContextSlice::fits(whole)
+                            ? slice.slice(whole, offset, ctx.frames)
+                            : whole);
     }
   } else {
     step.node->process(ctx);
   }
-  push_feedback(step, 0, block_frames_);
 }
 
 bool Plan::chain_needs_own_steps(const Step& step) const noexcept {
@@ -140,7 +156,8 @@ void Plan::work() noexcept {
 }
 
 void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
-               std::uint64_t position, ParallelRunner* runner) noexcept {
+               std::uint64_t position, ParallelRunner* runner,
+               BlockAutomation automation) noexcept {
   frames = std::min(frames, max_block_);
   external_input_ = in;
   external_input_.num_frames = frames;
@@ -148,6 +165,7 @@ void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t fra
   for (auto& v : output_views_) v.num_frames = frames;
   block_frames_ = frames;
   block_position_ = position;
+  automation_ = automation;
 
   if (runner && runs_in_parallel()) {
     schedule_->begin_block();  // published to the workers by runner->run

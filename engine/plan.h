@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/automation_schedule.h"
 #include "fxgraph/engine/latency_report.h"
 #include "fxgraph/engine/node.h"
 #include "fxgraph/engine/parallel_runner.h"
@@ -51,9 +52,11 @@ class Plan : private BlockWork {
  public:
   /// Runs every step once. `in`/`out` are the external input and output (may be empty
   /// views when the graph has none). With a `runner` and a plan that has parallel
-  /// branches, the runner's workers share the steps. Audio thread.
+  /// branches, the runner's workers share the steps. Steps whose nodes `automation`
+  /// moves run in sub-blocks (engine/automation_schedule.h). Audio thread.
   void run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,
-           std::uint64_t position, ParallelRunner* runner = nullptr) noexcept;
+           std::uint64_t position, ParallelRunner* runner = nullptr,
+           BlockAutomation automation = {}) noexcept;
   /// Whether run() with a runner spreads the steps over threads (compiled for threads
   /// and not a chain).
   bool runs_in_parallel() const noexcept { return schedule_ && schedule_->has_parallelism(); }
@@ -180,6 +183,10 @@ class Plan : private BlockWork {
   const float* read_feedback(FeedbackLine& line, std::uint32_t c, std::uint32_t frames) noexcept;
   /// Whether a fused chain must run node by node (a node's bypass needs its process).
   bool chain_needs_own_steps(const Step& step) const noexcept;
+  /// Runs the step's node (or fused chain) over `ctx`.
+  void run_node(const Step& step, const ProcessContext& ctx) noexcept;
+  /// run_node in the sub-blocks the block's automation calls for (plan_automation.cpp).
+  void run_automated(const Step& step, const ProcessContext& ctx) noexcept;
   /// BlockWork: takes ready steps until the block is done. Any participant.
   void work() noexcept override;
   /// `frames` frames of `in` (channel `c` of the source; nullptr: silence) through
@@ -226,6 +233,7 @@ class Plan : private BlockWork {
   std::unique_ptr<StepSchedule> schedule_;  ///< compiled for threads only
   std::uint32_t block_frames_ = 0;          ///< the block run() is running
   std::uint64_t block_position_ = 0;
+  BlockAutomation automation_;  ///< the block run() is running
   LatencyReport latency_;
   std::vector<std::uint64_t> node_latency_;  ///< parallel to nodes_
 };

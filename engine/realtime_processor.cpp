@@ -151,6 +151,17 @@ void RealtimeProcessor::set_parameter(std::string_view path, double value) {
   if (engine_->latency() != graph_latency_.load()) update_latency();
 }
 
+void RealtimeProcessor::automate(const Automation& automation) {
+  std::lock_guard lock(control_mutex_);
+  throw_if_failed("automate()");
+  engine_->automate(automation);
+}
+
+double RealtimeProcessor::automation_seconds() const {
+  std::lock_guard lock(control_mutex_);
+  return engine_->automation_seconds();
+}
+
 double RealtimeProcessor::get_parameter(std::string_view path) const {
   std::lock_guard lock(control_mutex_);
   throw_if_failed("get_parameter()");

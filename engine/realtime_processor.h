@@ -81,6 +81,11 @@ class RealtimeProcessor {
 
   void set_parameter(std::string_view path, double value);
   double get_parameter(std::string_view path) const;
+  /// Engine::automate on the running engine: time counts from the stream's start (a
+  /// rebuild for a new period size or rate starts a new engine, without automation).
+  void automate(const Automation& automation);
+  /// Engine::automation_seconds: the automation time now, for automation that starts now.
+  double automation_seconds() const;
   /// Clears every node's state (delay lines, filter memories) at the next block.
   void reset_state();
   /// Every parameter with its current value (Engine::parameters).

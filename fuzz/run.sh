@@ -10,13 +10,15 @@ build="$(cd "$1" && pwd)"
 seconds="${2:-60}"
 work="$build/fuzz/run"
 rm -rf "$work"
-mkdir -p "$work/yaml" "$work/chain" "$work/parameters" "$work/parameter_files" "$build/fuzz/artifacts"
+mkdir -p "$work/yaml" "$work/chain" "$work/parameters" "$work/parameter_files" "$work/automate" \
+  "$build/fuzz/artifacts"
 cp "$root"/graphs/*.yaml "$root"/tests/graphs/fixtures/*.yaml "$work/yaml/"
 cp "$root"/fuzz/seeds/chain/* "$work/chain/"
 cp "$root"/fuzz/seeds/parameters/* "$work/parameters/"
 cp "$root"/fuzz/seeds/parameter_files/* "$work/parameter_files/"
+cp "$root"/fuzz/seeds/automate/* "$work/automate/"
 for target in yaml_loader:yaml chain_spec:chain parameter_path:parameters \
-  parameter_file:parameter_files; do
+  parameter_file:parameter_files automate_flag:automate; do
   name="${target%%:*}"
   corpus="$work/${target##*:}"
   # First the inputs that once crashed it (fuzz/regressions/<target>/), each run once.

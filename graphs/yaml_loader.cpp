@@ -15,14 +15,16 @@
 #include <vector>
 
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parameter_lookup.h"
 #include "fxgraph/graphs/connectivity.h"
 
 namespace fxgraph {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys{"name",  "sample_rate", "block_size", "nodes", "edges",
-                                             "chain", "input",       "output",     "midi"};
+const std::vector<std::string> kTopLevelKeys{"name",  "sample_rate", "block_size", "nodes",
+                                             "edges", "chain",       "input",      "output",
+                                             "automation", "midi"};
 
 YamlLocation location_of(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
@@ -228,6 +230,7 @@ class Loader {
     const Entry* chain = nullptr;
     const Entry* input = nullptr;
     const Entry* output = nullptr;
+    const Entry* automation = nullptr;
     for (const Entry& e : top) {
       if (e.key == "name") {
         doc.name = scalar_text(e, "a graph name");
@@ -259,6 +262,8 @@ class Loader {
         output = &e;
       } else if (e.key == "midi") {
         // MIDI control mappings, for a live session: graphs/midi_map.h reads them.
+      } else if (e.key == "automation") {
+        automation = &e;
       } else {
         throw error_at<ConfigError>(
             e.key_node,
@@ -296,7 +301,109 @@ class Loader {
       doc.graph.set_output(e);
       doc.output_location = location_of(output->value.Mark());
     }
+    if (automation) load_automation(*automation, doc);
     return doc;
+  }
+
+  // ---- automation ----
+
+  void load_automation(const Entry& section, GraphDocument& doc) const {
+    if (section.value.IsNull()) return;
+    if (!section.value.IsMap())
+      throw error_at<ConfigError>(
+          mark_or(section.value, section.key_node.Mark()),
+          "`automation:` must be a mapping of node.param to `{ curve: …, points: [[seconds, "
+          "value], …] }`, not " +
+              kind_name(section.value));
+    for (const Entry& e : entries<ConfigError>(section.value, "`automation:`", "parameter")) {
+      doc.automation.push_back(automation_entry(e, doc));
+      doc.automation_locations[doc.automation.back().path] = location_of(e.key_node.Mark());
+    }
+  }
+
+  /// One `node.param: { curve: …, points: … }` of `automation:`, checked against the graph.
+  Automation automation_entry(const Entry& e, const GraphDocument& doc) const {
+    const std::string label = "automation of '" + e.key + "'";
+    const std::string shape = "`{ curve: exp, points: [[0, 200], [4, 8000]] }`";
+    if (!e.value.IsMap())
+      throw error_at<ConfigError>(
+          mark_or(e.value, e.key_node.Mark()),
+          label + " must be a mapping like " + shape + ", not " + kind_name(e.value));
+    Automation automation;
+    const Entry* curve = nullptr;
+    const Entry* points = nullptr;
+    for (const Entry& item : entries<ConfigError>(e.value, label, "key")) {
+      if (item.key == "curve")
+        curve = &item;
+      else if (item.key == "points")
+        points = &item;
+      else
+        throw error_at<ConfigError>(item.key_node, label + ": unknown key '" + item.key +
+                                                       "'; valid keys are curve, points");
+    }
+    // The path first: an unknown node or parameter is the entry's key at fault.
+    ParameterLookup found;
+    try {
+      found = find_parameter(doc.graph, e.key);
+      automation.path = ParameterPath::parse(e.key).str();
+    } catch (Error& error) {
+      point_at(error, e.key_node.Mark(), "`automation:`: ");
+      throw;
+    }
+    if (curve) {
+      const std::string name = scalar_text(*curve, "a curve name (linear, exp, hold)");
+      try {
+        automation.curve = parse_automation_curve(name);
+      } catch (Error& error) {
+        point_at(error, curve->value.Mark(), label + ": ");
+        throw;
+      }
+    }
+    if (!points)
+      throw error_at<ConfigError>(e.value, label + " has no `points:`; expected " + shape);
+    if (!points->value.IsSequence())
+      throw error_at<ConfigError>(mark_or(points->value, points->key_node.Mark()),
+                                  label +
+                                      ": `points:` must be a list of [seconds, value] pairs, "
+                                      "not " +
+                                      kind_name(points->value));
+    std::vector<YAML::Mark> marks;
+    for (std::size_t i = 0; i < points->value.size(); ++i) {
+      const YAML::Node item = points->value[i];
+      marks.push_back(mark_or(item, points->value.Mark()));
+      std::optional<double> t, v;
+      if (item.IsSequence() && item.size() == 2 && item[0].IsScalar() && item[1].IsScalar() &&
+          is_plain(item[0]) && is_plain(item[1])) {
+        t = parse_number(item[0].Scalar());
+        v = parse_number(item[1].Scalar());
+      }
+      if (!t || !v)
+        throw error_at<ConfigError>(
+            marks.back(), label + ": point " + std::to_string(i + 1) + " is " + kind_name(item) +
+                              "; expected [seconds, value], e.g. [4, 8000]");
+      automation.points.push_back({*t, *v});
+    }
+    // The points one more at a time, so an error points at the first point at fault (or
+    // at `curve:` when the curve does not suit the parameter at all).
+    const ParameterSpec& spec = found.node->parameters()[found.index];
+    const ErrorContext context{.node = ParameterPath::parse(e.key).node};
+    for (std::size_t n = automation.points.empty() ? 0 : 1; n <= automation.points.size(); ++n) {
+      try {
+        validate_automation(spec, std::span(automation.points).first(n), automation.curve,
+                            automation.path);
+      } catch (Error& error) {
+        error.add_context(context);
+        const bool curve_at_fault =
+            n <= 1 && automation.curve != AutomationCurve::hold &&
+            (spec.kind == ParameterKind::choice || spec.kind == ParameterKind::toggle);
+        point_at(error, curve_at_fault && curve ? curve->value.Mark()
+                        : n == 0                ? points->value.Mark()
+                                                : marks[n - 1]);
+        throw;
+      }
+      if (n == 0) break;
+    }
+    return automation;
   }
 
   /// `unconnected: ok` (or `true`): the node is off the signal path on purpose.

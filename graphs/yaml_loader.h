@@ -24,10 +24,21 @@
 //     output: mix                 # optional: Graph::set_output (node[:port])
 //     midi: […]                   # optional: MIDI control of a live session; not read
 //                                 # here, see graphs/midi_map.h
+//     automation:                 # optional: node.param → { curve: …, points: … }
+//       drive.gain_db: { curve: linear, points: [[0, -12], [2.5, 0]] }
 //   or, for a linear graph, `chain:` — a list of `{ type: …, settings… }` whose nodes
 //   are named "0", "1", … and connected in order (Graph::chain: the graph's input
 //   feeds "0", its output is the last node). A document has `nodes:` (with optional
 //   `edges:`) or `chain:`, never both.
+//
+// Automation (engine/automation.h)
+//   `automation:` maps a parameter path to its curve (`linear`/`lin`, `exponential`/
+//   `exp`, `hold`/`step`; default linear) and its points, `[seconds, value]` pairs in
+//   increasing time. The loader checks the path, the curve and the points against the
+//   graph (errors at the entry, its `curve:` or the point at fault); the node's own
+//   limits (a cutoff below Nyquist) are checked when an engine takes the automation
+//   (Engine::automate). The program that runs the graph passes GraphDocument::automation
+//   on to its engine.
 //
 // Settings → NodeOptions (engine/node_registry.h)
 //   - an unquoted scalar that reads as a number (`80`, `-3.5`, `1e3`, `.inf`) → double;
@@ -81,6 +92,7 @@
 #include <utility>
 #include <vector>
 
+#include "fxgraph/engine/automation.h"
 #include "fxgraph/engine/compiler.h"
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/graph.h"
@@ -127,6 +139,10 @@ struct GraphDocument {
   std::set<std::string> unconnected;
   /// Node id → how the file wrote it (nodes added in code afterwards have none).
   std::map<std::string, NodeSource> node_sources;
+  /// `automation:`, in file order, each path written "node.param".
+  std::vector<Automation> automation;
+  /// Automation path → where its entry's key is written.
+  std::map<std::string, YamlLocation> automation_locations;
 };
 
 /// The setting that marks a node as deliberately off the signal path.

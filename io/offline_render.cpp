@@ -62,6 +62,7 @@ RenderResult render_graph(const Graph& graph, const RenderOptions& options) {
                         .max_block = block,
                         .input_channels = 1,
                         .threads = std::max(1u, options.threads)});
+  for (const Automation& a : options.automation) engine.automate(a);
   engine.request_reset();  // nodes may carry state from an earlier render
   // The tail: measured in full by the measuring passes, trimmed where it dies away.
   const TailPlan tail = options.duration_seconds > 0.0 || inputs.empty()

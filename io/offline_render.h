@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "fxgraph/engine/automation.h"
 #include "fxgraph/engine/graph.h"
 #include "fxgraph/io/clip_count.h"
 #include "fxgraph/io/file_format.h"
@@ -48,6 +49,8 @@ struct RenderOptions {
   /// Polled between blocks of every pass: yes stops the render (Stopped is thrown and
   /// no output is left behind).
   StopRequested stop;
+  /// Parameters moved over time (Engine::automate; time 0 is the render's first frame).
+  std::vector<Automation> automation;
 };
 
 struct RenderResult {

@@ -39,9 +39,11 @@ StreamProcessor::StreamProcessor(Graph graph, std::uint32_t chunk_size)
 
 StreamProcessor::ChunkRange::ChunkRange(const Graph& graph, std::uint32_t chunk_size,
                                         const std::string& input, const StopRequested& stop,
-                                        std::uint64_t tail_frames, unsigned threads)
+                                        std::uint64_t tail_frames, unsigned threads,
+                                        const std::vector<Automation>& automation)
     : reader_(input), chunk_size_(chunk_size) {
   engine_ = std::make_unique<Engine>(graph, engine_config(reader_, chunk_size, threads));
+  for (const Automation& a : automation) engine_->automate(a);
   engine_->request_reset();
   const std::uint32_t out_channels = std::max<std::uint32_t>(engine_->output_channels(), 1);
   if (out_channels > kMaxChunkChannels)
@@ -84,7 +86,7 @@ void StreamProcessor::ChunkRange::process_into(AudioBuffer& input, AudioBuffer& 
 }
 
 StreamProcessor::ChunkRange StreamProcessor::process_chunks(const std::string& input) {
-  return ChunkRange(graph_, chunk_size_, input);
+  return ChunkRange(graph_, chunk_size_, input, {}, 0, 1, automation_);
 }
 
 ProcessResult StreamProcessor::process_file(const std::string& input, const std::string& output,
@@ -106,7 +108,8 @@ ProcessResult StreamProcessor::process_file(const std::string& input, const std:
   }
 
   // Measuring passes (normalize) run here, over everything the writing pass may emit.
-  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames + latency, threads_);
+  ChunkRange chunks(graph_, chunk_size_, input, stop_, tail.max_frames + latency, threads_,
+                    automation_);
   SndfileReader& reader = chunks.reader_;
   FileFormat format =
       make_file_format(output, options.sample_format, options.flac_compression, reader.subtype());

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/automation.h"
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/engine/graph.h"
 #include "fxgraph/engine/multipass_split.h"
@@ -83,6 +84,9 @@ class StreamProcessor {
   void set_keep_latency(bool keep) { keep_latency_ = keep; }
   /// EngineConfig::threads for the graph (branches run in parallel; same output).
   void set_threads(unsigned threads) { threads_ = std::max(1u, threads); }
+  /// Parameters moved over time while a file is processed (Engine::automate; time 0 is
+  /// the input's first frame). Checked when processing starts (ParameterError).
+  void set_automation(std::vector<Automation> automation) { automation_ = std::move(automation); }
 
   /// Processes `input` into `output` (format from the output's extension). Throws
   /// IoError/GraphError; nothing is left behind on failure.
@@ -120,6 +124,7 @@ class StreamProcessor {
   std::function<void(const ConstAudioView&)> tap_;
   bool keep_latency_ = false;
   unsigned threads_ = 1;
+  std::vector<Automation> automation_;
 };
 
 /// The processing state of one pass over a file, exposed as an input range.
@@ -127,8 +132,10 @@ class StreamProcessor::ChunkRange {
  public:
   /// `stop` is polled between the chunks of the measuring passes, which run over the
   /// input and then `tail_frames` frames of silence.
+  /// `automation` (may be empty) is given to the engine before any pass.
   ChunkRange(const Graph& graph, std::uint32_t chunk_size, const std::string& input,
-             const StopRequested& stop = {}, std::uint64_t tail_frames = 0, unsigned threads = 1);
+             const StopRequested& stop = {}, std::uint64_t tail_frames = 0, unsigned threads = 1,
+             const std::vector<Automation>& automation = {});
 
   class iterator {
    public:

@@ -25,6 +25,13 @@ ProcessResult StreamProcessor::process_file_split(const MultiPassSplit& split,
   EngineConfig downstream_config = config;
   downstream_config.input_channels = cached_channels;
   Engine downstream(split.downstream, downstream_config);
+  // Each part takes the automation of its own nodes; both count time from the input's
+  // first frame.
+  for (const Automation& a : automation_) {
+    const std::string node = ParameterPath::parse(a.path).node;
+    if (split.upstream.contains(node)) upstream.automate(a);
+    if (split.downstream.contains(node)) downstream.automate(a);
+  }
   const std::uint32_t out_channels = std::max<std::uint32_t>(downstream.output_channels(), 1);
   if (cached_channels > kMaxChunkChannels || out_channels > kMaxChunkChannels)
     throw GraphError("the graph has more than 64 channels at '" + split.node +

@@ -94,6 +94,12 @@ class PyEngine {
 
   void set_parameter(const std::string& path, double value) { engine_->set_parameter(path, value); }
   double get_parameter(const std::string& path) const { return engine_->get_parameter(path); }
+  void automate(const std::string& path, const std::vector<std::pair<double, double>>& points,
+                const std::string& curve) {
+    std::vector<AutomationPoint> converted;
+    for (const auto& [seconds, value] : points) converted.push_back({seconds, value});
+    engine_->automate(path, std::move(converted), parse_automation_curve(curve));
+  }
   py::dict parameters() const {
     py::dict values;
     for (const ParameterInfo& info : engine_->parameters()) values[py::str(info.path)] = info.value;
@@ -187,6 +193,12 @@ cannot look ahead: use fxgraph.process() or StreamProcessor for them.)doc")
            "for n frames.")
       .def("set_parameter", &PyEngine::set_parameter, py::arg("path"), py::arg("value"),
            "Sets 'node.param' from the next block on (ParameterError lists valid names).")
+      .def("automate", &PyEngine::automate, py::arg("path"), py::arg("points"),
+           py::arg("curve") = "linear",
+           "Moves 'node.param' through `points`, (seconds, value) pairs in time since the "
+           "start (or reset), with curve 'linear', 'exp' or 'hold', on the exact samples: "
+           "engine.automate('0.cutoff', [(0, 200), (4, 8000)], 'exp'). Replaces an earlier "
+           "automation of the path; set_parameter ends it. ParameterError names what is wrong.")
       .def("get_parameter", &PyEngine::get_parameter, py::arg("path"),
            "The last value set for 'node.param', or a meter's latest value.")
       .def("parameters", &PyEngine::parameters, "{'node.param': value} for every parameter")

@@ -523,3 +523,32 @@ TEST_CASE("fxgraph jack without a server exits 2 saying how to start jackd", "[c
 }
 
 #endif  // FXGRAPH_CLI
+
+TEST_CASE("fxgraph jack's ramp moves a parameter from its value to the target over the time",
+          "[cli][jack][automation]") {
+  test::JackServer server;
+  TempYaml graph(kCliGraph);
+  Child cli(jack_command(graph.path(), server.name(), {"--name", "fxcli"}));
+  REQUIRE(cli.wait_for_stderr(kRunningBanner));
+  CHECK(cli.ask("ramp drive.gain 2 0.4") == "ok ramp drive.gain 0.5 -> 2 over 0.4 s");
+  // Part-way the value lies between the two; at the end it is the target.
+  std::this_thread::sleep_for(100ms);
+  const std::string during = cli.ask("get drive.gain");
+  INFO(during);
+  REQUIRE(during.rfind("drive.gain = ", 0) == 0);
+  const double value = std::stod(during.substr(13));
+  CHECK(value > 0.5);
+  CHECK(value < 2.0);
+  CHECK(eventually([&] { return cli.ask("get drive.gain") == "drive.gain = 2"; }, 3000ms));
+  // A set ends a ramp; mistakes answer `error: …`.
+  CHECK(cli.ask("ramp drive.gain 0.1 100") == "ok ramp drive.gain 2 -> 0.1 over 100 s");
+  CHECK(cli.ask("set drive.gain 1") == "ok drive.gain = 1");
+  std::this_thread::sleep_for(50ms);
+  CHECK(cli.ask("get drive.gain") == "drive.gain = 1");
+  CHECK_THAT(cli.ask("ramp drive.gain 2"), StartsWith("error: ") && Contains("usage: ramp"));
+  CHECK_THAT(cli.ask("ramp drive.gain 2 0"), StartsWith("error: ") && Contains("positive"));
+  CHECK_THAT(cli.ask("ramp drive.gain 5000 1"), StartsWith("error: ") && Contains("out of range"));
+  CHECK_THAT(cli.ask("ramp drive.gian 1 1"), StartsWith("error: ") && Contains("gain"));
+  cli.send("quit");
+  CHECK(cli.wait() == 0);
+}

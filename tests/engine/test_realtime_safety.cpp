@@ -354,3 +354,31 @@ TEST_CASE("a hot reload's swap allocates nothing on the audio thread", "[engine]
   CHECK(engine.order() == std::vector<std::string>{"tone", "lp", "g", "post"});
   CHECK(engine.graph().node("g").value(0) == 0.25);  // applied by the audio thread
 }
+
+TEST_CASE("automation allocates nothing: sweeps, holds, a reset and schedules swapped in",
+          "[engine][realtime][automation]") {
+  const NodeRegistry& registry = builtin_registry();
+  Graph g = Graph::chain({registry.create("biquad_lowpass", {}), registry.create("lowpass", {}),
+                          registry.create("gain", {}), registry.create("polarity", {})});
+  Engine engine(g, {.sample_rate = 48000, .max_block = 64, .input_channels = 1, .threads = 2});
+  engine.automate("0.cutoff", {{0.0, 200.0}, {1.0, 8000.0}}, AutomationCurve::exponential);
+  engine.automate("1.order", {{0.1, 2.0}, {0.5, 8.0}}, AutomationCurve::hold);
+  engine.automate("2.gain", {{0.0, 0.1}, {0.3, 1.0}, {0.7, 0.5}}, AutomationCurve::linear);
+  AudioBuffer in(1, 64), out(1, 64);
+  for (std::uint32_t i = 0; i < 64; ++i) in.channel(0)[i] = 0.1f * float(i % 7);
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 3000; ++block) {
+    // Control side (not counted): new schedules now and then, a reset once.
+    if (block % 500 == 250)
+      engine.automate("3.invert", {{engine.automation_seconds(), 1.0}}, AutomationCurve::hold);
+    if (block == 1500) engine.request_reset();
+    if (block == 2000) engine.set_parameter("2.gain", 0.7);  // ends the gain's automation
+    const auto frames = std::uint32_t(1 + block % 64);
+    AllocationCounter counter;
+    engine.process(in.view(frames), out.view(frames));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(engine.automation().size() == 3);
+}

@@ -250,7 +250,7 @@ TEST_CASE("the top level must be a mapping with known keys", "[yaml]") {
       "  a: { type: gain }\n");
   CHECK(unknown ==
         "bad.yaml:2:1: unknown top-level key 'nodse': valid keys are name, sample_rate, "
-        "block_size, nodes, edges, chain, input, output, midi");
+        "block_size, nodes, edges, chain, input, output, automation, midi");
 
   CHECK_THAT(load_error<ConfigError>("name: x\n"),
              Contains("expected `nodes:` (with `edges:`) or `chain:`"));

@@ -183,3 +183,22 @@ def test_a_generator_graph_runs_for_a_number_of_frames():
     y = engine.process(480)
     assert y.shape == (1, 480)
     assert abs(np.max(np.abs(y)) - 0.5) < 1e-3
+
+
+def test_automate_gives_the_samples_of_the_cli_automate_option(fxgraph_cli, tmp_path):
+    # The same cutoff sweep through Engine.automate in 256-frame blocks and through
+    # `fxgraph process --automate` in 65536-frame chunks: bit for bit the same.
+    x = noise_signal(1, 48000, seed=5)
+    write_wav(tmp_path / "in.wav", x, RATE)
+    result = run_cli(fxgraph_cli, "process", str(tmp_path / "in.wav"), str(tmp_path / "out.wav"),
+                     "--chain", "lowpass(200) | gain(0.5)", "--automate",
+                     "0.cutoff=0:200,0.8:8000,exp", "--format", "float", "--no-tail", "-q")
+    assert result.returncode == 0, result.stderr
+    expected, _ = read_wav(tmp_path / "out.wav")
+
+    engine = fxgraph.Engine(fxgraph.chain("lowpass(200) | gain(0.5)"), RATE, 256, channels=1)
+    engine.automate("0.cutoff", [(0, 200), (0.8, 8000)], "exp")
+    assert np.array_equal(engine.process(x), expected)
+    assert engine.get_parameter("0.cutoff") == 8000  # past the last point
+    with pytest.raises(fxgraph.ParameterError, match="above 0"):
+        engine.automate("0.cutoff", [(0, 200), (1, 0)], "exp")
