@@ -543,7 +543,22 @@ class Compiler::Session {
           depends(s, gather.source);
       }
     }
-    plan_->schedule_ = std::make_unique<StepSchedule>(successors);
+    plan_->schedule_ = std::make_unique<StepSchedule>(successors, step_costs(), options_.threads);
+  }
+
+  /// A step's estimated work for the schedule's partition: each node it runs once per
+  /// output channel, and a quarter of that per gather (a copy or sum is cheaper than
+  /// a node's processing). Nodes do not report their cost; idle threads even it out.
+  std::vector<double> step_costs() const {
+    std::vector<double> cost;
+    for (const Plan::Step& step : plan_->steps_) {
+      std::uint32_t channels = 0;
+      for (std::uint32_t o = 0; o < step.output_count; ++o)
+        channels += out_views_[step.output_begin + o].channels;
+      const double per_node = std::max(1u, channels);
+      cost.push_back(per_node * (std::max(1u, step.chain_count) + 0.25 * step.gather_count));
+    }
+    return cost;
   }
 
   bool has_one_input_and_output(std::size_t v) const {

@@ -24,7 +24,7 @@ Engine::Engine(Graph graph, EngineConfig config)
   if (config_.threads == 0) throw ConfigError("EngineConfig::threads must be at least 1");
   plans_.push_back(Compiler::compile(graph_, compile_options(config_)));
   latest_ = current_ = plans_.back().get();
-  if (config_.threads > 1)
+  if (latest_->runs_in_parallel())
     runner_ = std::make_unique<ParallelRunner>(config_.threads, config_.thread_starter);
 }
 
@@ -116,6 +116,8 @@ void Engine::replace_graph_locked(Graph graph) {
   for (const auto& plan : plans_)
     for (const auto& node : plan->nodes()) running.insert(node.get());
   auto plan = Compiler::compile(graph, compile_options(config_), &running);
+  if (plan->runs_in_parallel() && !runner_)
+    runner_ = std::make_unique<ParallelRunner>(config_.threads, config_.thread_starter);
   Plan* raw = plan.get();
   plans_.push_back(std::move(plan));
   try {
@@ -208,7 +210,7 @@ void Engine::drain() noexcept {
 
 void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
   drain();
-  current_->run(in, out, frames, position_, runner_.get());
+  current_->run(in, out, frames, position_, current_->runs_in_parallel() ? runner_.get() : nullptr);
   position_ += std::min(frames, current_->max_block());
 }
 

@@ -15,11 +15,11 @@
 //     directly (no copy), and one fed by the external input alone reads the caller's
 //     buffer; fan-in sums and mono→N upmixes go through a scratch buffer.
 //   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
-//   - With a ParallelRunner, steps whose producers have run are taken by whichever
-//     thread is free (StepSchedule); each step does exactly what it does alone, in the
-//     same order within it, so the output is bit-identical to one thread. Such plans
-//     are compiled without buffer sharing (CompileOptions::threads), since two steps
-//     that may run at once must not share a buffer.
+//   - With a ParallelRunner, each thread runs the steps of its lane (StepSchedule) once
+//     their producers have run, and helps the others; each step does exactly what it does alone, in
+//     the same order within it, so the output is bit-identical to one thread. Such plans are
+//     compiled without buffer sharing (CompileOptions::threads), since two steps that may run at
+//     once must not share a buffer.
 //   - Latency compensation: where paths of different latency meet (a fan-in, or the
 //     inputs of one node), the shorter ones pass through a delay line in their gather,
 //     so every input of a node lines up with its latest one (latency_report()).
@@ -117,8 +117,8 @@ class Plan : private BlockWork {
   void gather(const Gather& g) noexcept;
   /// Gathers step `s`'s inputs and runs it for the block set up by run().
   void run_step(const Step& step) noexcept;
-  /// BlockWork: takes ready steps until the block is done. Any participant.
-  void work() noexcept override;
+  /// BlockWork: runs steps of this block (StepSchedule::work). Any participant.
+  void work(unsigned participant) noexcept override;
   /// `src` through delay line `line`; returns its channel `c` delayed (line.output).
   const float* delayed(DelayLine& line, const ConstAudioView& src, std::uint32_t c) noexcept;
 
