@@ -8,10 +8,6 @@
 namespace fxgraph {
 
 namespace {
-// What a hand-over between lanes is assumed to cost, in the unit of the step costs (a
-// node's channel): the consumer reads buffers another core wrote, and one of the two
-// threads may wait. It keeps cheap steps next to their producers.
-constexpr double kHandOverCost = 0.5;
 // Pauses a thread spins on an unfinished producer before it looks whether that
 // producer's lane is late (~1 µs: a hand-over between running threads takes less).
 constexpr int kPatience = 64;
@@ -24,7 +20,7 @@ struct StepSchedule::Block {
 };
 
 StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
-                           const std::vector<double>& cost, unsigned threads)
+                           const std::vector<double>& cost, double hand_over_cost, unsigned threads)
     : size_(std::uint32_t(successors.size())),
       lane_of_(successors.size(), 0),
       position_of_(successors.size(), 0),
@@ -70,7 +66,7 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
     for (unsigned lane = 0; lane < lanes; ++lane) {
       double at = lane_free[lane];
       for (std::uint32_t p : producers[s])
-        at = std::max(at, finish[p] + (lane_of_[p] == lane ? 0.0 : kHandOverCost));
+        at = std::max(at, finish[p] + (lane_of_[p] == lane ? 0.0 : hand_over_cost));
       if (at < earliest) {
         earliest = at;
         chosen = lane;

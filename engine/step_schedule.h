@@ -12,8 +12,11 @@
 //   The steps are partitioned into one lane per thread (lane 0 is the audio thread's) by
 //   list scheduling: steps in order of their longest path to the end, each placed on the
 //   lane where it could start first, counting a hand-over cost when a producer sits on
-//   another lane. Costs are estimates (nodes × channels, plus gathers), since nodes do not
-//   report their cost; the lanes need not balance exactly, because idle threads help (below).
+//   another lane. Costs are estimates (the compiler's: nodes × channels × frames, plus
+//   gathers; a hand-over's fixed cost plus its data), since nodes do not report their cost;
+//   the lanes need not balance exactly, because idle threads help (below). Small blocks
+//   make hand-overs dear next to the steps, so a graph whose branches are short may end up
+//   on one lane: it then runs on one thread, which is the faster way for it.
 //   Within a lane steps keep the order of their simulated start times, which is also a
 //   topological order of the whole plan. A chain lands on one lane: has_parallelism() is
 //   false and the engine starts no worker for it.
@@ -57,10 +60,11 @@ class StepSchedule {
 
   StepSchedule() = default;
   /// `successors[s]`: the steps that read what step s writes (no duplicates); steps are in
-  /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0). `threads`:
-  /// how many threads will run the blocks (one lane each). Control thread.
+  /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0);
+  /// `hand_over_cost`: what a consumer on another lane than its producer costs, in the same
+  /// unit. `threads`: how many threads will run the blocks (one lane each). Control thread.
   StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
-               const std::vector<double>& cost, unsigned threads);
+               const std::vector<double>& cost, double hand_over_cost, unsigned threads);
 
   std::uint32_t size() const noexcept { return size_; }
   /// Whether more than one lane has steps (false for a chain: each step waits for the one
