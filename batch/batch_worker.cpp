@@ -51,6 +51,7 @@ StreamProcessor BatchWorker::processor_for(std::uint64_t frames) {
                             std::uint32_t(std::min<std::uint64_t>(options_.chunk_size, fitted)));
   processor.set_tail(options_.tail);
   processor.set_stop(options_.stop);
+  processor.set_threads(options_.threads);
   processor.set_output_tap([this](const ConstAudioView& chunk) { levels_.add(chunk); });
   return processor;
 }

@@ -43,6 +43,9 @@ struct BatchFileOptions {
   TailOptions tail{.enabled = true};
   /// Polled between chunks; when it says yes, process() throws Stopped.
   StopRequested stop;
+  /// Threads of each file's engine (EngineConfig::threads): its parallel branches run on
+  /// them; the output is the same for any count.
+  unsigned threads = 1;
 };
 
 class BatchWorker {

@@ -8,9 +8,37 @@
 namespace fxgraph {
 
 namespace {
-// Pauses a thread spins on an unfinished producer before it looks whether that
-// producer's lane is late (~1 µs: a hand-over between running threads takes less).
+// Pauses a thread spins on an unfinished producer between looks at whether that
+// producer's lane has lost its thread (~1 µs: a hand-over between running threads is
+// quicker, so a look costs little).
 constexpr int kPatience = 64;
+// Pauses after which a waiter takes over a lane whose thread is there but not getting on
+// (~80 µs: it was preempted; far longer than any hand-over, shorter than a time slice).
+constexpr int kLongPatience = 4096;
+
+// The lane cursor's fields (LaneState): block number, arrived flag, next index.
+constexpr std::uint64_t kArrived = 1u << 31;
+constexpr std::uint64_t kIndexMask = kArrived - 1;
+std::uint32_t epoch_of(std::uint64_t cursor) {
+  return std::uint32_t(cursor >> 32);
+}
+
+/// Marks the lane's own thread as arrived in block `epoch` (nothing taken if the cursor is
+/// an earlier block's: `first` is the lane's first index).
+void arrive(std::atomic<std::uint64_t>& cursor, std::uint32_t epoch, std::uint32_t first) {
+  std::uint64_t seen = cursor.load(std::memory_order_relaxed);
+  std::uint64_t next;
+  do {
+    const std::uint64_t index = epoch_of(seen) == epoch ? (seen & kIndexMask) : first;
+    next = (std::uint64_t(epoch) << 32) | kArrived | index;
+  } while (!cursor.compare_exchange_weak(seen, next, std::memory_order_relaxed));
+}
+
+/// Whether the lane's own thread has arrived in block `epoch`.
+bool arrived(const std::atomic<std::uint64_t>& cursor, std::uint32_t epoch) {
+  const std::uint64_t seen = cursor.load(std::memory_order_relaxed);
+  return epoch_of(seen) == epoch && (seen & kArrived) != 0;
+}
 }  // namespace
 
 struct StepSchedule::Block {
@@ -97,9 +125,19 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
 void StepSchedule::work(unsigned participant, RunStep run, void* context) noexcept {
   const Block block{epoch_.load(std::memory_order_relaxed), run, context};
   const unsigned n = lanes();
-  for (unsigned k = 0; k < n; ++k) {
+  std::uint32_t index;
+  if (participant < n) {
+    arrive(lane_state_[participant].cursor, block.epoch, lane_begin_[participant]);
+    while (take(participant, block.epoch, lane_end(participant), index))
+      run_taken(block, lane_steps_[index]);
+  }
+  // Lanes whose thread is not here: the audio thread must not wait for it, and a worker
+  // may as well help. A lane whose thread arrived is left to it (its nodes' state is warm
+  // in that core's cache); run() waits for that thread to leave.
+  for (unsigned k = 1; k < n; ++k) {
     const unsigned lane = (participant + k) % n;
-    for (std::uint32_t index; take(lane, block.epoch, lane_end(lane), index);)
+    while (!arrived(lane_state_[lane].cursor, block.epoch) &&
+           take(lane, block.epoch, lane_end(lane), index))
       run_taken(block, lane_steps_[index]);
   }
 }
@@ -112,16 +150,20 @@ void StepSchedule::run_taken(const Block& block, std::uint32_t step) noexcept {
 }
 
 void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
+  const unsigned lane = lane_of_[producer];
+  int waited = 0;
   for (int spins = 0; steps_[producer].done.load(std::memory_order_acquire) != block.epoch;) {
     if (++spins < kPatience) {
       cpu_relax();
       continue;
     }
+    waited += spins;
     spins = 0;
-    // Its lane is late: take that lane's next step, if it is not past the producer.
-    if (std::uint32_t index;
-        take(lane_of_[producer], block.epoch, position_of_[producer] + 1, index))
-      run_taken(block, lane_steps_[index]);
+    // Its lane's thread is absent (or stuck): take that lane's next step, if it is not
+    // past the producer.
+    if (!arrived(lane_state_[lane].cursor, block.epoch) || waited >= kLongPatience)
+      if (std::uint32_t index; take(lane, block.epoch, position_of_[producer] + 1, index))
+        run_taken(block, lane_steps_[index]);
   }
 }
 
@@ -134,9 +176,11 @@ bool StepSchedule::take(unsigned lane, std::uint32_t epoch, std::uint32_t limit,
   std::atomic<std::uint64_t>& cursor = lane_state_[lane].cursor;
   std::uint64_t seen = cursor.load(std::memory_order_relaxed);
   while (true) {
-    index = std::uint32_t(seen >> 32) == epoch ? std::uint32_t(seen) : lane_begin_[lane];
+    const bool current = epoch_of(seen) == epoch;
+    index = current ? std::uint32_t(seen & kIndexMask) : lane_begin_[lane];
     if (index >= std::min(limit, lane_end(lane))) return false;
-    const std::uint64_t next = (std::uint64_t(epoch) << 32) | (index + 1);
+    const std::uint64_t next =
+        (std::uint64_t(epoch) << 32) | (current ? seen & kArrived : 0) | (index + 1);
     // Relaxed: the cursor only hands out indices; a step's inputs are ordered by the
     // producers' `done` words, not by this.
     if (cursor.compare_exchange_weak(seen, next, std::memory_order_relaxed)) return true;

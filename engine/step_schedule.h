@@ -30,11 +30,11 @@
 //     makes the producer's buffers visible). Producers on the same lane were finished by
 //     this thread already, so only hand-overs between lanes wait, each on the producer's
 //     own cache line.
-//   - A thread that has waited a few dozen pauses for a producer that nobody has taken yet
-//     (its lane's thread is late: asleep, preempted, or behind) takes steps of that lane up
-//     to the producer itself and runs them. A thread whose lane is done helps the other
-//     lanes from their cursors. So a block finishes on the audio thread alone when no
-//     worker shows up, and a lane that the estimate made too long is shared.
+//   - Lanes whose thread has not arrived in the block (asleep, not yet woken) are taken
+//     over: the waiter takes their steps up to the producer it needs, and the audio thread
+//     takes the rest. Lanes whose thread is there stay its own (a step's state stays in one
+//     core's cache: moving a reverb costs about what running it does), unless a waiter has
+//     spun ~80 µs (its thread is preempted). So no thread ever waits for a late worker.
 //   - The words carry the block number instead of being reset: begin_block() is one
 //     increment, with nothing to clear per step.
 //
@@ -90,8 +90,8 @@ class StepSchedule {
     std::atomic<std::uint32_t> done{0};  // number of the last block that finished this step
   };
   struct alignas(64) LaneState {
-    // Block number (high half) and the next index into lane_steps_ (low half): a cursor
-    // left from an earlier block reads as "nothing taken yet".
+    // Block number (high 32 bits), "its thread has arrived" (bit 31), the next index into
+    // lane_steps_ (low 31 bits); a cursor of an earlier block reads as "nothing taken yet".
     std::atomic<std::uint64_t> cursor{0};
   };
   struct Block;  // one participant's view of the block being run (step_schedule.cpp)

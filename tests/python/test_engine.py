@@ -183,3 +183,25 @@ def test_a_generator_graph_runs_for_a_number_of_frames():
     y = engine.process(480)
     assert y.shape == (1, 480)
     assert abs(np.max(np.abs(y)) - 0.5) < 1e-3
+
+
+def test_engine_threads_run_parallel_branches_with_the_one_thread_result():
+    text = """\
+nodes:
+  split: { type: gain, gain: 1 }
+  low:   { type: lowpass, cutoff: 400, order: 4 }
+  high:  { type: highpass, cutoff: 4000, order: 4 }
+  room:  { type: reverb }
+  sum:   { type: mix, inputs: 2 }
+edges:
+  - split -> low -> room -> sum:0
+  - split -> high -> sum:1
+input: split
+output: sum
+"""
+    x = noise_signal(2, 20000, seed=11)
+    one = fxgraph.Engine(fxgraph.Graph.from_yaml(text), RATE, 256).process(x)
+    two = fxgraph.Engine(fxgraph.Graph.from_yaml(text), RATE, 256, threads=2).process(x)
+    assert np.array_equal(two, one)
+    with pytest.raises(ValueError, match="threads"):
+        fxgraph.Engine(CHAIN, RATE, 256, threads=0)
