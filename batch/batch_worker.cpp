@@ -54,6 +54,7 @@ StreamProcessor BatchWorker::processor_for(std::uint64_t frames) {
   processor.set_tail(options_.tail);
   processor.set_stop(options_.stop);
   processor.set_automation(options_.automation);
+  processor.set_threads(options_.threads);
   processor.set_output_tap([this](const ConstAudioView& chunk) { levels_.add(chunk); });
   return processor;
 }

@@ -45,6 +45,9 @@ struct BatchFileOptions {
   StopRequested stop;
   /// Parameters moved over time in every file (StreamProcessor::set_automation).
   std::vector<Automation> automation;
+  /// Threads of each file's engine (EngineConfig::threads): its parallel branches run on
+  /// them; the output is the same for any count.
+  unsigned threads = 1;
 };
 
 class BatchWorker {

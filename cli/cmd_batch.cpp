@@ -41,6 +41,7 @@ struct BatchCommandOptions {
   CLI::Option* chain_option = nullptr;
   std::string out_dir;
   unsigned jobs = 0;
+  unsigned threads = 1;
   std::string shard;
   bool skip_existing = false;
   std::string manifest;
@@ -163,6 +164,7 @@ void run(BatchCommandOptions& options) {
                                              .tail = tail,
                                              .stop = InterruptSignals::stop_requested(),
                                              .automation = std::move(automation)}};
+                                             .threads = options.threads}};
   BatchSummary summary;
   run_output_phase([&] {
     summary = run_batch(recipe, files, run_options, [&](const ManifestRow& row) {
@@ -204,6 +206,11 @@ Command add_batch_command(CLI::App& app) {
   sub->add_option("-j,--jobs", options->jobs,
                   "files processed at once, each by its own engine (default: one per core)")
       ->check(CLI::Range(1u, 4096u));
+  sub->add_option("--threads", options->threads,
+                  "threads per file's engine for the graph's parallel branches (same output for "
+                  "any count); --jobs x --threads threads run at once, so on a machine busy "
+                  "with many files keep it at 1 and let --jobs use the cores")
+      ->check(CLI::Range(1u, 256u));
   sub->add_option("--shard", options->shard,
                   "process only shard K of N (e.g. 2/8), for several machines or Slurm "
                   "array jobs; the N shards partition the inputs exactly")

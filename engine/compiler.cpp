@@ -713,8 +713,31 @@ class Compiler::Session {
         }
       }
     }
-    plan_->schedule_ = std::make_unique<StepSchedule>(successors);
+    plan_->schedule_ = std::make_unique<StepSchedule>(successors, step_costs(), hand_over_cost(),
+                                                      options_.threads);
   }
+
+  /// A step's estimated work for the schedule's partition, in samples one node processes
+  /// (~1 ns for a filter): each node it runs, per output channel and frame, and a quarter
+  /// of that per gather (a copy or sum is cheaper than a node's processing). Nodes do not
+  /// report their cost; idle threads even it out.
+  std::vector<double> step_costs() const {
+    std::vector<double> cost;
+    for (const Plan::Step& step : plan_->steps_) {
+      std::uint32_t channels = 0;
+      for (std::uint32_t o = 0; o < step.output_count; ++o)
+        channels += out_views_[step.output_begin + o].channels;
+      const double per_node = double(std::max(1u, channels)) * options_.max_block;
+      cost.push_back(per_node * (std::max(1u, step.chain_count) + 0.25 * step.gather_count));
+    }
+    return cost;
+  }
+
+  /// What a step on one thread reading a producer's output from another costs, in the
+  /// unit of step_costs(): ~0.3 µs to see the producer done (a cache line crossing cores,
+  /// one thread maybe waiting) and the stereo buffer's lines following it (measured by
+  /// bench/parallel_branches.cpp; a guide for the partition, not a promise).
+  double hand_over_cost() const { return 300.0 + 0.6 * options_.max_block; }
 
   bool has_one_input_and_output(std::size_t v) const {
     return nodes_[v]->input_ports().size() == 1 && nodes_[v]->output_ports().size() == 1;

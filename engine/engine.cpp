@@ -25,7 +25,7 @@ Engine::Engine(Graph graph, EngineConfig config)
   if (config_.threads == 0) throw ConfigError("EngineConfig::threads must be at least 1");
   plans_.push_back(Compiler::compile(graph_, compile_options(config_)));
   latest_ = current_ = plans_.back().get();
-  if (config_.threads > 1)
+  if (latest_->runs_in_parallel())
     runner_ = std::make_unique<ParallelRunner>(config_.threads, config_.thread_starter);
 }
 
@@ -151,6 +151,10 @@ void Engine::replace_graph_locked(Graph graph) {
 }
 
 void Engine::install_locked(std::unique_ptr<Plan> plan, Graph graph) {
+  // Workers only for a plan with parallel branches, made here on the control side
+  // before the plan is handed over; the runner is never replaced.
+  if (plan->runs_in_parallel() && !runner_)
+    runner_ = std::make_unique<ParallelRunner>(config_.threads, config_.thread_starter);
   Plan* raw = plan.get();
   plans_.push_back(std::move(plan));
   try {
@@ -250,7 +254,8 @@ void Engine::drain() noexcept {
 void Engine::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames) noexcept {
   drain();
   const bool automated = automation_ && !automation_->lanes.empty();
-  current_->run(in, out, frames, position_, runner_.get(),
+  current_->run(in, out, frames, position_,
+                current_->runs_in_parallel() ? runner_.get() : nullptr,
                 {automated ? automation_ : nullptr, automation_clock_});
   const std::uint32_t done = std::min(frames, current_->max_block());
   position_ += done;

@@ -65,7 +65,8 @@ struct EngineConfig {
   std::chrono::milliseconds queue_wait{2000};
   /// Threads that run a block: the caller of process() and `threads - 1` workers
   /// (engine/parallel_runner.h). Branches that may run at once then do; a chain runs
-  /// on the caller alone. The output is bit-identical whatever the count.
+  /// on the caller alone, and the workers start only once a plan has branches. The
+  /// output is bit-identical whatever the count.
   unsigned threads = 1;
   /// How the workers are started (default std::thread; JACK: its realtime threads).
   ThreadStarter thread_starter = {};
@@ -229,7 +230,9 @@ class Engine {
   std::atomic<std::uint64_t> published_clock_{0};
   std::uint64_t position_ = 0;
   std::atomic<bool> reset_requested_{false};
-  // Last, so it stops (joining the workers) before the plans go.
+  // Last, so it stops (joining the workers) before the plans go. Started (control side)
+  // before the first plan with branches is handed over, never replaced: the audio thread
+  // reads it only while running such a plan.
   std::unique_ptr<ParallelRunner> runner_;
 };
 

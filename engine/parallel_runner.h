@@ -2,18 +2,29 @@
 // ParallelRunner: worker threads that help the audio thread through one block.
 //
 // Aims
-//   A block's work (BlockWork: a plan whose ready steps any thread may take) is run by
-//   the audio thread and `threads - 1` workers together; run() returns once every
-//   participant has left the block, so nothing of it outlives the call.
+//   A block's work (BlockWork: a plan whose steps are split into lanes, one per thread;
+//   engine/step_schedule.h) is run by the audio thread (participant 0) and `threads - 1`
+//   workers (participants 1 …) together; run() returns once every participant has left
+//   the block, so nothing of it outlives the call. The audio thread never waits for a
+//   worker to arrive: a worker that is late finds its lane taken over and leaves.
+//
+// Cost per block, steady state
+//   The audio thread bumps the block counter (one store), the workers see it (one cache
+//   miss each), announce themselves (one atomic add each) and leave (another); the audio
+//   thread reads the count once more. Nothing else is shared between threads but the
+//   lanes' hand-overs (StepSchedule). No syscall while workers spin.
 //
 // Wait strategy (between blocks only)
-//   A worker that finds no new block spins for about kSpinIterations pauses (tens of
-//   microseconds: a period of 64 frames is 1.3 ms, so back-to-back blocks find it
-//   awake), then sleeps on a futex (FUTEX_WAIT on the block counter). run() pays
-//   for a wake-up (one futex syscall) only when a worker sleeps, which in a steady
-//   stream happens only after a gap between blocks. Inside a block nobody sleeps, locks
-//   or allocates: participants take ready steps from a lock-free queue (StepSchedule)
-//   and spin briefly when none is ready yet.
+//   A worker that finds no new block spins, then sleeps on a futex (FUTEX_WAIT on the
+//   block counter); run() makes the wake-up syscall only when a worker sleeps. The spin is
+//   adaptive, counted in `pause`s (no clock: reading it is a syscall on some VMs):
+//   a block that arrived while spinning doubles the next spin's budget, one that had to
+//   wake the worker halves it, between 64 and 2048 pauses (~1–40 µs). So back-to-back blocks
+//   (offline rendering, a busy period) find the worker awake, while live periods far
+//   longer than a block's work (1.3 ms at 64 frames) cost a short spin and a sleep
+//   rather than a core. The bound stays below the ~3000 consecutive pauses after which a
+//   KVM guest's vCPU is descheduled (pause-loop exiting), which would make spinning
+//   slower than sleeping. Inside a block nobody sleeps, locks or allocates.
 //
 // Threads
 //   Workers come from a ThreadStarter: std::thread by default; JACK's
@@ -32,9 +43,10 @@ namespace fxgraph {
 class BlockWork {
  public:
   virtual ~BlockWork() = default;
-  /// Takes and runs ready pieces of the block until none is left. noexcept; may be
-  /// called by several threads at once.
-  virtual void work() noexcept = 0;
+  /// Runs pieces of the block until none is left to take. `participant`: 0 for the
+  /// audio thread, 1 … threads - 1 for the workers. noexcept; called by several threads
+  /// at once.
+  virtual void work(unsigned participant) noexcept = 0;
 };
 
 /// Starts `body` on a new thread and returns a function that joins it. The default
@@ -43,8 +55,6 @@ using ThreadStarter = std::function<std::function<void()>(std::function<void()> 
 
 class ParallelRunner {
  public:
-  static constexpr int kSpinIterations = 20000;
-
   /// Starts `threads - 1` workers (threads >= 2). Control thread.
   explicit ParallelRunner(unsigned threads, const ThreadStarter& start = {});
   /// Stops and joins the workers. Control thread, while run() is not running.
@@ -59,14 +69,19 @@ class ParallelRunner {
   void run(BlockWork& work) noexcept;
 
  private:
-  void worker() noexcept;
+  void worker(unsigned participant) noexcept;
+  /// Waits until the block counter differs from `seen`; returns its new value.
+  std::uint32_t wait_for_block(std::uint32_t seen, std::uint32_t& spin_budget) noexcept;
 
   std::vector<std::function<void()>> joins_;
-  alignas(64) std::atomic<std::uint32_t> epoch_{0};  // counts blocks; workers wait on it
+  // The audio thread writes this line once per block (work, then counter); workers read it.
+  struct alignas(64) {
+    std::atomic<BlockWork*> work{nullptr};
+    std::atomic<std::uint32_t> epoch{0};  // counts blocks; workers wait on it
+    std::atomic<bool> stop{false};
+  } block_;
   alignas(64) std::atomic<std::uint32_t> in_block_{0};
   alignas(64) std::atomic<std::uint32_t> sleepers_{0};
-  std::atomic<BlockWork*> work_{nullptr};
-  std::atomic<bool> stop_{false};
 };
 
 /// A pause for spin loops (x86 `pause`, else nothing).

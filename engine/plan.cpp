@@ -143,16 +143,14 @@ bool Plan::chain_needs_own_steps(const Step& step) const noexcept {
   return false;
 }
 
-void Plan::work() noexcept {
-  while (schedule_->remaining() != 0) {
-    std::uint32_t step;
-    if (schedule_->pop(step)) {
-      run_step(steps_[step]);
-      schedule_->finish(step);
-    } else {
-      cpu_relax();
-    }
-  }
+void Plan::work(unsigned participant) noexcept {
+  schedule_->work(
+      participant,
+      [](void* plan, std::uint32_t step) noexcept {
+        Plan& self = *static_cast<Plan*>(plan);
+        self.run_step(self.steps_[step]);
+      },
+      this);
 }
 
 void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,

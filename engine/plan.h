@@ -15,11 +15,11 @@
 //     directly (no copy), and one fed by the external input alone reads the caller's
 //     buffer; fan-in sums and mono→N upmixes go through a scratch buffer.
 //   - Inputs never alias outputs of the same step, so nodes need not handle in-place.
-//   - With a ParallelRunner, steps whose producers have run are taken by whichever
-//     thread is free (StepSchedule); each step does exactly what it does alone, in the
-//     same order within it, so the output is bit-identical to one thread. Such plans
-//     are compiled without buffer sharing (CompileOptions::threads), since two steps
-//     that may run at once must not share a buffer.
+//   - With a ParallelRunner, each thread runs the steps of its lane (StepSchedule) once
+//     their producers have run, and helps the others; each step does exactly what it does alone, in
+//     the same order within it, so the output is bit-identical to one thread. Such plans are
+//     compiled without buffer sharing (CompileOptions::threads), since two steps that may run at
+//     once must not share a buffer.
 //   - Feedback loops (engine/feedback_loops.h): a loop's nodes run as one step, in
 //     sub-blocks of at most the loop's shortest feedback delay; a feedback edge is a
 //     ring its source writes after each (sub-)block and its destination reads, so the
@@ -187,8 +187,8 @@ class Plan : private BlockWork {
   void run_node(const Step& step, const ProcessContext& ctx) noexcept;
   /// run_node in the sub-blocks the block's automation calls for (plan_automation.cpp).
   void run_automated(const Step& step, const ProcessContext& ctx) noexcept;
-  /// BlockWork: takes ready steps until the block is done. Any participant.
-  void work() noexcept override;
+  /// BlockWork: runs steps of this block (StepSchedule::work). Any participant.
+  void work(unsigned participant) noexcept override;
   /// `frames` frames of `in` (channel `c` of the source; nullptr: silence) through
   /// delay line `line`; returns them delayed (line.output).
   const float* delayed(DelayLine& line, const float* in, std::uint32_t c,

@@ -1,69 +1,190 @@
 #include "fxgraph/engine/step_schedule.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "fxgraph/engine/parallel_runner.h"
 
 namespace fxgraph {
 
-StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors)
-    : size_(std::uint32_t(successors.size())),
-      producers_(successors.size(), 0),
-      pending_(std::make_unique<std::atomic<std::uint32_t>[]>(successors.size())),
-      slots_(std::make_unique<std::atomic<std::uint32_t>[]>(successors.size())) {
-  successor_begin_.push_back(0);
-  for (const auto& list : successors) {
-    for (std::uint32_t s : list) {
-      successors_.push_back(s);
-      ++producers_[s];
-    }
-    successor_begin_.push_back(std::uint32_t(successors_.size()));
-  }
-  // A chain: the longest path through the steps visits every one of them. Steps are
-  // in a topological order (producers first), so one sweep finds each step's depth.
-  std::vector<std::uint32_t> depth(size_, 1);
-  std::uint32_t longest = size_ == 0 ? 0 : 1;
-  for (std::uint32_t s = 0; s < size_; ++s)
-    for (std::uint32_t i = successor_begin_[s]; i < successor_begin_[s + 1]; ++i) {
-      depth[successors_[i]] = std::max(depth[successors_[i]], depth[s] + 1);
-      longest = std::max(longest, depth[successors_[i]]);
-    }
-  parallel_ = longest < size_;
+namespace {
+// Pauses a thread spins on an unfinished producer between looks at whether that
+// producer's lane has lost its thread (~1 µs: a hand-over between running threads is
+// quicker, so a look costs little).
+constexpr int kPatience = 64;
+// Pauses after which a waiter takes over a lane whose thread is there but not getting on
+// (~80 µs: it was preempted; far longer than any hand-over, shorter than a time slice).
+constexpr int kLongPatience = 4096;
+
+// The lane cursor's fields (LaneState): block number, arrived flag, next index.
+constexpr std::uint64_t kArrived = 1u << 31;
+constexpr std::uint64_t kIndexMask = kArrived - 1;
+std::uint32_t epoch_of(std::uint64_t cursor) {
+  return std::uint32_t(cursor >> 32);
 }
 
-void StepSchedule::begin_block() noexcept {
-  for (std::uint32_t s = 0; s < size_; ++s) {
-    pending_[s].store(producers_[s], std::memory_order_relaxed);
-    slots_[s].store(0, std::memory_order_relaxed);
-  }
-  head_.store(0, std::memory_order_relaxed);
-  tail_.store(0, std::memory_order_relaxed);
-  for (std::uint32_t s = 0; s < size_; ++s)
-    if (producers_[s] == 0) push(s);
-  remaining_.store(size_, std::memory_order_release);
-}
-
-void StepSchedule::push(std::uint32_t step) noexcept {
-  const std::uint32_t slot = tail_.fetch_add(1, std::memory_order_acq_rel);
-  slots_[slot].store(step + 1, std::memory_order_release);
-}
-
-bool StepSchedule::pop(std::uint32_t& step) noexcept {
-  std::uint32_t head = head_.load(std::memory_order_acquire);
+/// Marks the lane's own thread as arrived in block `epoch` (nothing taken if the cursor is
+/// an earlier block's: `first` is the lane's first index).
+void arrive(std::atomic<std::uint64_t>& cursor, std::uint32_t epoch, std::uint32_t first) {
+  std::uint64_t seen = cursor.load(std::memory_order_relaxed);
+  std::uint64_t next;
   do {
-    if (head >= tail_.load(std::memory_order_acquire)) return false;
-  } while (!head_.compare_exchange_weak(head, head + 1, std::memory_order_acq_rel));
-  // The pusher reserved the slot before writing it: wait the few cycles in between.
-  std::uint32_t value;
-  while ((value = slots_[head].load(std::memory_order_acquire)) == 0) cpu_relax();
-  step = value - 1;
-  return true;
+    const std::uint64_t index = epoch_of(seen) == epoch ? (seen & kIndexMask) : first;
+    next = (std::uint64_t(epoch) << 32) | kArrived | index;
+  } while (!cursor.compare_exchange_weak(seen, next, std::memory_order_relaxed));
 }
 
-void StepSchedule::finish(std::uint32_t step) noexcept {
-  for (std::uint32_t i = successor_begin_[step]; i < successor_begin_[step + 1]; ++i)
-    if (pending_[successors_[i]].fetch_sub(1, std::memory_order_acq_rel) == 1) push(successors_[i]);
-  remaining_.fetch_sub(1, std::memory_order_acq_rel);
+/// Whether the lane's own thread has arrived in block `epoch`.
+bool arrived(const std::atomic<std::uint64_t>& cursor, std::uint32_t epoch) {
+  const std::uint64_t seen = cursor.load(std::memory_order_relaxed);
+  return epoch_of(seen) == epoch && (seen & kArrived) != 0;
+}
+}  // namespace
+
+struct StepSchedule::Block {
+  std::uint32_t epoch;
+  RunStep run;
+  void* context;
+};
+
+StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
+                           const std::vector<double>& cost, double hand_over_cost, unsigned threads)
+    : size_(std::uint32_t(successors.size())),
+      lane_of_(successors.size(), 0),
+      position_of_(successors.size(), 0),
+      steps_(std::make_unique<StepState[]>(successors.size())),
+      lane_state_(std::make_unique<LaneState[]>(std::max(threads, 1u))) {
+  const unsigned lanes = std::max(threads, 1u);
+  std::vector<std::vector<std::uint32_t>> producers(size_);
+  for (std::uint32_t s = 0; s < size_; ++s)
+    for (std::uint32_t c : successors[s]) producers[c].push_back(s);
+  producer_begin_.push_back(0);
+  for (const auto& list : producers) {
+    producers_.insert(producers_.end(), list.begin(), list.end());
+    producer_begin_.push_back(std::uint32_t(producers_.size()));
+  }
+
+  // Priority: the longest path (in cost) from a step to the end, so the steps that hold
+  // up the most work go first. Steps are in topological order: one backward sweep.
+  std::vector<double> rank(size_, 0.0);
+  for (std::uint32_t s = size_; s-- > 0;) {
+    double longest = 0.0;
+    for (std::uint32_t c : successors[s]) longest = std::max(longest, rank[c]);
+    rank[s] = cost[s] + longest;
+  }
+
+  // List scheduling: of the steps whose producers are placed, take the one of highest
+  // rank and put it on the lane where it starts first (ties: the lowest lane, so the
+  // audio thread's lane fills first and a chain stays there).
+  std::vector<double> lane_free(lanes, 0.0), start(size_, 0.0), finish(size_, 0.0);
+  std::vector<std::uint32_t> unplaced(size_, 0), ready;
+  for (std::uint32_t s = 0; s < size_; ++s) {
+    unplaced[s] = std::uint32_t(producers[s].size());
+    if (unplaced[s] == 0) ready.push_back(s);
+  }
+  std::vector<std::vector<std::uint32_t>> lists(lanes);
+  while (!ready.empty()) {
+    const auto best = std::max_element(ready.begin(), ready.end(), [&](auto a, auto b) {
+      return rank[a] < rank[b] || (rank[a] == rank[b] && a > b);
+    });
+    const std::uint32_t s = *best;
+    ready.erase(best);
+    double earliest = std::numeric_limits<double>::infinity();
+    unsigned chosen = 0;
+    for (unsigned lane = 0; lane < lanes; ++lane) {
+      double at = lane_free[lane];
+      for (std::uint32_t p : producers[s])
+        at = std::max(at, finish[p] + (lane_of_[p] == lane ? 0.0 : hand_over_cost));
+      if (at < earliest) {
+        earliest = at;
+        chosen = lane;
+      }
+    }
+    lane_of_[s] = chosen;
+    start[s] = earliest;
+    finish[s] = lane_free[chosen] = earliest + cost[s];
+    lists[chosen].push_back(s);
+    for (std::uint32_t c : successors[s])
+      if (--unplaced[c] == 0) ready.push_back(c);
+  }
+
+  // Each lane in placing order: its simulated start times rise along it, and a consumer
+  // starts after its producers finish, so all lanes follow one global order.
+  unsigned used = 0;
+  for (unsigned lane = 0; lane < lanes; ++lane) {
+    for (std::uint32_t s : lists[lane]) {
+      position_of_[s] = std::uint32_t(lane_steps_.size());
+      lane_steps_.push_back(s);
+    }
+    lane_begin_.push_back(std::uint32_t(lane_steps_.size()));
+    used += lists[lane].empty() ? 0 : 1;
+  }
+  parallel_ = used > 1;
+}
+
+void StepSchedule::work(unsigned participant, RunStep run, void* context) noexcept {
+  const Block block{epoch_.load(std::memory_order_relaxed), run, context};
+  const unsigned n = lanes();
+  std::uint32_t index;
+  if (participant < n) {
+    arrive(lane_state_[participant].cursor, block.epoch, lane_begin_[participant]);
+    while (take(participant, block.epoch, lane_end(participant), index))
+      run_taken(block, lane_steps_[index]);
+  }
+  // Lanes whose thread is not here: the audio thread must not wait for it, and a worker
+  // may as well help. A lane whose thread arrived is left to it (its nodes' state is warm
+  // in that core's cache); run() waits for that thread to leave.
+  for (unsigned k = 1; k < n; ++k) {
+    const unsigned lane = (participant + k) % n;
+    while (!arrived(lane_state_[lane].cursor, block.epoch) &&
+           take(lane, block.epoch, lane_end(lane), index))
+      run_taken(block, lane_steps_[index]);
+  }
+}
+
+void StepSchedule::run_taken(const Block& block, std::uint32_t step) noexcept {
+  for (std::uint32_t i = producer_begin_[step]; i < producer_begin_[step + 1]; ++i)
+    await(block, producers_[i]);
+  block.run(block.context, step);
+  steps_[step].done.store(block.epoch, std::memory_order_release);
+}
+
+void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
+  const unsigned lane = lane_of_[producer];
+  int waited = 0;
+  for (int spins = 0; steps_[producer].done.load(std::memory_order_acquire) != block.epoch;) {
+    if (++spins < kPatience) {
+      cpu_relax();
+      continue;
+    }
+    waited += spins;
+    spins = 0;
+    // Its lane's thread is absent (or stuck): take that lane's next step, if it is not
+    // past the producer.
+    if (!arrived(lane_state_[lane].cursor, block.epoch) || waited >= kLongPatience)
+      if (std::uint32_t index; take(lane, block.epoch, position_of_[producer] + 1, index))
+        run_taken(block, lane_steps_[index]);
+  }
+}
+
+std::vector<std::uint32_t> StepSchedule::lane(unsigned lane) const {
+  return {lane_steps_.begin() + lane_begin_[lane], lane_steps_.begin() + lane_begin_[lane + 1]};
+}
+
+bool StepSchedule::take(unsigned lane, std::uint32_t epoch, std::uint32_t limit,
+                        std::uint32_t& index) noexcept {
+  std::atomic<std::uint64_t>& cursor = lane_state_[lane].cursor;
+  std::uint64_t seen = cursor.load(std::memory_order_relaxed);
+  while (true) {
+    const bool current = epoch_of(seen) == epoch;
+    index = current ? std::uint32_t(seen & kIndexMask) : lane_begin_[lane];
+    if (index >= std::min(limit, lane_end(lane))) return false;
+    const std::uint64_t next =
+        (std::uint64_t(epoch) << 32) | (current ? seen & kArrived : 0) | (index + 1);
+    // Relaxed: the cursor only hands out indices; a step's inputs are ordered by the
+    // producers' `done` words, not by this.
+    if (cursor.compare_exchange_weak(seen, next, std::memory_order_relaxed)) return true;
+  }
 }
 
 }  // namespace fxgraph

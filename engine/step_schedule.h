@@ -1,17 +1,50 @@
 #pragma once
-// StepSchedule: which steps of a plan may run once which others have run, and the
-// lock-free bookkeeping that lets several threads run one block's steps in a valid order.
+// StepSchedule: which thread runs which steps of a plan, and the lock-free bookkeeping
+// that lets several threads run one block's steps in a valid order.
 //
-// Each step counts the steps it waits for (its producers); a finished step counts its
-// consumers down and queues those that reach zero. The queue is an array with one slot
-// per step (each step is queued once per block): a push reserves the next slot, a pop
-// claims the oldest filled one with a compare-and-swap. No locks, no allocation after
-// construction; begin_block() resets everything in O(steps).
+// Aims
+//   Hand a step from one thread to another for the price of a cache-line transfer or two,
+//   not a shared queue: a step's work is often a microsecond, and every write to a line
+//   that all threads touch costs ~0.1 µs per thread that reads it. So the work is split
+//   once, at compile time, and in a block each thread mostly touches lines of its own.
 //
-// Memory order: a producer's buffers are written before its release decrement of the
-// consumer's count; whoever takes the consumer acquired that count (through the slot),
-// so it reads finished buffers. The last step's release on `remaining` lets the audio
-// thread read every output once remaining() is 0.
+// Static lanes (compile time)
+//   The steps are partitioned into one lane per thread (lane 0 is the audio thread's) by
+//   list scheduling: steps in order of their longest path to the end, each placed on the
+//   lane where it could start first, counting a hand-over cost when a producer sits on
+//   another lane. Costs are estimates (the compiler's: nodes × channels × frames, plus
+//   gathers; a hand-over's fixed cost plus its data), since nodes do not report their cost;
+//   the lanes need not balance exactly, because idle threads help (below). Small blocks
+//   make hand-overs dear next to the steps, so a graph whose branches are short may end up
+//   on one lane: it then runs on one thread, which is the faster way for it.
+//   Within a lane steps keep the order of their simulated start times, which is also a
+//   topological order of the whole plan. A chain lands on one lane: has_parallelism() is
+//   false and the engine starts no worker for it.
+//
+// One block (audio thread and workers)
+//   - Each lane has a cursor; a thread takes the next step of a lane by advancing it
+//     (compare-and-swap on the lane's own cache line, so uncontended while a thread works
+//     its own lane). A step is taken exactly once per block.
+//   - Before running a step, its taker waits until each producer's `done` word holds the
+//     block's number; after running it stores that number (release; the reader's acquire
+//     makes the producer's buffers visible). Producers on the same lane were finished by
+//     this thread already, so only hand-overs between lanes wait, each on the producer's
+//     own cache line.
+//   - Lanes whose thread has not arrived in the block (asleep, not yet woken) are taken
+//     over: the waiter takes their steps up to the producer it needs, and the audio thread
+//     takes the rest. Lanes whose thread is there stay its own (a step's state stays in one
+//     core's cache: moving a reverb costs about what running it does), unless a waiter has
+//     spun ~80 µs (its thread is preempted). So no thread ever waits for a late worker.
+//   - The words carry the block number instead of being reset: begin_block() is one
+//     increment, with nothing to clear per step.
+//
+// Why it cannot deadlock
+//   Every thread waits only for a producer of the step it holds, and producers come
+//   earlier in the global order the lanes follow. A thread takes a step of another lane
+//   only up to the producer it waits for (never past it), so what it takes comes earlier
+//   still; and a taken step's taker is running it or waiting for an even earlier one.
+//   Following the waits from any thread therefore reaches ever earlier steps, and the
+//   earliest unfinished step waits for nobody.
 
 #include <atomic>
 #include <cstdint>
@@ -22,38 +55,68 @@ namespace fxgraph {
 
 class StepSchedule {
  public:
+  /// Runs one step; `context` is what was given to work(). Must not throw.
+  using RunStep = void (*)(void* context, std::uint32_t step) noexcept;
+
   StepSchedule() = default;
-  /// `successors[s]`: the steps that read what step s writes (no duplicates).
-  explicit StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors);
+  /// `successors[s]`: the steps that read what step s writes (no duplicates); steps are in
+  /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0);
+  /// `hand_over_cost`: what a consumer on another lane than its producer costs, in the same
+  /// unit. `threads`: how many threads will run the blocks (one lane each). Control thread.
+  StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
+               const std::vector<double>& cost, double hand_over_cost, unsigned threads);
 
   std::uint32_t size() const noexcept { return size_; }
-  /// Whether some steps may run at the same time (false for a chain: each step waits
-  /// for the one before).
+  /// Whether more than one lane has steps (false for a chain: each step waits for the one
+  /// before, so the partition keeps them together).
   bool has_parallelism() const noexcept { return parallel_; }
+  /// Lanes (one per thread given to the constructor).
+  unsigned lanes() const noexcept { return unsigned(lane_begin_.size()) - 1; }
+  /// The steps of `lane` in the order its thread runs them. Control thread (describe, tests).
+  std::vector<std::uint32_t> lane(unsigned lane) const;
 
-  /// Resets the counts and queues the steps that wait for nothing. One thread, before
-  /// the block is handed to the others.
-  void begin_block() noexcept;
-  /// Takes a ready step; false when none is ready now. Any participant.
-  bool pop(std::uint32_t& step) noexcept;
-  /// Marks `step` done: queues the consumers it was the last producer of. Any participant.
-  void finish(std::uint32_t step) noexcept;
-  /// Steps of this block not finished yet (acquire).
-  std::uint32_t remaining() const noexcept { return remaining_.load(std::memory_order_acquire); }
+  /// Starts a block. One thread, before the block is handed to the others (the hand-over
+  /// publishes it).
+  void begin_block() noexcept { epoch_.store(epoch_.load(std::memory_order_relaxed) + 1); }
+
+  /// Runs steps of this block as participant `participant` (0: the audio thread, which
+  /// owns lane 0; worker i owns lane i), calling `run(context, step)` for each: its own
+  /// lane first, then whatever is left of the others. Returns when every step is taken;
+  /// steps taken by other threads may still be running. Any participant, concurrently.
+  void work(unsigned participant, RunStep run, void* context) noexcept;
 
  private:
-  void push(std::uint32_t step) noexcept;
+  struct alignas(64) StepState {
+    std::atomic<std::uint32_t> done{0};  // number of the last block that finished this step
+  };
+  struct alignas(64) LaneState {
+    // Block number (high 32 bits), "its thread has arrived" (bit 31), the next index into
+    // lane_steps_ (low 31 bits); a cursor of an earlier block reads as "nothing taken yet".
+    std::atomic<std::uint64_t> cursor{0};
+  };
+  struct Block;  // one participant's view of the block being run (step_schedule.cpp)
+
+  std::uint32_t lane_end(unsigned lane) const noexcept { return lane_begin_[lane + 1]; }
+  /// Takes the next step of `lane` if its index into lane_steps_ is below `limit`.
+  bool take(unsigned lane, std::uint32_t epoch, std::uint32_t limit, std::uint32_t& index) noexcept;
+  /// Waits for the producers of a taken step, runs it and marks it done.
+  void run_taken(const Block& block, std::uint32_t step) noexcept;
+  /// Waits until `producer` is done, helping its lane when that lane is late.
+  void await(const Block& block, std::uint32_t producer) noexcept;
 
   std::uint32_t size_ = 0;
   bool parallel_ = false;
-  std::vector<std::uint32_t> successor_begin_;  // size_ + 1, into successors_
-  std::vector<std::uint32_t> successors_;
-  std::vector<std::uint32_t> producers_;  // per step: how many steps it waits for
-  std::unique_ptr<std::atomic<std::uint32_t>[]> pending_;
-  std::unique_ptr<std::atomic<std::uint32_t>[]> slots_;  // step + 1; 0 while not yet written
-  alignas(64) std::atomic<std::uint32_t> head_{0};
-  alignas(64) std::atomic<std::uint32_t> tail_{0};
-  alignas(64) std::atomic<std::uint32_t> remaining_{0};
+  std::vector<std::uint32_t> producer_begin_;  // size_ + 1, into producers_
+  std::vector<std::uint32_t> producers_;
+  std::vector<std::uint32_t> lane_begin_{0};  // lanes + 1, into lane_steps_
+  std::vector<std::uint32_t> lane_steps_;
+  std::vector<std::uint32_t> lane_of_;      // per step
+  std::vector<std::uint32_t> position_of_;  // per step: its index into lane_steps_
+  std::unique_ptr<StepState[]> steps_;
+  std::unique_ptr<LaneState[]> lane_state_;
+  // Written by the audio thread between blocks only; relaxed, since the runner's hand-over
+  // orders it before every participant's read.
+  std::atomic<std::uint32_t> epoch_{0};
 };
 
 }  // namespace fxgraph

@@ -51,9 +51,11 @@ py::array_t<float, py::array::c_style> output_array(py::handle out, std::uint32_
 
 class PyEngine {
  public:
-  PyEngine(py::handle graph, double sample_rate, std::uint32_t max_block, std::uint32_t channels)
+  PyEngine(py::handle graph, double sample_rate, std::uint32_t max_block, std::uint32_t channels,
+           unsigned threads)
       : recipe_(recipe_from(graph)) {
     if (max_block == 0) throw py::value_error("max_block must be at least 1");
+    if (threads == 0) throw py::value_error("threads must be at least 1");
     if (channels == 0 || channels > kMaxChannels)
       throw py::value_error("channels must be from 1 to " + std::to_string(kMaxChannels) +
                             ", got " + std::to_string(channels));
@@ -61,7 +63,8 @@ class PyEngine {
     py::gil_scoped_release release;  // compiling prepares (allocates) every node
     engine_ = std::make_unique<Engine>(std::move(built), EngineConfig{.sample_rate = sample_rate,
                                                                       .max_block = max_block,
-                                                                      .input_channels = channels});
+                                                                      .input_channels = channels,
+                                                                      .threads = threads});
   }
 
   py::object process(py::handle x, py::handle out_arg) {
@@ -175,16 +178,19 @@ py::object process_once(py::handle x, double sample_rate, py::handle graph,
 
 void bind_engine(py::module_& m) {
   py::class_<PyEngine>(m, "Engine", R"doc(
-Engine(graph, sample_rate=48000, max_block=512, channels=2)
+Engine(graph, sample_rate=48000, max_block=512, channels=2, threads=1)
 
 Runs a graph on (channels, frames) arrays block by block. State (filter memories, delay
 lines) carries over from one process() call to the next, so a signal fed in pieces of
 any size gives the same samples as one call. `graph` is an fxgraph.Graph, a chain spec
 ("highpass(80) | gain(1.5)") or a list of effects; the engine builds nodes of its own.
 Multi-pass nodes (Normalize) pass the signal through unchanged here, since a stream
-cannot look ahead: use fxgraph.process() or StreamProcessor for them.)doc")
-      .def(py::init<py::handle, double, std::uint32_t, std::uint32_t>(), py::arg("graph"),
-           py::arg("sample_rate") = 48000.0, py::arg("max_block") = 512, py::arg("channels") = 2)
+cannot look ahead: use fxgraph.process() or StreamProcessor for them. `threads` > 1 runs
+the graph's parallel branches on that many threads (this one and workers), with the same
+output as one thread; a chain stays on one thread.)doc")
+      .def(py::init<py::handle, double, std::uint32_t, std::uint32_t, unsigned>(), py::arg("graph"),
+           py::arg("sample_rate") = 48000.0, py::arg("max_block") = 512, py::arg("channels") = 2,
+           py::arg("threads") = 1)
       .def("process", &PyEngine::process, py::arg("x"), py::arg("out") = py::none(),
            "Processes x, (channels, frames) or (frames,) mono, and returns the graph output "
            "as a (channels, frames) float32 array (a torch tensor for a tensor). With `out` "

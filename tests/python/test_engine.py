@@ -202,3 +202,23 @@ def test_automate_gives_the_samples_of_the_cli_automate_option(fxgraph_cli, tmp_
     assert engine.get_parameter("0.cutoff") == 8000  # past the last point
     with pytest.raises(fxgraph.ParameterError, match="above 0"):
         engine.automate("0.cutoff", [(0, 200), (1, 0)], "exp")
+def test_engine_threads_run_parallel_branches_with_the_one_thread_result():
+    text = """\
+nodes:
+  split: { type: gain, gain: 1 }
+  low:   { type: lowpass, cutoff: 400, order: 4 }
+  high:  { type: highpass, cutoff: 4000, order: 4 }
+  room:  { type: reverb }
+  sum:   { type: mix, inputs: 2 }
+edges:
+  - split -> low -> room -> sum:0
+  - split -> high -> sum:1
+input: split
+output: sum
+"""
+    x = noise_signal(2, 20000, seed=11)
+    one = fxgraph.Engine(fxgraph.Graph.from_yaml(text), RATE, 256).process(x)
+    two = fxgraph.Engine(fxgraph.Graph.from_yaml(text), RATE, 256, threads=2).process(x)
+    assert np.array_equal(two, one)
+    with pytest.raises(ValueError, match="threads"):
+        fxgraph.Engine(CHAIN, RATE, 256, threads=0)

@@ -1,0 +1,294 @@
+// Parallel branches: with EngineConfig::threads > 1, the plan's steps are split into lanes
+// (StepSchedule) that the audio thread and workers run together; the output is
+// bit-identical to one thread whatever the timing (late workers, slow steps), a chain
+// starts no worker, and the audio thread allocates nothing. Part of the concurrency tests
+// that CI runs under ThreadSanitizer (the file name puts it there).
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/step_schedule.h"
+#include "fxgraph/graphs/catalog.h"
+#include "fxgraph/nodes/routing/mix.h"
+#include "support/allocation_counter.h"
+#include "support/graph_helpers.h"
+
+using namespace fxgraph;
+
+namespace {
+
+/// A random DAG of `size` nodes fed by the graph input: each node reads one or two
+/// earlier nodes (or the input), filters, gains and mixes; the output sums every node
+/// nobody reads. Built from one seed, so two calls give equal graphs of distinct nodes.
+Graph random_dag(unsigned seed, int size) {
+  std::mt19937 rng(seed);
+  const NodeRegistry& registry = builtin_registry();
+  Graph g;
+  g.add("in", test::make_gain(1.0));
+  std::vector<std::string> ids{"in"};
+  std::vector<int> readers{0};
+  for (int i = 0; i < size; ++i) {
+    const std::string id = "n" + std::to_string(i);
+    const int kind = int(rng() % 4);
+    const auto pick = [&] {
+      const std::size_t k = rng() % ids.size();
+      ++readers[k];
+      return ids[k];
+    };
+    if (kind == 0) {
+      g.add(id, test::make_gain(0.25 + double(rng() % 100) / 100.0));
+      g.connect(pick(), id);
+    } else if (kind == 1) {
+      g.add(id, registry.create("lowpass", NodeOptions({{"cutoff", 200.0 + double(rng() % 8000)},
+                                                        {"order", 2.0 + double(rng() % 3)}})));
+      g.connect(pick(), id);
+    } else if (kind == 2) {
+      g.add(id,
+            registry.create("highpass", NodeOptions({{"cutoff", 50.0 + double(rng() % 2000)}})));
+      g.connect(pick(), id);
+    } else {
+      g.add(id, std::make_shared<MixNode>(2));
+      g.connect(pick(), id + ":0");
+      g.connect(pick(), id + ":1");
+    }
+    ids.push_back(id);
+    readers.push_back(0);
+  }
+  g.add("out", test::make_gain(1.0 / double(size)));
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    if (readers[k] == 0) g.connect(ids[k], "out");
+  g.set_input(Endpoint::parse("in"));
+  g.set_output(Endpoint::parse("out"));
+  return g;
+}
+
+/// Runs stereo noise through `graph` in blocks of varying size; the output, planar.
+std::vector<float> render(Graph graph, unsigned threads, std::uint32_t frames = 6000,
+                          const ThreadStarter& starter = {}) {
+  Engine engine(
+      std::move(graph),
+      {.max_block = 256, .input_channels = 2, .threads = threads, .thread_starter = starter});
+  std::mt19937 rng(99);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  AudioBuffer in(2, 256), out(2, 256);
+  std::vector<float> result;
+  for (std::uint32_t done = 0, block = 1; done < frames; block = block * 7 % 257) {
+    const std::uint32_t n = std::min<std::uint32_t>(std::max(block, 1u), frames - done);
+    for (std::uint32_t c = 0; c < 2; ++c)
+      for (std::uint32_t i = 0; i < n; ++i) in.channel(c)[i] = dist(rng);
+    engine.process(in.view(n), out.view(n));
+    for (std::uint32_t c = 0; c < 2; ++c)
+      result.insert(result.end(), out.channel(c), out.channel(c) + n);
+    done += n;
+  }
+  return result;
+}
+
+/// A gain that takes a different, repeatable-per-seed but irregular time per block (a busy
+/// loop of up to ~20 µs), so that lanes run late or early against each other.
+class JitterNode : public GainNode {
+ public:
+  explicit JitterNode(unsigned seed) : rng_(seed) {}
+
+ protected:
+  void do_process(const ProcessContext& ctx) noexcept override {
+    GainNode::do_process(ctx);
+    const unsigned spins = rng_() % 20000;
+    for (unsigned i = 0; i < spins; ++i) sink_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::minstd_rand rng_;
+  std::atomic<unsigned> sink_{0};
+};
+
+/// `width` branches of jittering gains and a filter between a split and a sum.
+Graph jittery_fan(int width) {
+  Graph g;
+  g.add("in", test::make_gain(1.0));
+  g.add("sum", std::make_shared<MixNode>(std::uint32_t(width)));
+  for (int b = 0; b < width; ++b) {
+    const std::string id = std::to_string(b);
+    g.add("j" + id, std::make_shared<JitterNode>(unsigned(b + 1)));
+    g.add("f" + id, builtin_registry().create(
+                        "lowpass", NodeOptions({{"cutoff", 300.0 + 500.0 * b}, {"order", 2.0}})));
+    g.connect("in", "j" + id);
+    g.connect("j" + id, "f" + id);
+    g.connect("f" + id, "sum:" + id);
+  }
+  g.set_input(Endpoint::parse("in"));
+  g.set_output(Endpoint::parse("sum"));
+  return g;
+}
+
+/// Starts workers through std::thread and counts them; `delay` holds each back before
+/// it first looks for a block.
+struct CountingStarter {
+  std::shared_ptr<std::atomic<int>> started = std::make_shared<std::atomic<int>>(0);
+  std::chrono::milliseconds delay{0};
+
+  ThreadStarter starter() const {
+    return [count = started, delay = delay](std::function<void()> body) {
+      count->fetch_add(1);
+      auto thread = std::make_shared<std::thread>([body = std::move(body), delay] {
+        std::this_thread::sleep_for(delay);
+        body();
+      });
+      return std::function<void()>([thread] { thread->join(); });
+    };
+  }
+};
+
+/// Whether every step is in exactly one lane, and each lane runs producers first.
+bool lanes_are_valid(const StepSchedule& schedule,
+                     const std::vector<std::vector<std::uint32_t>>& successors) {
+  std::vector<int> seen(successors.size(), 0);
+  std::vector<std::size_t> lane_of(successors.size()), position(successors.size());
+  for (unsigned l = 0; l < schedule.lanes(); ++l) {
+    const auto steps = schedule.lane(l);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      ++seen[steps[i]];
+      lane_of[steps[i]] = l;
+      position[steps[i]] = i;
+    }
+  }
+  for (std::size_t s = 0; s < successors.size(); ++s) {
+    if (seen[s] != 1) return false;
+    for (std::uint32_t c : successors[s])
+      if (lane_of[c] == lane_of[s] && position[c] < position[s]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("random DAGs give bit-identical output on 1 and 2 and 4 threads",
+          "[engine][parallel][concurrency]") {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    INFO("seed " << seed);
+    const int size = 4 + int(seed * 5 % 60);
+    const auto one = render(random_dag(seed, size), 1);
+    CHECK(render(random_dag(seed, size), 2) == one);
+    CHECK(render(random_dag(seed, size), 4) == one);
+  }
+}
+
+TEST_CASE("a wide graph is scheduled in parallel and a chain falls back to one thread",
+          "[engine][parallel][concurrency]") {
+  Engine wide(random_dag(3, 20), {.threads = 2});
+  CHECK(wide.runs_in_parallel());
+  Engine chain(Graph::chain({test::make_gain(0.5), test::make_gain(2.0), test::make_gain(1.0)}),
+               {.threads = 2});
+  CHECK_FALSE(chain.runs_in_parallel());
+  Engine single(random_dag(3, 20), {.threads = 1});
+  CHECK_FALSE(single.runs_in_parallel());
+}
+
+TEST_CASE("parallel processing allocates nothing on the audio thread",
+          "[engine][parallel][concurrency]") {
+  Engine engine(random_dag(5, 30), {.max_block = 128, .input_channels = 2, .threads = 3});
+  REQUIRE(engine.runs_in_parallel());
+  AudioBuffer in(2, 128), out(2, 128);
+  std::size_t allocations = 0;
+  for (int block = 0; block < 3000; ++block) {
+    if (block % 100 == 0) engine.set_parameter("out.gain", 0.01 * (1 + block / 100));
+    test::AllocationCounter counter;
+    engine.process(in.view(std::uint32_t(1 + block % 128)),
+                   out.view(std::uint32_t(1 + block % 128)));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+}
+
+TEST_CASE("threads must be at least 1", "[engine][parallel][concurrency]") {
+  CHECK_THROWS_AS(Engine(random_dag(1, 4), {.threads = 0}), ConfigError);
+}
+
+TEST_CASE("a chain starts no worker thread, a graph with branches starts threads - 1",
+          "[engine][parallel][concurrency]") {
+  CountingStarter chain_workers;
+  Engine chain(Graph::chain({test::make_gain(0.5), test::make_gain(2.0)}),
+               {.threads = 4, .thread_starter = chain_workers.starter()});
+  CHECK(*chain_workers.started == 0);
+
+  CountingStarter wide_workers;
+  Engine wide(jittery_fan(4),
+              {.max_block = 256, .threads = 3, .thread_starter = wide_workers.starter()});
+  CHECK(*wide_workers.started == 2);
+
+  // A graph with branches swapped in later starts them then (once).
+  chain.replace_graph(jittery_fan(3));
+  CHECK(*chain_workers.started == 3);
+  chain.replace_graph(jittery_fan(2));
+  CHECK(*chain_workers.started == 3);
+}
+
+TEST_CASE("steps of irregular duration give the one-thread output on any thread count",
+          "[engine][parallel][concurrency]") {
+  const auto one = render(jittery_fan(5), 1, 3000);
+  for (unsigned threads : {2u, 3u, 5u}) {
+    INFO(threads << " threads");
+    CHECK(render(jittery_fan(5), threads, 3000) == one);
+  }
+}
+
+TEST_CASE("the audio thread finishes blocks alone while a worker is late, output unchanged",
+          "[engine][parallel][concurrency]") {
+  // The worker sleeps through the first blocks: the audio thread must not wait for it
+  // (it takes the worker's lane over), and the result is the same.
+  CountingStarter late{.delay = std::chrono::milliseconds(30)};
+  const auto one = render(random_dag(7, 40), 1);
+  CHECK(render(random_dag(7, 40), 2, 6000, late.starter()) == one);
+}
+
+TEST_CASE("the schedule puts a chain on one lane and spreads independent branches",
+          "[engine][parallel][concurrency]") {
+  // 0 → 1 → 2 → 3: one lane, no parallelism.
+  const std::vector<std::vector<std::uint32_t>> chain{{1}, {2}, {3}, {}};
+  const StepSchedule serial(chain, {1, 1, 1, 1}, 0.5, 2);
+  CHECK_FALSE(serial.has_parallelism());
+  CHECK(serial.lane(0) == std::vector<std::uint32_t>{0, 1, 2, 3});
+  CHECK(lanes_are_valid(serial, chain));
+
+  // 0 fans out to four equal branches 1..4 that 5 sums: two lanes of two branches each.
+  const std::vector<std::vector<std::uint32_t>> fan{{1, 2, 3, 4}, {5}, {5}, {5}, {5}, {}};
+  const StepSchedule wide(fan, {1, 10, 10, 10, 10, 1}, 0.5, 2);
+  CHECK(wide.has_parallelism());
+  CHECK(wide.lane(0).size() + wide.lane(1).size() == 6);
+  for (unsigned l = 0; l < 2; ++l) {  // two branches each; the split and the sum anywhere
+    const auto steps = wide.lane(l);
+    CHECK(std::count_if(steps.begin(), steps.end(), [](auto s) { return s >= 1 && s <= 4; }) == 2);
+  }
+  CHECK(lanes_are_valid(wide, fan));
+
+  // A hand-over dearer than the branches: keeping them on one thread is faster.
+  const StepSchedule cheap(fan, {1, 1, 1, 1, 1, 1}, 10.0, 2);
+  CHECK_FALSE(cheap.has_parallelism());
+}
+
+TEST_CASE("schedules of random DAGs have valid lanes for 1 to 8 threads",
+          "[engine][parallel][concurrency]") {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::uint32_t size = 1 + rng() % 40;
+    std::vector<std::vector<std::uint32_t>> successors(size);
+    std::vector<double> cost(size);
+    for (std::uint32_t s = 0; s < size; ++s) {
+      cost[s] = 1.0 + double(rng() % 100);
+      for (std::uint32_t c = s + 1; c < size; ++c)
+        if (rng() % 5 == 0) successors[s].push_back(c);
+    }
+    for (unsigned threads = 1; threads <= 8; ++threads) {
+      const StepSchedule schedule(successors, cost, double(rng() % 50), threads);
+      CHECK(schedule.lanes() == threads);
+      CHECK(lanes_are_valid(schedule, successors));
+    }
+  }
+}
