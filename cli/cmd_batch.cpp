@@ -163,7 +163,7 @@ void run(BatchCommandOptions& options) {
                                              .chunk_size = options.chunk_size,
                                              .tail = tail,
                                              .stop = InterruptSignals::stop_requested(),
-                                             .automation = std::move(automation)}};
+                                             .automation = std::move(automation),
                                              .threads = options.threads}};
   BatchSummary summary;
   run_output_phase([&] {

@@ -112,6 +112,7 @@ void run_jack_session(const LiveOptions& options) {
       {.banner = banner_text,
        .jack = &jack,
        .midi = midi.enabled() ? &midi : nullptr,
+       .midi_port = jack.midi_input(),
        .running = live.running,
        .binding = live.binding,
        .lost_stream_message = "JACK server shut down"},

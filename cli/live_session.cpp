@@ -210,7 +210,7 @@ void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
 #ifdef FXGRAPH_WITH_JACK
   if (parts.jack != nullptr) install_reconnect(options.reconnect, *parts.jack, commands, hooks);
 #endif
-  if (parts.midi != nullptr) install_midi(*parts.midi, parts.jack->midi_input(), commands, hooks);
+  if (parts.midi != nullptr) install_midi(*parts.midi, parts.midi_port, commands, hooks);
   install_ramp(commands);
   install_presets(commands);
   install_reload(options.reload,

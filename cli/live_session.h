@@ -97,6 +97,8 @@ struct LiveSessionParts {
   JackBackend* jack = nullptr;
   /// The MIDI input (--midi), made before the backend opened; null without one.
   MidiControl* midi = nullptr;
+  /// The MIDI input port's full name ("<client>:midi_in"), with `midi`.
+  std::string midi_port;
   /// The running graph's document and ends, for `reload` (LiveGraph::running, binding).
   GraphDocument running;
   JackBinding binding;

@@ -721,16 +721,29 @@ class Compiler::Session {
   /// (~1 ns for a filter): each node it runs, per output channel and frame, and a quarter
   /// of that per gather (a copy or sum is cheaper than a node's processing). Nodes do not
   /// report their cost; idle threads even it out.
+  /// A feedback loop's step costs what its nodes' steps cost together.
   std::vector<double> step_costs() const {
     std::vector<double> cost;
     for (const Plan::Step& step : plan_->steps_) {
-      std::uint32_t channels = 0;
-      for (std::uint32_t o = 0; o < step.output_count; ++o)
-        channels += out_views_[step.output_begin + o].channels;
-      const double per_node = double(std::max(1u, channels)) * options_.max_block;
-      cost.push_back(per_node * (std::max(1u, step.chain_count) + 0.25 * step.gather_count));
+      if (step.loop == Plan::kNoLoop) {
+        cost.push_back(one_step_cost(step));
+        continue;
+      }
+      const Plan::Loop& loop = plan_->loops_[step.loop];
+      double sum = 0.0;
+      for (std::uint32_t k = 0; k < loop.step_count; ++k)
+        sum += one_step_cost(plan_->loop_steps_[loop.step_begin + k]);
+      cost.push_back(sum);
     }
     return cost;
+  }
+
+  double one_step_cost(const Plan::Step& step) const {
+    std::uint32_t channels = 0;
+    for (std::uint32_t o = 0; o < step.output_count; ++o)
+      channels += out_views_[step.output_begin + o].channels;
+    const double per_node = double(std::max(1u, channels)) * options_.max_block;
+    return per_node * (std::max(1u, step.chain_count) + 0.25 * step.gather_count);
   }
 
   /// What a step on one thread reading a producer's output from another costs, in the

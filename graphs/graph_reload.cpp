@@ -80,7 +80,9 @@ class Merge {
       if (!before || !after) continue;  // a node added in code: no file values
       const Node& node = running_.graph.node(id);
       std::vector<ParameterChange> removed, written;
-      for (std::size_t i = 0; i < node.parameters().size(); ++i) {
+      const std::size_t in_file =
+          std::min(node.parameters().size(), before->parameter_values.size());
+      for (std::size_t i = 0; i < in_file; ++i) {
         if (before->parameter_values[i] == after->parameter_values[i]) continue;
         const std::string& name = node.parameters()[i].name;
         const ParameterChange change{id + "." + name, after->parameter_values[i]};
@@ -117,9 +119,11 @@ class Merge {
     if (!before && !after)
       return same_ports(old_node.input_ports(), new_node.input_ports()) &&
              same_ports(old_node.output_ports(), new_node.output_ports());
+    // The file's values cover the node's own parameters; the graph appends `bypass`
+    // (engine/bypass.h) unless the file set it, so a node may have one more.
     return before && after && options_of(*before, old_node) == options_of(*after, new_node) &&
-           before->parameter_values.size() == old_node.parameters().size() &&
-           after->parameter_values.size() == old_node.parameters().size();
+           before->parameter_values.size() == after->parameter_values.size() &&
+           before->parameter_values.size() <= old_node.parameters().size();
   }
 
   /// Records `id` as rebuilt and gives the file's new node the values set live on the

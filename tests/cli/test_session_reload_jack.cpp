@@ -198,7 +198,7 @@ TEST_CASE("a bad edit answers error with file:line:col and the running graph pla
   other_ports.replace(other_ports.find("channels: 1"), 11, "channels: 2");
   std::ofstream(graph.path()) << other_ports;
   CHECK_THAT(cli.ask("reload"), StartsWith("error: " + at + "6:") &&
-                                    Contains("the edit changes the JACK ports") &&
+                                    Contains("the edit changes the graph's ends") &&
                                     Contains("restart"));
 
   // Nothing of the edit arrived: not even the gain it also changed.
