@@ -39,6 +39,13 @@
 #   BUSY         1 (default): run `yes > /dev/null` alongside, to load the other core
 #   PIN          1 (default): pin `yes` to the last CPU (needs taskset and 2+ CPUs);
 #                0: leave its placement to the scheduler
+#   CONTROL      1: the live-control soak of issue 15 — fxgraph also takes MIDI CC on
+#                its JACK MIDI input (--midi, CC 7 -> drive.gain) and OSC
+#                /fxgraph/set messages (--osc), each at RATE per second from
+#                bench/control_sender.c, and a `reload` of the graph file every 10 s;
+#                the baseline C client gets the same period, no control (it has none).
+#                Its stats line then ends with the MIDI and OSC counts. Default 0.
+#   RATE         control messages per second and kind with CONTROL=1 (default 1000)
 #
 # The dummy driver's clock is a timer: an xrun there means a period that finished
 # late (client and server scheduling), which is what a soak is after.
@@ -56,6 +63,8 @@ FXGRAPH=${FXGRAPH:-build/fxgraph}
 GRAPH=${GRAPH:-graphs/guitar.yaml}
 BUSY=${BUSY:-1}
 PIN=${PIN:-1}
+CONTROL=${CONTROL:-0}
+RATE=${RATE:-1000}
 server="soak-$$"
 work=$(mktemp -d /tmp/fxgraph-soak.XXXXXX)
 export JACK_NO_START_SERVER=1
@@ -88,6 +97,13 @@ command -v jackd >/dev/null || die "jackd not found (Debian: apt-get install jac
 # The baseline is built here, not by CMake: it is a measuring stick, not part of fxgraph.
 gcc -O2 -Wall -o "$work/passthrough_client" bench/passthrough_client.c -ljack -lm ||
   die "cannot build bench/passthrough_client.c (needs gcc and libjack-jackd2-dev)"
+osc_port=""
+if [[ "$CONTROL" == 1 ]]; then
+  gcc -O2 -Wall -o "$work/control_sender" bench/control_sender.c -ljack -llo -lm ||
+    die "cannot build bench/control_sender.c (needs liblo-dev)"
+  printf 'midi:\n  - {cc: 7, path: drive.gain, range: [0.5, 2]}\n' >"$work/midi.yaml"
+  osc_port=$((20000 + $$ % 20000))
+fi
 
 # Placement: the busy loop on the last CPU; jackd and the clients where the scheduler
 # puts them.
@@ -117,7 +133,7 @@ start_server() {
 
 # "xruns N, blocks N, dsp load mean X %, max Y %" -> "N N X Y", one line per stats answer
 parse_stats() {
-  sed -n 's/^xruns \([0-9]*\), blocks \([0-9]*\), dsp load mean \([0-9.]*\) %, max \([0-9.]*\) %$/\1 \2 \3 \4/p' "$1"
+  sed -n 's/^xruns \([0-9]*\), blocks \([0-9]*\), dsp load mean \([0-9.]*\) %, max \([0-9.]*\) %.*$/\1 \2 \3 \4/p' "$1"
 }
 
 # The server's log so far: "<server-late xruns> <xruns where CLIENT was late>"
@@ -149,16 +165,40 @@ run_client() {
     sleep "$WARMUP"
     log_counts "$log" "$name" >"$marks"
     echo stats
-    sleep "$segment"
+    if [[ "$CONTROL" == 1 && "$label" == fxgraph ]]; then
+      local left=$segment
+      while ((left > 10)); do
+        sleep 10
+        echo reload
+        left=$((left - 10))
+      done
+      sleep "$left"
+    else
+      sleep "$segment"
+    fi
     echo stats
     log_counts "$log" "$name" >>"$marks"
     sleep 0.5
     echo quit
   } | "$@" >"$out" 2>"$err" &
   local pid=$!
+  local sender=""
+  if [[ "$CONTROL" == 1 && "$label" == fxgraph ]]; then
+    sleep 1
+    "$work/control_sender" -s "$server" -m "$name:midi_in" -o "$osc_port" -p drive.gain \
+      -r "$RATE" >"$work/$runs-sender.out" 2>&1 &
+    sender=$!
+  fi
   sleep $((WARMUP > 2 ? WARMUP - 1 : 1))
   echo "  -p $period $label: client threads $(thread_classes "$pid"); jackd threads $(thread_classes "$jackd_pid")" >>"$work/threads"
   wait "$pid" || echo "soak_jack.sh: $label exited with status $?" >&2
+  if [[ -n "$sender" ]]; then
+    kill "$sender" 2>/dev/null || true
+    wait "$sender" 2>/dev/null || true
+    echo "soak_jack.sh:   control: $(cat "$work/$runs-sender.out"); session:" \
+      "$(grep -o 'midi dropped.*\|osc received.*' "$out" | tail -1)" \
+      "reloads answered ok: $(grep -c '^ok reload' "$out" || true)" >&2
+  fi
 
   local a b m
   a=$(parse_stats "$out" | sed -n 1p)
@@ -196,8 +236,10 @@ order=0
 for period in $PERIODS; do
   start_server "$period"
   run_fx() {
+    local control=()
+    [[ "$CONTROL" == 1 ]] && control=(--midi-map "$work/midi.yaml" --osc "$osc_port")
     run_client "$period" fxgraph soak_fx "$FXGRAPH" jack "$GRAPH" --server "$server" \
-      --name soak_fx --connect
+      --name soak_fx --connect "${control[@]}"
   }
   run_c() {
     run_client "$period" passthrough_c soak_c "$work/passthrough_client" -s "$server" \
