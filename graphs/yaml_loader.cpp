@@ -332,7 +332,9 @@ class Loader {
     Automation automation;
     const Entry* curve = nullptr;
     const Entry* points = nullptr;
-    for (const Entry& item : entries<ConfigError>(e.value, label, "key")) {
+    // Kept while `curve` and `points` point into it.
+    const auto items = entries<ConfigError>(e.value, label, "key");
+    for (const Entry& item : items) {
       if (item.key == "curve")
         curve = &item;
       else if (item.key == "points")
