@@ -12,10 +12,10 @@
 #include <string>
 
 #include "cli/cli_harness.h"
+#include "support/child_process.h"
 #include "support/eventually.h"
 #include "support/jack_probe.h"
 #include "support/jack_server.h"
-#include "support/child_process.h"
 
 #ifdef FXGRAPH_CLI
 
@@ -23,6 +23,7 @@ using namespace fxgraph;
 using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 using fxgraph::test::Child;
+using fxgraph::test::ConstantLoop;
 using fxgraph::test::eventually;
 using fxgraph::test::Probe;
 using fxgraph::test::TempYaml;
@@ -58,20 +59,6 @@ bool lists_jack_device(const CliRun& run) {
        << run.out);
   return false;
 }
-
-/// A probe writing 1.0 on `out` and keeping the last sample heard on `in`.
-struct ConstantLoop {
-  jack_port_t* out = nullptr;
-  jack_port_t* in = nullptr;
-  std::atomic<float> last{-1.0f};
-  static int process(jack_nframes_t frames, void* arg) {
-    auto& self = *static_cast<ConstantLoop*>(arg);
-    auto* o = static_cast<float*>(jack_port_get_buffer(self.out, frames));
-    for (jack_nframes_t i = 0; i < frames; ++i) o[i] = 1.0f;
-    self.last.store(static_cast<const float*>(jack_port_get_buffer(self.in, frames))[frames - 1]);
-    return 0;
-  }
-};
 
 }  // namespace
 

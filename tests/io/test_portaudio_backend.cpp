@@ -27,6 +27,7 @@
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
+using fxgraph::test::ConstantLoop;
 using fxgraph::test::eventually;
 using fxgraph::test::Probe;
 using namespace std::chrono_literals;
@@ -54,20 +55,6 @@ bool has_jack_host_api(const PortAudioBackend& backend) {
                                                << "); the PortAudio audio tests are skipped");
   return false;
 }
-
-/// A probe writing 1.0 on `out` and keeping the last sample heard on `in`.
-struct ConstantLoop {
-  jack_port_t* out = nullptr;
-  jack_port_t* in = nullptr;
-  std::atomic<float> last{-1.0f};
-  static int process(jack_nframes_t frames, void* arg) {
-    auto& self = *static_cast<ConstantLoop*>(arg);
-    auto* o = static_cast<float*>(jack_port_get_buffer(self.out, frames));
-    for (jack_nframes_t i = 0; i < frames; ++i) o[i] = 1.0f;
-    self.last.store(static_cast<const float*>(jack_port_get_buffer(self.in, frames))[frames - 1]);
-    return 0;
-  }
-};
 
 /// A ProcessFn that halves its input and counts the C++ allocations on the thread that
 /// calls it from its second call on (the counter is made on the first).

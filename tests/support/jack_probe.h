@@ -5,6 +5,7 @@
 #include <jack/jack.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -79,6 +80,21 @@ struct RampSource {
     auto& self = *static_cast<RampSource*>(arg);
     auto* out = static_cast<float*>(jack_port_get_buffer(self.port, frames));
     for (jack_nframes_t i = 0; i < frames; ++i) out[i] = ramp(self.frame++);
+    return 0;
+  }
+};
+
+/// A JACK process callback for a Probe's two ports: writes 1.0 on `out` and keeps the
+/// last sample heard on `in` (`probe.activate(&ConstantLoop::process, &loop)`).
+struct ConstantLoop {
+  jack_port_t* out = nullptr;
+  jack_port_t* in = nullptr;
+  std::atomic<float> last{-1.0f};
+  static int process(jack_nframes_t frames, void* arg) {
+    auto& self = *static_cast<ConstantLoop*>(arg);
+    auto* o = static_cast<float*>(jack_port_get_buffer(self.out, frames));
+    for (jack_nframes_t i = 0; i < frames; ++i) o[i] = 1.0f;
+    self.last.store(static_cast<const float*>(jack_port_get_buffer(self.in, frames))[frames - 1]);
     return 0;
   }
 };
