@@ -46,6 +46,8 @@
 #                the baseline C client gets the same period, no control (it has none).
 #                Its stats line then ends with the MIDI and OSC counts. Default 0.
 #   RATE         control messages per second and kind with CONTROL=1 (default 1000)
+#   CONTROL_KINDS  with CONTROL=1, which control traffic to send: any of "midi osc
+#                reload" (default all three); one at a time tells which costs periods
 #
 # The dummy driver's clock is a timer: an xrun there means a period that finished
 # late (client and server scheduling), which is what a soak is after.
@@ -65,6 +67,8 @@ BUSY=${BUSY:-1}
 PIN=${PIN:-1}
 CONTROL=${CONTROL:-0}
 RATE=${RATE:-1000}
+CONTROL_KINDS=${CONTROL_KINDS:-"midi osc reload"}
+has_kind() { [[ "$CONTROL" == 1 && " $CONTROL_KINDS " == *" $1 "* ]]; }
 server="soak-$$"
 work=$(mktemp -d /tmp/fxgraph-soak.XXXXXX)
 export JACK_NO_START_SERVER=1
@@ -165,7 +169,7 @@ run_client() {
     sleep "$WARMUP"
     log_counts "$log" "$name" >"$marks"
     echo stats
-    if [[ "$CONTROL" == 1 && "$label" == fxgraph ]]; then
+    if has_kind reload && [[ "$label" == fxgraph ]]; then
       local left=$segment
       while ((left > 10)); do
         sleep 10
@@ -183,9 +187,12 @@ run_client() {
   } | "$@" >"$out" 2>"$err" &
   local pid=$!
   local sender=""
-  if [[ "$CONTROL" == 1 && "$label" == fxgraph ]]; then
+  if (has_kind midi || has_kind osc) && [[ "$label" == fxgraph ]]; then
+    local targets=()
+    has_kind midi && targets+=(-m "$name:midi_in")
+    has_kind osc && targets+=(-o "$osc_port")
     sleep 1
-    "$work/control_sender" -s "$server" -m "$name:midi_in" -o "$osc_port" -p drive.gain \
+    "$work/control_sender" -s "$server" "${targets[@]}" -p drive.gain \
       -r "$RATE" >"$work/$runs-sender.out" 2>&1 &
     sender=$!
   fi
@@ -237,7 +244,8 @@ for period in $PERIODS; do
   start_server "$period"
   run_fx() {
     local control=()
-    [[ "$CONTROL" == 1 ]] && control=(--midi-map "$work/midi.yaml" --osc "$osc_port")
+    has_kind midi && control+=(--midi-map "$work/midi.yaml")
+    has_kind osc && control+=(--osc "$osc_port")
     run_client "$period" fxgraph soak_fx "$FXGRAPH" jack "$GRAPH" --server "$server" \
       --name soak_fx --connect "${control[@]}"
   }
