@@ -11,61 +11,54 @@ pkg_check_modules(SOXR REQUIRED IMPORTED_TARGET soxr)
 # libebur128: the EBU R128 reference implementation (loudness meter and normalisation).
 pkg_check_modules(EBUR128 REQUIRED IMPORTED_TARGET libebur128)
 
-# JACK is optional: a program that only renders files does not need it. ON when found,
-# unless the cache says otherwise; asking for it explicitly makes it required.
-pkg_check_modules(JACK IMPORTED_TARGET jack)
-if(DEFINED FXGRAPH_WITH_JACK AND FXGRAPH_WITH_JACK AND NOT JACK_FOUND)
-  message(FATAL_ERROR "FXGRAPH_WITH_JACK is ON but JACK was not found "
-                      "(Debian: apt-get install libjack-jackd2-dev)")
-endif()
-option(FXGRAPH_WITH_JACK "Build the JACK backend" ${JACK_FOUND})
+# An optional dependency found through pkg-config, behind the option OPTION: ON when
+# found, unless the cache says otherwise; asking for it explicitly (-DOPTION=ON) makes it
+# required (a configure error naming the Debian package). PREFIX names pkg-config's
+# results (PkgConfig::PREFIX, PREFIX_FOUND in the caller's scope). OFF_MESSAGE, when
+# given, is shown while the option is OFF.
+#   fxgraph_optional_package(FXGRAPH_WITH_X PREFIX X MODULE x-1.0 WHAT "libx"
+#                            DOC "…" DEBIAN libx-dev [OFF_MESSAGE "…"])
+function(fxgraph_optional_package option)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "PREFIX;MODULE;WHAT;DOC;DEBIAN;OFF_MESSAGE" "")
+  pkg_check_modules(${arg_PREFIX} IMPORTED_TARGET ${arg_MODULE})
+  if(DEFINED ${option} AND ${option} AND NOT ${arg_PREFIX}_FOUND)
+    message(FATAL_ERROR "${option} is ON but ${arg_WHAT} was not found "
+                        "(Debian: apt-get install ${arg_DEBIAN})")
+  endif()
+  option(${option} "${arg_DOC}" ${${arg_PREFIX}_FOUND})
+  if(NOT ${option} AND DEFINED arg_OFF_MESSAGE)
+    message(STATUS "fxgraph: ${arg_OFF_MESSAGE}")
+  endif()
+  set(${arg_PREFIX}_FOUND ${${arg_PREFIX}_FOUND} PARENT_SCOPE)
+endfunction()
 
-# OSC control of live sessions (`--osc`) is optional: liblo (Debian: liblo-dev) encodes
-# and decodes the messages. ON when found; asking for it explicitly makes it required.
-pkg_check_modules(LO IMPORTED_TARGET liblo)
-if(DEFINED FXGRAPH_WITH_OSC AND FXGRAPH_WITH_OSC AND NOT LO_FOUND)
-  message(FATAL_ERROR "FXGRAPH_WITH_OSC is ON but liblo was not found "
-                      "(Debian: apt-get install liblo-dev)")
-endif()
-option(FXGRAPH_WITH_OSC "OSC control of live sessions (liblo)" ${LO_FOUND})
-if(NOT FXGRAPH_WITH_OSC)
-  message(STATUS "fxgraph: OSC control off (no liblo; Debian: liblo-dev); --osc says so")
-endif()
-# PortAudio is optional too (`fxgraph live --backend portaudio`: sound cards without a
-# JACK server). ON when found; asking for it explicitly makes it required.
-pkg_check_modules(PORTAUDIO IMPORTED_TARGET portaudio-2.0)
-if(DEFINED FXGRAPH_WITH_PORTAUDIO AND FXGRAPH_WITH_PORTAUDIO AND NOT PORTAUDIO_FOUND)
-  message(FATAL_ERROR "FXGRAPH_WITH_PORTAUDIO is ON but PortAudio was not found "
-                      "(Debian: apt-get install portaudio19-dev)")
-endif()
-option(FXGRAPH_WITH_PORTAUDIO "Build the PortAudio backend" ${PORTAUDIO_FOUND})
-if(NOT FXGRAPH_WITH_PORTAUDIO)
-  message(STATUS "fxgraph: PortAudio backend off (no portaudio-2.0; Debian: portaudio19-dev)")
-endif()
+# JACK: a program that only renders files does not need it.
+fxgraph_optional_package(FXGRAPH_WITH_JACK PREFIX JACK MODULE jack WHAT JACK
+  DOC "Build the JACK backend" DEBIAN libjack-jackd2-dev)
+# OSC control of live sessions (`--osc`): liblo encodes and decodes the messages.
+fxgraph_optional_package(FXGRAPH_WITH_OSC PREFIX LO MODULE liblo WHAT liblo
+  DOC "OSC control of live sessions (liblo)" DEBIAN liblo-dev
+  OFF_MESSAGE "OSC control off (no liblo; Debian: liblo-dev); --osc says so")
+# PortAudio (`fxgraph live --backend portaudio`): sound cards without a JACK server.
+fxgraph_optional_package(FXGRAPH_WITH_PORTAUDIO PREFIX PORTAUDIO MODULE portaudio-2.0
+  WHAT PortAudio DOC "Build the PortAudio backend" DEBIAN portaudio19-dev
+  OFF_MESSAGE "PortAudio backend off (no portaudio-2.0; Debian: portaudio19-dev)")
 
-# Plugin hosting is optional too: LV2 through lilv (Debian: liblilv-dev, lv2-dev), LADSPA
-# through ladspa.h (ladspa-sdk) and dlopen. Each is ON when found; asking for one
-# explicitly makes it required.
-pkg_check_modules(LILV IMPORTED_TARGET lilv-0)
+# Plugin hosting: LV2 through lilv, LADSPA through ladspa.h (ladspa-sdk) and dlopen.
+fxgraph_optional_package(FXGRAPH_WITH_LV2 PREFIX LILV MODULE lilv-0 WHAT lilv
+  DOC "Host LV2 plugins (lilv)" DEBIAN "liblilv-dev lv2-dev"
+  OFF_MESSAGE "LV2 hosting off (no lilv-0; Debian: liblilv-dev lv2-dev)")
 find_path(FXGRAPH_LADSPA_INCLUDE_DIR ladspa.h)
 if(FXGRAPH_LADSPA_INCLUDE_DIR)
   set(FXGRAPH_LADSPA_FOUND TRUE)
 else()
   set(FXGRAPH_LADSPA_FOUND FALSE)
 endif()
-if(DEFINED FXGRAPH_WITH_LV2 AND FXGRAPH_WITH_LV2 AND NOT LILV_FOUND)
-  message(FATAL_ERROR "FXGRAPH_WITH_LV2 is ON but lilv was not found "
-                      "(Debian: apt-get install liblilv-dev lv2-dev)")
-endif()
 if(DEFINED FXGRAPH_WITH_LADSPA AND FXGRAPH_WITH_LADSPA AND NOT FXGRAPH_LADSPA_FOUND)
   message(FATAL_ERROR "FXGRAPH_WITH_LADSPA is ON but ladspa.h was not found "
                       "(Debian: apt-get install ladspa-sdk)")
 endif()
-option(FXGRAPH_WITH_LV2 "Host LV2 plugins (lilv)" ${LILV_FOUND})
 option(FXGRAPH_WITH_LADSPA "Host LADSPA plugins" ${FXGRAPH_LADSPA_FOUND})
-if(NOT FXGRAPH_WITH_LV2)
-  message(STATUS "fxgraph: LV2 hosting off (no lilv-0; Debian: liblilv-dev lv2-dev)")
-endif()
 if(NOT FXGRAPH_WITH_LADSPA)
   message(STATUS "fxgraph: LADSPA hosting off (no ladspa.h; Debian: ladspa-sdk)")
 endif()
