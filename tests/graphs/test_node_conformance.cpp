@@ -34,7 +34,7 @@ constexpr std::uint32_t kMaxBlock = 256;
 // Longer than every default delay line (delay: 500 ms), so state that reset leaves
 // behind comes out again within the run. Not a multiple of any block size.
 constexpr std::uint32_t kFrames = 30011;
-constexpr std::uint32_t kOutChannels = 48;  // room for the widest output (filterbank 8 x 6)
+constexpr std::uint32_t kMaxChannels = 48;  // the widest output (filterbank 8 x 6)
 
 /// The type's example settings, with `channels` set when the type has that option, and
 /// every file the example names created (as `channels`-channel noise) in `folder`.
@@ -65,26 +65,36 @@ AudioBuffer seeded_noise(std::uint32_t channels, std::uint32_t frames) {
   return b;
 }
 
+/// The channels of the engine's output view: those the graph output gives, no more
+/// (wider, the engine would only repeat or zero them), and one for a sink's graph.
+std::uint32_t output_width(const Engine& engine) {
+  const std::uint32_t width = std::max(1u, engine.output_channels());
+  REQUIRE(width <= kMaxChannels);
+  return width;
+}
+
 /// Runs `in` through `engine` in blocks of `sizes` (cycled; all <= kMaxBlock) and
-/// returns every output channel's samples; counts the audio thread's allocations.
+/// returns every output channel's samples, channel after channel; counts the audio
+/// thread's allocations.
 std::vector<float> run(Engine& engine, AudioBuffer& in, const std::vector<std::uint32_t>& sizes,
                        std::size_t& allocations) {
-  AudioBuffer out(kOutChannels, kFrames);
-  float* in_pointers[kOutChannels];
-  float* out_pointers[kOutChannels];
+  const std::uint32_t width = output_width(engine);
+  AudioBuffer out(width, kFrames);
+  float* in_pointers[kMaxChannels];
+  float* out_pointers[kMaxChannels];
   std::size_t next = 0;
   for (std::uint32_t offset = 0; offset < kFrames;) {
     const std::uint32_t n = std::min(sizes[next++ % sizes.size()], kFrames - offset);
     for (std::uint32_t c = 0; c < in.num_channels(); ++c) in_pointers[c] = in.channel(c) + offset;
-    for (std::uint32_t c = 0; c < kOutChannels; ++c) out_pointers[c] = out.channel(c) + offset;
+    for (std::uint32_t c = 0; c < width; ++c) out_pointers[c] = out.channel(c) + offset;
     test::AllocationCounter counter;
     engine.process(ConstAudioView{in_pointers, in.num_channels(), n},
-                   AudioView{out_pointers, kOutChannels, n});
+                   AudioView{out_pointers, width, n});
     allocations += counter.count();
     offset += n;
   }
   std::vector<float> samples;
-  for (std::uint32_t c = 0; c < kOutChannels; ++c)
+  for (std::uint32_t c = 0; c < width; ++c)
     samples.insert(samples.end(), out.channel(c), out.channel(c) + kFrames);
   return samples;
 }
@@ -160,7 +170,7 @@ void check_bypass(const std::string& type_name, const NodeOptions& options,
   const std::vector<float> out = run(engine, input, {kMaxBlock}, allocations);
   CHECK(allocations == 0);
   const std::uint64_t settled = std::uint64_t(config.sample_rate * 0.010) + node->latency();
-  for (std::uint32_t c = 0; c < kOutChannels; ++c) {
+  for (std::uint32_t c = 0; c < out.size() / kFrames; ++c) {
     // The plan's mapping of the node's result onto the output, then the dry lane's.
     const std::uint32_t lane = out_width == 1 ? 0 : c;
     const bool sounding = lane < out_width && in_width != 0 && (in_width == 1 || lane < in_width);
@@ -265,7 +275,8 @@ TEST_CASE("every node's output falls below -120 dBFS within the tail it reports"
   for (std::uint32_t c = 0; c < channels; ++c)
     for (std::uint32_t i = 0; i < kMaxBlock; ++i) loud.channel(c)[i] *= 2.0f;
   AudioBuffer silence(channels, kMaxBlock);
-  AudioBuffer out(kOutChannels, kMaxBlock);
+  const std::uint32_t width = output_width(engine);
+  AudioBuffer out(width, kMaxBlock);
   for (std::uint32_t done = 0; done < kFrames; done += kMaxBlock)
     engine.process(loud.view(), out.view());
   // The tail itself, then a second beyond it that must stay below the threshold.
@@ -274,7 +285,7 @@ TEST_CASE("every node's output falls below -120 dBFS within the tail it reports"
   float loudest_after = 0.0f;
   for (std::uint64_t done = 0; done < end; done += kMaxBlock) {
     engine.process(silence.view(), out.view());
-    for (std::uint32_t c = 0; c < kOutChannels; ++c)
+    for (std::uint32_t c = 0; c < width; ++c)
       for (std::uint32_t i = 0; i < kMaxBlock; ++i)
         if (done + i >= checked_from)
           loudest_after = std::max(loudest_after, std::fabs(out.channel(c)[i]));
