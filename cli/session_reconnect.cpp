@@ -9,6 +9,7 @@
 
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/io/jack_backend.h"
+#include "session_memory_lock.h"
 
 namespace fxgraph::cli {
 
@@ -65,6 +66,7 @@ class Reconnector {
       return;
     }
     waiting_ = false;
+    lock_session_memory();  // the new client's shared memory, ports and threads
     unmade_ = jack_.connect(remembered_);
     std::fprintf(stderr,
                  "fxgraph: JACK server back; client '%s' reconnected, %zu of %zu connections "

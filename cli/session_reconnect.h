@@ -11,7 +11,8 @@
 //
 // What it says: one stderr line when the server is lost ("JACK server lost; waiting
 // for it (--reconnect)") and one when it is back (client, connections restored);
-// nothing while it waits. Connections whose other end is not there yet (a client that
+// nothing while it waits. The reopened client's memory is locked as at start
+// (session_memory_lock.h). Connections whose other end is not there yet (a client that
 // comes back after the server) are made when that port appears.
 // Without the flag nothing is installed: a lost server ends the session (exit 1).
 // JACK only: PortAudio reports no lost device.

@@ -23,8 +23,9 @@ using namespace fxgraph;
 using namespace fxgraph::test::cli;
 using Catch::Matchers::Contains;
 using fxgraph::test::Child;
-using fxgraph::test::ConstantLoop;
+using fxgraph::test::DefaultJackServer;
 using fxgraph::test::eventually;
+using fxgraph::test::LoopClient;
 using fxgraph::test::Probe;
 using fxgraph::test::TempYaml;
 using namespace std::chrono_literals;
@@ -39,18 +40,6 @@ nodes:
 edges:
   - guitar -> drive -> monitor
 )";
-
-/// libjack's default server (PortAudio's JACK host API's) is `server` while it exists;
-/// child processes inherit it.
-class DefaultJackServer {
- public:
-  explicit DefaultJackServer(const test::JackServer& server) {
-    ::setenv("JACK_DEFAULT_SERVER", server.name().c_str(), 1);
-  }
-  ~DefaultJackServer() { ::unsetenv("JACK_DEFAULT_SERVER"); }
-  DefaultJackServer(const DefaultJackServer&) = delete;
-  DefaultJackServer& operator=(const DefaultJackServer&) = delete;
-};
 
 /// Whether `fxgraph live --list-devices` shows the JACK server (PortAudio's JACK host API).
 bool lists_jack_device(const CliRun& run) {
@@ -90,19 +79,14 @@ TEST_CASE("fxgraph live plays a graph on a PortAudio device and takes session co
 
   // PortAudio's JACK client (its ports count from 0): in_0 is the graph's jack_in,
   // out_0 and out_1 its jack_out.
-  Probe probe(server, "probe");
-  REQUIRE(eventually([&] { return probe.ports("^fxlive:").size() == 3; }, 5000ms));
-  ConstantLoop loop;
-  loop.out = probe.add_port("out", JackPortIsOutput);
-  loop.in = probe.add_port("in", JackPortIsInput);
-  probe.activate(&ConstantLoop::process, &loop);
-  probe.connect(probe.full_name("out"), "fxlive:in_0");
-  probe.connect("fxlive:out_1", probe.full_name("in"));
-  CHECK(eventually([&] { return loop.last.load() == 0.5f; }, 5000ms));
+  LoopClient client(server);
+  REQUIRE(eventually([&] { return client.probe.ports("^fxlive:").size() == 3; }, 5000ms));
+  client.connect_around("fxlive:in_0", "fxlive:out_1");
+  CHECK(eventually([&] { return client.last() == 0.5f; }, 5000ms));
 
   CHECK(cli.ask("get drive.gain") == "drive.gain = 0.5");
   CHECK(cli.ask("set drive.gain 2") == "ok drive.gain = 2");
-  CHECK(eventually([&] { return loop.last.load() == 2.0f; }, 5000ms));
+  CHECK(eventually([&] { return client.last() == 2.0f; }, 5000ms));
   CHECK_THAT(cli.ask("stats"), Contains("xruns ") && Contains("blocks "));
   cli.send("quit");
   CHECK(cli.wait() == 0);

@@ -6,17 +6,20 @@
 
 #include <jack/jack.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/child_process.h"
 #include "support/eventually.h"
 #include "support/jack_probe.h"
 #include "support/jack_server.h"
-#include "support/child_process.h"
 
 #ifdef FXGRAPH_CLI
 
@@ -24,6 +27,7 @@ using namespace fxgraph;
 using Catch::Matchers::Contains;
 using fxgraph::test::Child;
 using fxgraph::test::eventually;
+using fxgraph::test::LoopClient;
 using fxgraph::test::Probe;
 using fxgraph::test::TempYaml;
 using namespace std::chrono_literals;
@@ -40,26 +44,32 @@ edges:
 )";
 const std::vector<std::string> kPorts = {"fxrec:guitar_1", "fxrec:monitor_1", "fxrec:monitor_2"};
 
-/// A test client that writes 1.0 on `out` and records whether `in` hears `expected`.
-struct LevelProbe {
-  explicit LevelProbe(const test::JackServer& server) : probe(server, "probe") {
-    out = probe.add_port("out", JackPortIsOutput);
-    in = probe.add_port("in", JackPortIsInput);
-    probe.activate(&LevelProbe::process, this);
+/// The mappings of process `pid` that are not locked (their VmFlags in /proc/PID/smaps
+/// lack `lo`), by name ("[vdso]", "/dev/shm/jack_db-0/__db.001", "[anon]"), sorted.
+std::vector<std::string> unlocked_mappings(pid_t pid) {
+  std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
+  REQUIRE(smaps);
+  std::vector<std::string> names;
+  std::string name;
+  for (std::string line; std::getline(smaps, line);) {
+    std::istringstream fields(line);
+    std::string first;
+    fields >> first;
+    if (first == "VmFlags:") {
+      bool locked = false;
+      for (std::string flag; fields >> flag;) locked = locked || flag == "lo";
+      if (!locked) names.push_back(name);
+    } else if (first.find('-') != std::string::npos && first.back() != ':') {
+      // "start-end perms offset dev inode [name]": a mapping's first line.
+      std::string perms, offset, device, inode;
+      fields >> perms >> offset >> device >> inode;
+      std::getline(fields >> std::ws, name);
+      if (name.empty()) name = "[anon]";
+    }
   }
-  static int process(jack_nframes_t frames, void* arg) {
-    auto& self = *static_cast<LevelProbe*>(arg);
-    auto* o = static_cast<float*>(jack_port_get_buffer(self.out, frames));
-    const auto* i = static_cast<const float*>(jack_port_get_buffer(self.in, frames));
-    for (jack_nframes_t n = 0; n < frames; ++n) o[n] = 1.0f;
-    self.last.store(i[frames - 1]);
-    return 0;
-  }
-  Probe probe;
-  jack_port_t* out = nullptr;
-  jack_port_t* in = nullptr;
-  std::atomic<float> last{0.0f};
-};
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 }  // namespace
 
@@ -72,15 +82,18 @@ TEST_CASE(
   Child cli({FXGRAPH_CLI, "jack", graph.path(), "--server", server.name(), "--name", "fxrec",
              "--reconnect"});
   REQUIRE(cli.wait_for_stderr("running as JACK client"));
+  // The session locks its memory once playing (mlockall); a system that refuses says so.
+  const bool locks_memory = cli.stderr_text().find("cannot lock memory") == std::string::npos;
+  // What a fresh lock leaves unlocked: the kernel's own mappings ([vdso], [vvar] …).
+  const std::vector<std::string> unlocked_at_start = unlocked_mappings(cli.pid());
 
   // Connections made by hand (not --connect): to the server's ports and to a client.
-  std::optional<LevelProbe> client(std::in_place, server);
+  std::optional<LoopClient> client(std::in_place, server);
   client->probe.connect("system:capture_1", "fxrec:guitar_1");
   client->probe.connect("fxrec:monitor_1", "system:playback_1");
-  client->probe.connect(client->probe.full_name("out"), "fxrec:guitar_1");
-  client->probe.connect("fxrec:monitor_2", client->probe.full_name("in"));
+  client->connect_around("fxrec:guitar_1", "fxrec:monitor_2");
   CHECK(cli.ask("set drive.gain 2") == "ok drive.gain = 2");
-  REQUIRE(eventually([&] { return client->last.load() == 2.0f; }));
+  REQUIRE(eventually([&] { return client->last() == 2.0f; }));
   // fxgraph learns of the connections from JACK's notification thread.
   std::this_thread::sleep_for(300ms);
 
@@ -104,11 +117,20 @@ TEST_CASE(
   CHECK(observer.ports("^fxrec:") == kPorts);
   CHECK(observer.connected("system:capture_1", "fxrec:guitar_1"));
   CHECK(observer.connected("fxrec:monitor_1", "system:playback_1"));
+  // The new client's memory is locked as at start: its shared memory, ports and
+  // threads, mapped after the first mlockall(MCL_CURRENT), are locked too.
+  if (locks_memory) {
+    CHECK(unlocked_mappings(cli.pid()) == unlocked_at_start);
+  } else {
+    WARN(
+        "mlockall is refused here (not root, low `ulimit -l`): the lock after a reconnect "
+        "is not checked");
+  }
 
   // The client comes back after the server: its connections are remade when its ports
   // appear, and audio flows through the value set while the server was away.
   client.emplace(server);
-  CHECK(eventually([&] { return client->last.load() == 4.0f; }, 5000ms));
+  CHECK(eventually([&] { return client->last() == 4.0f; }, 5000ms));
   CHECK(observer.connected("probe:out", "fxrec:guitar_1"));
   CHECK(observer.connected("fxrec:monitor_2", "probe:in"));
   CHECK(cli.ask("get drive.gain") == "drive.gain = 4");

@@ -40,6 +40,7 @@ using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using fxgraph::test::Child;
 using fxgraph::test::eventually;
+using fxgraph::test::LoopClient;
 using fxgraph::test::make_gain;
 using fxgraph::test::Probe;
 using fxgraph::test::ramp;
@@ -111,17 +112,6 @@ struct LevelSink {
       if (in[i] != target) return 0;
     self.reached_at.store(period);
     return 0;
-  }
-};
-
-/// A probe that plays a ConstantSource and listens with a LevelSink in one callback.
-struct SourceAndSink {
-  ConstantSource* source;
-  LevelSink* sink;
-  static int process(jack_nframes_t frames, void* arg) {
-    auto* self = static_cast<SourceAndSink*>(arg);
-    ConstantSource::process(frames, self->source);
-    return LevelSink::process(frames, self->sink);
   }
 };
 
@@ -356,29 +346,20 @@ TEST_CASE(
   test::JackServer server;
   TempYaml graph(kCliGraph);
   Child cli(jack_command(graph.path(), server.name(), {"--name", "fxcli"}));
-  Probe probe(server, "probe");
+  LoopClient client(server);
+  Probe& probe = client.probe;
   REQUIRE(eventually([&] { return probe.ports("^fxcli:") == kCliPorts; }, 5000ms));
   REQUIRE(cli.wait_for_stderr(kRunningBanner));
   CHECK_FALSE(probe.connected("fxcli:guitar_1", "system:capture_1"));  // no --connect
 
   // Audio flows: a constant 1.0 in comes out at 0.5 on both outputs.
-  ConstantSource source;
-  source.port = probe.add_port("out", JackPortIsOutput);
-  LevelSink sink;
-  sink.port = probe.add_port("in", JackPortIsInput);
-  sink.target = 0.5f;
-  SourceAndSink both{&source, &sink};
-  probe.activate(&SourceAndSink::process, &both);
-  probe.connect(probe.full_name("out"), "fxcli:guitar_1");
-  probe.connect("fxcli:monitor_2", probe.full_name("in"));
-  CHECK(eventually([&] { return sink.reached_at.load() != 0; }));
+  client.connect_around("fxcli:guitar_1", "fxcli:monitor_2");
+  CHECK(eventually([&] { return client.last() == 0.5f; }));
 
   CHECK(cli.ask("get drive.gain") == "drive.gain = 0.5");
-  sink.target = 2.0f;
-  sink.reached_at = 0;
   CHECK(cli.ask("set drive.gain 2") == "ok drive.gain = 2");
   CHECK(cli.ask("get drive.gain") == "drive.gain = 2");
-  CHECK(eventually([&] { return sink.reached_at.load() != 0; }));  // 1.0 * 2 out
+  CHECK(eventually([&] { return client.last() == 2.0f; }));  // 1.0 * 2 out
   CHECK(cli.ask("get drive.gain_db") == "drive.gain_db = 6.0206");
 
   // Mistakes answer `error: …` and the session goes on.
@@ -483,25 +464,17 @@ TEST_CASE("fxgraph jack runs a chain file with ports in_N and out_N", "[cli][jac
   test::JackServer server;
   TempYaml graph("name: halver\nchain:\n  - { type: gain, gain: 0.5 }\n");
   Child cli(jack_command(graph.path(), server.name(), {"--name", "fxchain", "--channels", "1"}));
-  Probe probe(server, "probe");
+  LoopClient client(server);
   REQUIRE(eventually(
       [&] {
-        return probe.ports("^fxchain:") ==
+        return client.probe.ports("^fxchain:") ==
                std::vector<std::string>{"fxchain:in_1", "fxchain:out_1"};
       },
       5000ms));
   REQUIRE(cli.wait_for_stderr(kRunningBanner));  // connections to an inactive client are lost
   // Audio flows through the chain: a constant 1.0 in comes out at 0.5.
-  ConstantSource source;
-  source.port = probe.add_port("out", JackPortIsOutput);
-  LevelSink sink;
-  sink.port = probe.add_port("in", JackPortIsInput);
-  sink.target = 0.5f;
-  SourceAndSink both{&source, &sink};
-  probe.activate(&SourceAndSink::process, &both);
-  probe.connect(probe.full_name("out"), "fxchain:in_1");
-  probe.connect("fxchain:out_1", probe.full_name("in"));
-  CHECK(eventually([&] { return sink.reached_at.load() != 0; }));
+  client.connect_around("fxchain:in_1", "fxchain:out_1");
+  CHECK(eventually([&] { return client.last() == 0.5f; }));
   CHECK(cli.ask("get 0.gain") == "0.gain = 0.5");
   cli.send("quit");
   CHECK(cli.wait() == 0);

@@ -27,26 +27,14 @@
 using namespace fxgraph;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
-using fxgraph::test::ConstantLoop;
+using fxgraph::test::DefaultJackServer;
 using fxgraph::test::eventually;
-using fxgraph::test::Probe;
+using fxgraph::test::LoopClient;
 using namespace std::chrono_literals;
 
 namespace {
 
 constexpr const char* kJackHostApi = "JACK Audio Connection Kit";
-
-/// Points PortAudio's JACK host API (libjack's default server) at `server` while it
-/// exists.
-class DefaultJackServer {
- public:
-  explicit DefaultJackServer(const test::JackServer& server) {
-    ::setenv("JACK_DEFAULT_SERVER", server.name().c_str(), 1);
-  }
-  ~DefaultJackServer() { ::unsetenv("JACK_DEFAULT_SERVER"); }
-  DefaultJackServer(const DefaultJackServer&) = delete;
-  DefaultJackServer& operator=(const DefaultJackServer&) = delete;
-};
 
 bool has_jack_host_api(const PortAudioBackend& backend) {
   for (const std::string& api : backend.host_apis())
@@ -120,19 +108,14 @@ TEST_CASE("audio passes through PortAudio's JACK client: 1.0 in comes out halved
   CHECK(portaudio.buffer_size() == 256);
   CHECK(portaudio.device().name == "system");
 
-  Probe probe(server, "probe");
-  REQUIRE(eventually([&] { return probe.ports("^fxpa:").size() == 2; }, 5000ms));
-  ConstantLoop loop;
-  loop.out = probe.add_port("out", JackPortIsOutput);
-  loop.in = probe.add_port("in", JackPortIsInput);
-  probe.activate(&ConstantLoop::process, &loop);
-  probe.connect(probe.full_name("out"), "fxpa:in_0");
-  probe.connect("fxpa:out_0", probe.full_name("in"));
+  LoopClient client(server);
+  REQUIRE(eventually([&] { return client.probe.ports("^fxpa:").size() == 2; }, 5000ms));
+  client.connect_around("fxpa:in_0", "fxpa:out_0");
   // The dummy driver's capture ports, connected by PortAudio too, add silence.
-  CHECK(eventually([&] { return loop.last.load() == 0.5f; }, 5000ms));
+  CHECK(eventually([&] { return client.last() == 0.5f; }, 5000ms));
   CHECK(rt.stats().blocks > 0);
   rt.set_parameter("0.gain", 2.0);
-  CHECK(eventually([&] { return loop.last.load() == 2.0f; }, 5000ms));
+  CHECK(eventually([&] { return client.last() == 2.0f; }, 5000ms));
   rt.stop();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A plain JACK client on the test's side of the wire: it registers ports, connects
 // them and lists ports, so tests can feed and read fxgraph's ports on a JackServer.
+// LoopClient is the set-up most tests share: a client wired around fxgraph's ports.
 
 #include <jack/jack.h>
 
@@ -97,6 +98,31 @@ struct ConstantLoop {
     self.last.store(static_cast<const float*>(jack_port_get_buffer(self.in, frames))[frames - 1]);
     return 0;
   }
+};
+
+/// A test client around fxgraph's ports: a Probe with ports `out` and `in` running
+/// ConstantLoop, so 1.0 goes into fxgraph and the last sample it gives back is kept.
+///
+///   LoopClient client(server);
+///   client.connect_around("fx:guitar_1", "fx:monitor_2");
+///   CHECK(eventually([&] { return client.last() == 0.5f; }));
+class LoopClient {
+ public:
+  explicit LoopClient(const JackServer& server, const char* name = "probe") : probe(server, name) {
+    loop.out = probe.add_port("out", JackPortIsOutput);
+    loop.in = probe.add_port("in", JackPortIsInput);
+    probe.activate(&ConstantLoop::process, &loop);
+  }
+  /// Connects `out` to fxgraph's input port `fx_input` and `fx_output` to `in`.
+  void connect_around(const std::string& fx_input, const std::string& fx_output) {
+    probe.connect(probe.full_name("out"), fx_input);
+    probe.connect(fx_output, probe.full_name("in"));
+  }
+  /// The last sample heard on `in` (-1 before the first period).
+  float last() const { return loop.last.load(); }
+
+  ConstantLoop loop;  // declared first, destroyed last: the probe stops calling it before
+  Probe probe;
 };
 
 }  // namespace fxgraph::test

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace fxgraph::test {
@@ -114,6 +115,19 @@ class JackServer {
   std::string log_path_;
   pid_t pid_ = -1;
   bool killed_hard_ = false;
+};
+
+/// Makes `server` libjack's default server (JACK_DEFAULT_SERVER) while it exists: for
+/// clients that take no server name (PortAudio's JACK host API); child processes
+/// inherit it.
+class DefaultJackServer {
+ public:
+  explicit DefaultJackServer(const JackServer& server) {
+    ::setenv("JACK_DEFAULT_SERVER", server.name().c_str(), 1);
+  }
+  ~DefaultJackServer() { ::unsetenv("JACK_DEFAULT_SERVER"); }
+  DefaultJackServer(const DefaultJackServer&) = delete;
+  DefaultJackServer& operator=(const DefaultJackServer&) = delete;
 };
 
 }  // namespace fxgraph::test
