@@ -2,7 +2,6 @@
 
 #include <sys/timerfd.h>
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +9,7 @@
 
 #include "cli_support.h"
 #include "fxgraph/engine/errors.h"
+#include "session_presets.h"
 
 namespace fxgraph::cli {
 
@@ -134,48 +134,23 @@ void MidiControl::learn_from(const MidiEvent& event, SessionCommands& commands) 
 }
 
 void MidiControl::load_preset(const MidiMapping& mapping, SessionCommands& commands) {
-  // Read when the program changes, not at start: a preset edited during the session
-  // is loaded as it is now.
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(mapping.preset);
-  } catch (const YAML::BadFile&) {
-    throw UsageError("cannot read preset '" + mapping.preset + "'");
-  } catch (const YAML::Exception& e) {
-    throw UsageError(mapping.preset + ":" + std::to_string(e.mark.line + 1) + ":" +
-                     std::to_string(e.mark.column + 1) + ": " + e.msg);
-  }
-  if (root.IsNull()) return;
-  if (!root.IsMap()) throw UsageError(mapping.preset + ": expected a map of node.param: value");
-  for (const auto& entry : root) {
-    const YAML::Mark at = entry.first.Mark();
-    try {
-      if (!entry.first.IsScalar() || !entry.second.IsScalar())
-        throw UsageError("expected `node.param: value`");
-      commands.set_from_text(entry.first.Scalar(), entry.second.Scalar());
-    } catch (Error& e) {
-      e.locate_at({mapping.preset, at.line + 1, at.column + 1});
-      throw;
-    }
-  }
+  // Read when the program changes, not at start: a preset edited during the session is
+  // loaded as it is now. The reader of `load`: the same format, all-or-nothing rule and
+  // errors.
+  cli::load_preset(commands, mapping.preset);
 }
 
 void install_midi(MidiControl& midi, const std::string& port, SessionCommands& commands,
                   SessionHooks& hooks) {
   if (!midi.enabled()) return;
   commands.add({.name = "learn",
-                .usage = "learn PATH",
-                .summary = "map the next MIDI controller moved to PATH (its whole range)",
                 .min_args = 1,
                 .max_args = 1,
                 .run = [&midi, &commands](const SessionCall& call) {
                   midi.learn(call.args[0], call.reply, commands);
                   call.reply("ok learning " + call.args[0] + ": move a controller");
                 }});
-  commands.add({.name = "midi",
-                .usage = "midi",
-                .summary = "the MIDI input and its mappings",
-                .run = [&midi, port](const SessionCall& call) {
+  commands.add({.name = "midi", .run = [&midi, port](const SessionCall& call) {
                   call.reply("midi in " + port + ": " + std::to_string(midi.received()) +
                              " events, " + std::to_string(midi.dropped()) + " dropped, " +
                              std::to_string(midi.mappings().size()) + " mappings");

@@ -26,7 +26,9 @@
 //
 // MIDI is JACK MIDI: a session on another backend refuses --midi (check_midi_backend).
 // What MIDI changes is not echoed on stdout (a program driving the session reads one
-// answer per command there); a preset that fails to load is reported on stderr.
+// answer per command there); a program change loads its preset with `load`'s reader
+// (session_presets.h: all or nothing), and one that fails is reported on stderr with
+// the error `load` answers for that file.
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
