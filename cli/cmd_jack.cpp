@@ -131,7 +131,7 @@ Command add_jack_command(CLI::App& app) {
           "(e.g. `jackd -d dummy -r 48000 -p 256`, or `-d alsa` for a sound card).\n"
           "A chain file (`chain:`) gets ports in_1, in_2 … and out_1, out_2 … (--channels).\n"
           "\n") +
-      kSessionCommandsHelp +
+      session_help_footer() +
       "\n"
       "Examples:\n"
       "  fxgraph jack graphs/guitar.yaml --connect\n"

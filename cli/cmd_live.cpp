@@ -212,7 +212,7 @@ Command add_live_command(CLI::App& app) {
           "the file's sample_rate, else the device's. --server, --connect and --reconnect\n"
           "are for --backend jack, which runs exactly as `fxgraph jack`.\n"
           "\n") +
-      kSessionCommandsHelp +
+      session_help_footer() +
       "\n"
       "Examples:\n"
       "  fxgraph live --list-devices\n"

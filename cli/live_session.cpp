@@ -1,11 +1,7 @@
 #include "live_session.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <utility>
 
@@ -14,7 +10,9 @@
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/graphs/yaml_loader.h"
 #include "parameter_settings.h"
+#include "session_command_table.h"
 #include "session_commands.h"
+#include "session_memory_lock.h"
 #include "session_presets.h"
 #include "session_ramp.h"
 #include "session_reload.h"
@@ -22,20 +20,6 @@
 namespace fxgraph::cli {
 
 namespace {
-
-/// Locks the pages mapped now: called once the stream runs, when everything the audio
-/// thread touches exists (engine buffers, port tables, the driver's thread and stack);
-/// the engine is not rebuilt while running. Not MCL_FUTURE: under a finite
-/// RLIMIT_MEMLOCK it would make the session's later allocations fail, not just the lock.
-void lock_memory() {
-  if (::mlockall(MCL_CURRENT) == 0) return;
-  const int error = errno;
-  std::fprintf(stderr,
-               "fxgraph: note: cannot lock memory (mlockall: %s); playing on, but the audio "
-               "thread may stall on page faults under memory pressure (raise `ulimit -l`, "
-               "e.g. membership of the 'audio' group)\n",
-               std::strerror(error));
-}
 
 /// The next power of two within StreamConfig's range: a YAML block_size is only a hint
 /// (a JACK server decides the period), so any whole number is accepted.
@@ -96,11 +80,12 @@ std::function<void(GraphDocument&)> live_reload_step(const JackBinding& running,
     if (inputs_changed || now.output_ports != running.output_ports) {
       // Located at the jack node whose ports change (when the edit still has it).
       const std::string& node = inputs_changed ? now.input_node : now.output_node;
-      throw UsageError("the edit changes the graph's ends (JACK ports, device channels) from " + ports(running) + " to " +
-                           ports(now) +
-                           "; they are opened when the session starts: restart the session to use them. "
-                           "The running graph plays on",
-                       {.node = node});
+      throw UsageError(
+          "the edit changes the graph's ends (JACK ports, device channels) from " + ports(running) +
+              " to " + ports(now) +
+              "; they are opened when the session starts: restart the session to use them. "
+              "The running graph plays on",
+          {.node = node});
     }
     check_connected(edited);
   };
@@ -108,23 +93,12 @@ std::function<void(GraphDocument&)> live_reload_step(const JackBinding& running,
 
 }  // namespace
 
-const char* const kSessionCommandsHelp =
-    "Commands on stdin, one per line:\n"
-    "  set PATH VALUE   e.g. set drive.gain 2        -> ok drive.gain = 2\n"
-    "  get PATH                                      -> drive.gain = 2\n"
-    "  ramp PATH VALUE SECONDS  move a parameter there in a straight line, sample-accurate\n"
-    "  params           every parameter with value, unit and range\n"
-    "  stats            xruns, blocks, DSP load (mean, max)\n"
-    "  save FILE        write every parameter to a preset (the --params format)\n"
-    "  load FILE        set a preset's parameters (all or nothing)\n"
-    "  set NODE.bypass 1  bypass any node (10 ms crossfade; 0 brings it back)\n"
-    "  reload           load the file again; unchanged nodes keep their state (--watch)\n"
-    "  learn PATH       (--midi) map the next MIDI controller moved to PATH\n"
-    "  midi             (--midi) the MIDI input <client>:midi_in and its mappings\n"
-    "  quit             stop (so do end of input and Ctrl-C)\n"
-    "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
-    "--reconnect: a lost server is waited for; the client comes back with its ports,\n"
-    "  connections and parameter values (one line on stderr each way).\n";
+std::string session_help_footer() {
+  return session_commands_help() +
+         "OSC (--osc PORT): /fxgraph/set ,sf PATH VALUE; /NODE/PARAM ,f; /fxgraph/get ,s PATH\n"
+         "--reconnect: a lost server is waited for; the client comes back with its ports,\n"
+         "  connections and parameter values (one line on stderr each way).\n";
+}
 
 void add_live_options(CLI::App* sub, LiveOptions& options, GraphArgument graph) {
   CLI::Option* file =
@@ -196,7 +170,7 @@ std::unique_ptr<RealtimeProcessor> make_live_processor(LiveGraph& live,
 
 void start_live_processor(RealtimeProcessor& rt, const GraphDocument& document) {
   located(document, [&] { rt.start(); });
-  lock_memory();
+  lock_session_memory();
 }
 
 void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
@@ -214,12 +188,11 @@ void run_live_session(RealtimeProcessor& rt, const LiveOptions& options,
   install_ramp(commands);
   install_presets(commands);
   install_reload(options.reload,
-                 {parts.running, live_reload_step(parts.binding, options.chain_channels)},
-                 commands, hooks);
+                 {parts.running, live_reload_step(parts.binding, options.chain_channels)}, commands,
+                 hooks);
   install_osc(options.osc, commands, hooks);
 
-  std::fprintf(stderr, "%s  commands: %s | quit\n", parts.banner.c_str(),
-               commands.usage_list().c_str());
+  std::fprintf(stderr, "%s  commands: %s\n", parts.banner.c_str(), commands.usage_list().c_str());
   run_session(commands, signals, hooks);
   if (rt.is_running()) rt.stop();
 }

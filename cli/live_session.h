@@ -22,8 +22,8 @@
 #include "session_loop.h"
 #include "session_midi.h"
 #include "session_osc.h"
-#include "session_reload.h"
 #include "session_reconnect.h"
+#include "session_reload.h"
 
 namespace fxgraph {
 class JackBackend;
@@ -48,9 +48,9 @@ struct LiveOptions {
   OscOptions osc;
 };
 
-/// The session commands, for the live commands' --help footers (one line per command;
-/// a feature adds its own line here).
-extern const char* const kSessionCommandsHelp;
+/// The session's part of the live commands' --help footers: every session command
+/// (session_command_table.h), then OSC and --reconnect in a line or two.
+std::string session_help_footer();
 
 /// Whether the command can run without a graph (`fxgraph live --list-devices`).
 enum class GraphArgument { required, optional };

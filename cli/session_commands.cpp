@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 #include "cli_support.h"
@@ -39,6 +40,9 @@ SessionCommands::SessionCommands(RealtimeProcessor& rt) : rt_(rt) {
 }
 
 void SessionCommands::add(SessionCommand command) {
+  if (find_session_command_help(command.name) == nullptr)
+    throw std::logic_error("session command '" + command.name +
+                           "' has no row in session_command_table.cpp");
   for (SessionCommand& existing : commands_)
     if (existing.name == command.name) {
       existing = std::move(command);
@@ -55,8 +59,9 @@ const SessionCommand* SessionCommands::find_command(const std::string& name) con
 
 std::string SessionCommands::usage_list() const {
   std::string list;
-  for (const SessionCommand& command : commands_)
-    list += (list.empty() ? "" : " | ") + command.usage;
+  for (const SessionCommandHelp& row : session_command_table())
+    if (row.name == "quit" || find_command(std::string(row.name)) != nullptr)
+      list += (list.empty() ? "" : " | ") + std::string(row.usage);
   return list;
 }
 
@@ -76,11 +81,8 @@ bool SessionCommands::handle(const std::string& line, const Reply& reply) {
     const SessionCommand* command = nullptr;
     for (const SessionCommand& candidate : commands_)
       if (candidate.name == name) command = &candidate;
-    if (command == nullptr) {
-      std::string names;
-      for (const SessionCommand& candidate : commands_) names += candidate.usage + ", ";
-      throw UsageError("unknown command '" + name + "'; commands: " + names + "quit");
-    }
+    if (command == nullptr)
+      throw UsageError("unknown command '" + name + "'; commands: " + usage_list());
     if (args.size() < command->min_args || args.size() > command->max_args) {
       const std::string count =
           command->min_args == command->max_args
@@ -88,7 +90,8 @@ bool SessionCommands::handle(const std::string& line, const Reply& reply) {
               : std::to_string(command->min_args) + " to " + std::to_string(command->max_args);
       throw UsageError("'" + name + "' takes " + count + " argument" +
                        (command->max_args == 1 ? "" : "s") + ", got " +
-                       std::to_string(args.size()) + "; usage: " + command->usage);
+                       std::to_string(args.size()) +
+                       "; usage: " + std::string(find_session_command_help(name)->usage));
     }
     command->run(SessionCall{args, reply});
   } catch (const StreamError&) {
@@ -122,27 +125,14 @@ std::string SessionCommands::set_from_text(const std::string& path, const std::s
 }
 
 void SessionCommands::add_builtin_commands() {
-  add({.name = "set",
-       .usage = "set PATH VALUE",
-       .summary = "change a parameter, e.g. set drive.gain 2 (a choice by name)",
-       .min_args = 2,
-       .max_args = 2,
-       .run = [this](const SessionCall& call) {
+  add({.name = "set", .min_args = 2, .max_args = 2, .run = [this](const SessionCall& call) {
          call.reply(set_from_text(call.args[0], call.args[1]));
        }});
-  add({.name = "get",
-       .usage = "get PATH",
-       .summary = "show a parameter's or a meter's value",
-       .min_args = 1,
-       .max_args = 1,
-       .run = [this](const SessionCall& call) {
+  add({.name = "get", .min_args = 1, .max_args = 1, .run = [this](const SessionCall& call) {
          const ParameterSpec& spec = find_spec(call.args[0]);
          call.reply(show_value(call.args[0], spec, rt_.get_parameter(call.args[0])));
        }});
-  add({.name = "params",
-       .usage = "params",
-       .summary = "every parameter with value, unit and range",
-       .run = [this](const SessionCall& call) {
+  add({.name = "params", .run = [this](const SessionCall& call) {
          const auto all = rt_.parameters();
          if (all.empty()) call.reply("(the graph has no parameters)");
          for (const ParameterInfo& info : all) {
@@ -159,21 +149,14 @@ void SessionCommands::add_builtin_commands() {
            call.reply(line + "  " + range);
          }
        }});
-  add({.name = "stats",
-       .usage = "stats",
-       .summary = "xruns, blocks, DSP load (mean, max)",
-       .run = [this](const SessionCall& call) {
+  add({.name = "stats", .run = [this](const SessionCall& call) {
          const RealtimeStats s = rt_.stats();
          call.reply("xruns " + std::to_string(s.xruns) + ", blocks " + std::to_string(s.blocks) +
                     ", dsp load mean " + percent(s.dsp_load_mean) + ", max " +
                     percent(s.dsp_load_max));
        }});
   add({.name = "help",
-       .usage = "help",
-       .summary = "this list",
-       .run = [this](const SessionCall& call) {
-         call.reply("commands: " + usage_list() + " | quit");
-       }});
+       .run = [this](const SessionCall& call) { call.reply("commands: " + usage_list()); }});
 }
 
 }  // namespace fxgraph::cli

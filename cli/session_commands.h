@@ -2,11 +2,12 @@
 // SessionCommands: the command interpreter of a live session (`fxgraph jack`): one command
 // per line, one answer per line. It knows the built-in commands (set, get, params, stats,
 // help, quit); features add theirs with add(), each in a file of its own
-// (session_presets.cpp, …), so the session grows without one growing switch.
+// (session_presets.cpp, …), so the session grows without one growing switch. What help
+// says about a command (usage, summary) is its row in session_command_table.h.
 //
 //   SessionCommands commands(rt);
-//   commands.add({.name = "save", .usage = "save FILE", .summary = "…", .min_args = 1,
-//                 .max_args = 1, .run = [&](const SessionCall& call) { … call.reply(…); }});
+//   commands.add({.name = "save", .min_args = 1, .max_args = 1,
+//                 .run = [&](const SessionCall& call) { … call.reply(…); }});
 //   commands.handle("set drive.gain 2", print_line);   // -> "ok drive.gain = 2"
 //
 // Promises
@@ -25,6 +26,7 @@
 
 #include "fxgraph/engine/parameters.h"
 #include "fxgraph/engine/realtime_processor.h"
+#include "session_command_table.h"
 
 namespace fxgraph::cli {
 
@@ -41,11 +43,10 @@ struct SessionCall {
   const Reply& reply;
 };
 
-/// A command of the session.
+/// A command of the session; its usage and summary are its row in
+/// session_command_table.h.
 struct SessionCommand {
   std::string name;
-  std::string usage;    ///< e.g. "set PATH VALUE"; shown by help and in errors
-  std::string summary;  ///< one line for help, e.g. "change a parameter"
   std::size_t min_args = 0;
   std::size_t max_args = 0;
   /// Carries the command out; throws fxgraph::Error (UsageError, ParameterError …)
@@ -58,7 +59,8 @@ class SessionCommands {
   /// The built-in commands, acting on `rt`.
   explicit SessionCommands(RealtimeProcessor& rt);
 
-  /// Adds (or replaces, by name) a command.
+  /// Adds (or replaces, by name) a command. Throws std::logic_error when the command
+  /// has no row in session_command_table.h (a command help would not show).
   void add(SessionCommand command);
 
   /// The command called `name`, or nullptr. A feature that extends a command (e.g.
@@ -68,7 +70,8 @@ class SessionCommands {
   /// Carries out one line; false when it asks to quit.
   bool handle(const std::string& line, const Reply& reply = print_line);
 
-  /// "set PATH VALUE | get PATH | …": the commands in the order they were added.
+  /// "set PATH VALUE | get PATH | … | quit": the session's commands in the table's
+  /// order (what `help` answers, and the banner shows).
   std::string usage_list() const;
 
   /// Parses a value for `path` (a number, or a choice's name) as `set` does and sets it;

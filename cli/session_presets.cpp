@@ -147,24 +147,16 @@ std::size_t save_preset(SessionCommands& commands, const std::string& path) {
 }
 
 void install_presets(SessionCommands& commands) {
-  commands.add({.name = "save",
-                .usage = "save FILE",
-                .summary = "write every parameter to a preset file (YAML, the --params format)",
-                .min_args = 1,
-                .max_args = 1,
-                .run = [&commands](const SessionCall& call) {
-                  const std::size_t n = save_preset(commands, call.args[0]);
-                  call.reply("ok saved " + std::to_string(n) + " parameters to " + call.args[0]);
-                }});
-  commands.add({.name = "load",
-                .usage = "load FILE",
-                .summary = "set the parameters of a preset file (all or nothing)",
-                .min_args = 1,
-                .max_args = 1,
-                .run = [&commands](const SessionCall& call) {
-                  const std::size_t n = load_preset(commands, call.args[0]);
-                  call.reply("ok loaded " + std::to_string(n) + " parameters from " + call.args[0]);
-                }});
+  commands.add(
+      {.name = "save", .min_args = 1, .max_args = 1, .run = [&commands](const SessionCall& call) {
+         const std::size_t n = save_preset(commands, call.args[0]);
+         call.reply("ok saved " + std::to_string(n) + " parameters to " + call.args[0]);
+       }});
+  commands.add(
+      {.name = "load", .min_args = 1, .max_args = 1, .run = [&commands](const SessionCall& call) {
+         const std::size_t n = load_preset(commands, call.args[0]);
+         call.reply("ok loaded " + std::to_string(n) + " parameters from " + call.args[0]);
+       }});
 }
 
 }  // namespace fxgraph::cli

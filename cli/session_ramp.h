@@ -1,6 +1,7 @@
 #pragma once
-// The live session's `ramp PATH VALUE SECONDS` (installed by install_ramp, cli/live_session.cpp): moves a parameter in
-// a straight line from the value it has now to VALUE over SECONDS, starting now, on the
+// The live session's `ramp PATH VALUE SECONDS` (installed by install_ramp,
+// cli/live_session.cpp; its help in session_command_table.cpp): moves a parameter in a
+// straight line from the value it has now to VALUE over SECONDS, starting now, on the
 // exact samples (RealtimeProcessor::automate). A later `set` on the path ends the ramp;
 // a later `ramp` replaces it, starting from where the first one got to.
 
@@ -11,9 +12,6 @@
 #include "session_commands.h"
 
 namespace fxgraph::cli {
-
-/// The command's usage, for `help` and error messages.
-inline constexpr const char* kRampUsage = "ramp PATH VALUE SECONDS, e.g. ramp lp.cutoff 8000 4";
 
 /// Carries out `ramp` with its three arguments; returns the answer line
 /// ("ok ramp lp.cutoff 1000 -> 8000 over 4 s"). Throws UsageError for arguments that are

@@ -135,8 +135,6 @@ void install_reload(const ReloadOptions& options, ReloadSource source, SessionCo
   const std::string path = source.running.path;
   auto reloader = std::make_shared<Reloader>(std::move(source), commands.processor());
   commands.add({.name = "reload",
-                .usage = "reload",
-                .summary = "load the graph file again; unchanged nodes keep their state",
                 .run = [reloader](const SessionCall& call) { call.reply(reloader->reload()); }});
   if (!options.watch) return;
   auto watch = std::make_shared<FileWatch>(path);

@@ -2,9 +2,11 @@
 // private dummy jackd per test), with a test client sending controllers, notes and
 // program changes from its process callback to fxgraph's <client>:midi_in.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -175,6 +177,61 @@ TEST_CASE("a MIDI note toggles a parameter; a program change loads its preset fi
   CHECK(rig.cli.read_line() == "  cc 74 channel 1 -> trim.gain [0.01, 1] log");
   CHECK(rig.cli.read_line() == "  note 60 channel 1 -> silence.muted [0, 1] toggle");
   CHECK(rig.cli.read_line() == "  program 3 any channel -> " + preset.path());
+}
+
+TEST_CASE(
+    "a program change reads its preset as `load` does: all or nothing, and the same error "
+    "text",
+    "[cli][jack][midi]") {
+  // The first entry is fine, the second out of range: nothing may be set.
+  TempYaml preset("master.gain_db: -12\ntrim.gain: 1e9\n");
+  TempYaml graph(midi_graph(preset.path()));
+  MidiRig rig(graph.path());
+
+  const std::string answer = rig.cli.ask("load " + preset.path());
+  REQUIRE_THAT(answer, StartsWith("error: "));
+  CHECK(rig.cli.ask("get master.gain_db") == "master.gain_db = 0");
+
+  rig.send_and_settle({0xC0, 3});
+  CHECK(rig.cli.ask("get master.gain_db") == "master.gain_db = 0");
+  const std::string reported =
+      "fxgraph: midi: program 3 any channel -> " + preset.path() + ": " + answer.substr(7);
+  CHECK(rig.cli.wait_for_stderr(reported));
+  rig.cli.send("quit");
+  CHECK(rig.cli.wait() == 0);
+}
+
+TEST_CASE(
+    "help answers every command of the session, and the live commands' --help lists each "
+    "one",
+    "[cli][jack][midi]") {
+  TempYaml preset("master.gain_db: -12\n");
+  TempYaml graph(midi_graph(preset.path()));
+  MidiRig rig(graph.path());  // --midi: the session has every command there is
+  const std::string help = rig.cli.ask("help");
+  REQUIRE_THAT(help, StartsWith("commands: "));
+  std::vector<std::string> usages;
+  std::stringstream list(help.substr(10));
+  for (std::string usage; std::getline(list, usage, '|');) {
+    usage.erase(0, usage.find_first_not_of(' '));
+    usage.erase(usage.find_last_not_of(' ') + 1);
+    usages.push_back(usage);
+  }
+  CHECK(std::find(usages.begin(), usages.end(), "learn PATH") != usages.end());
+  CHECK(std::find(usages.begin(), usages.end(), "quit") != usages.end());
+  rig.cli.send("quit");
+  CHECK(rig.cli.wait() == 0);
+
+  for (const std::string command : {"jack", "live"}) {
+    Child cli({FXGRAPH_CLI, command, "--help"});
+    std::string text;
+    while (const auto line = cli.read_line()) text += *line + "\n";
+    CHECK(cli.wait() == 0);
+    for (const std::string& usage : usages) {
+      INFO("fxgraph " << command << " --help:\n" << text);
+      CHECK_THAT(text, Contains("\n  " + usage + "  "));
+    }
+  }
 }
 
 TEST_CASE("learn PATH maps the next controller moved to PATH over its whole range",
