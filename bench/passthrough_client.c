@@ -53,6 +53,7 @@ static atomic_uint_fast64_t blocks;
 /* Written by the process thread only; read by `stats` while it runs (hence atomic). */
 static _Atomic double load_sum;
 static _Atomic double load_max;
+static _Atomic double window_load_max; /* since the previous stats line, as fxgraph's */
 static volatile sig_atomic_t stop_requested;
 static atomic_int server_gone;
 
@@ -109,6 +110,11 @@ static int process(jack_nframes_t frames, void* arg) {
                         memory_order_relaxed);
   if (load > atomic_load_explicit(&load_max, memory_order_relaxed))
     atomic_store_explicit(&load_max, load, memory_order_relaxed);
+  double window = atomic_load_explicit(&window_load_max, memory_order_relaxed);
+  while (load > window && !atomic_compare_exchange_weak_explicit(&window_load_max, &window, load,
+                                                                 memory_order_relaxed,
+                                                                 memory_order_relaxed)) {
+  }
   atomic_fetch_add(&blocks, 1);
   return 0;
 }
@@ -131,9 +137,11 @@ static void on_signal(int sig) {
 
 static void print_stats(void) {
   const uint64_t n = atomic_load(&blocks);
-  printf("xruns %llu, blocks %llu, dsp load mean %.2f %%, max %.2f %%\n",
+  printf("xruns %llu, blocks %llu, dsp load mean %.2f %%, max %.2f %% (since the last stats "
+         "%.2f %%)\n",
          (unsigned long long)atomic_load(&xruns), (unsigned long long)n,
-         n ? 100.0 * atomic_load(&load_sum) / (double)n : 0.0, 100.0 * atomic_load(&load_max));
+         n ? 100.0 * atomic_load(&load_sum) / (double)n : 0.0, 100.0 * atomic_load(&load_max),
+         100.0 * atomic_exchange(&window_load_max, 0.0));
   fflush(stdout);
 }
 

@@ -12,8 +12,8 @@
 #     woke too late: JackTimedDriver::Process XRun; no client can cause or avoid it)
 #     and "client late" (this client had not finished the previous period:
 #     JackEngine::XRun ... was not finished);
-#   - DSP load = time inside the process callback / period length (mean over the
-#     window, max since activation);
+#   - DSP load = time inside the process callback / period length (mean and max over the
+#     measured window: the first periods after activation count for neither);
 #   - with PIN=1 (default), `yes > /dev/null` is pinned to the last CPU, so "the other
 #     core is busy" holds for the whole run; jackd and the clients are left to the
 #     scheduler. Pinning the audio threads to CPU 0 as well was measured to be worse on
@@ -48,6 +48,10 @@
 #   RATE         control messages per second and kind with CONTROL=1 (default 1000)
 #   CONTROL_KINDS  with CONTROL=1, which control traffic to send: any of "midi osc
 #                reload" (default all three); one at a time tells which costs periods
+#
+# Allocations: each client runs with bench/rt_alloc_counter.c preloaded, which counts heap
+# allocations made by realtime threads (the process thread, --threads workers) during the
+# measured window; the table's "rt allocs" column is that count (the issue: zero).
 #
 # The dummy driver's clock is a timer: an xrun there means a period that finished
 # late (client and server scheduling), which is what a soak is after.
@@ -101,6 +105,8 @@ command -v jackd >/dev/null || die "jackd not found (Debian: apt-get install jac
 # The baseline is built here, not by CMake: it is a measuring stick, not part of fxgraph.
 gcc -O2 -Wall -o "$work/passthrough_client" bench/passthrough_client.c -ljack -lm ||
   die "cannot build bench/passthrough_client.c (needs gcc and libjack-jackd2-dev)"
+gcc -O2 -Wall -shared -fPIC -o "$work/rt_alloc_counter.so" bench/rt_alloc_counter.c ||
+  die "cannot build bench/rt_alloc_counter.c"
 osc_port=""
 if [[ "$CONTROL" == 1 ]]; then
   gcc -O2 -Wall -o "$work/control_sender" bench/control_sender.c -ljack -llo -lm ||
@@ -135,9 +141,11 @@ start_server() {
   fi
 }
 
-# "xruns N, blocks N, dsp load mean X %, max Y %" -> "N N X Y", one line per stats answer
+# "xruns N, blocks N, dsp load mean X %, max Y % (since the last stats Z %)" -> "N N X Z",
+# one line per stats answer: the max is the window's (the second answer's covers exactly
+# the measured window; the whole run's max would count the start-up's first periods).
 parse_stats() {
-  sed -n 's/^xruns \([0-9]*\), blocks \([0-9]*\), dsp load mean \([0-9.]*\) %, max \([0-9.]*\) %.*$/\1 \2 \3 \4/p' "$1"
+  sed -n 's/^xruns \([0-9]*\), blocks \([0-9]*\), dsp load mean \([0-9.]*\) %, max [0-9.]* % (since the last stats \([0-9.]*\) %).*$/\1 \2 \3 \4/p' "$1"
 }
 
 # The server's log so far: "<server-late xruns> <xruns where CLIENT was late>"
@@ -184,7 +192,8 @@ run_client() {
     log_counts "$log" "$name" >>"$marks"
     sleep 0.5
     echo quit
-  } | "$@" >"$out" 2>"$err" &
+  } | env LD_PRELOAD="$work/rt_alloc_counter.so" RT_ALLOC_FROM="$WARMUP" \
+    RT_ALLOC_UNTIL=$((WARMUP + segment)) "$@" >"$out" 2>"$err" &
   local pid=$!
   local sender=""
   if (has_kind midi || has_kind osc) && [[ "$label" == fxgraph ]]; then
@@ -211,6 +220,9 @@ run_client() {
   a=$(parse_stats "$out" | sed -n 1p)
   b=$(parse_stats "$out" | sed -n 2p)
   m=$(tr '\n' ' ' <"$marks" 2>/dev/null || true)
+  local allocs
+  allocs=$(sed -n 's/^rt_alloc_counter: \([0-9]*\) allocations.*/\1/p' "$err" | tail -1)
+  [[ -n "$allocs" ]] || allocs=-1
   if [[ -z "$a" || -z "$b" ]]; then
     echo "soak_jack.sh: $label at -p $period gave no stats; its stderr:" >&2
     cat "$err" >&2
@@ -221,13 +233,15 @@ run_client() {
     xr = $5 - $1; bl = $6 - $2
     mean = bl > 0 ? ($7 * $6 - $3 * $2) / bl : 0
     printf "%d %d %.2f %s %d %d", xr, bl, mean, $8, $11 - $9, $12 - $10 }')
+  row="$row $allocs"
   results+=("$period $label $row")
   # Per round on stderr: the rounds of one client can differ by several times when
   # the machine's background load changes; the table hides that.
-  local xr bl mean mx sl cl
-  read -r xr bl mean mx sl cl <<<"$row"
+  local xr bl mean mx sl cl al
+  read -r xr bl mean mx sl cl al <<<"$row"
   echo "soak_jack.sh:   xruns $xr (server late $sl, client late $cl), blocks $bl," \
-    "dsp load mean $mean %, max $mx %" >&2
+    "dsp load mean $mean %, max $mx %, realtime-thread allocations $al" >&2
+  grep '^rt_alloc_counter:' "$err" >&2 || true
 }
 
 if [[ "$BUSY" == 1 ]]; then
@@ -267,13 +281,13 @@ echo "JACK soak: dummy driver, 48000 Hz, ${DURATION}s measured per client and pe
   "other core busy: $([[ "$BUSY" == 1 ]] && echo "yes$([[ -n "$busy_cpu" ]] && echo ", pinned to CPU $busy_cpu")" || echo no)," \
   "graph: $GRAPH"
 sort -u "$work/threads"
-printf '%-7s %-14s %7s %12s %12s %10s %15s %14s\n' period client xruns "server late" "client late" \
-  blocks "dsp load mean" "dsp load max"
+printf '%-7s %-14s %7s %12s %12s %10s %15s %14s %10s\n' period client xruns "server late" \
+  "client late" blocks "dsp load mean" "dsp load max" "rt allocs"
 # Sum the rounds per period and client (mean load weighted by blocks, max of maxima).
 printf '%s\n' "${results[@]}" | awk '
   { k = $1 " " $2; if (!(k in bl)) order[n++] = k
     xr[k] += $3; bl[k] += $4; sum[k] += $4 * $5; if ($6 > mx[k]) mx[k] = $6
-    sl[k] += $7; cl[k] += $8 }
+    sl[k] += $7; cl[k] += $8; al[k] += $9 }
   END { for (i = 0; i < n; i++) { k = order[i]; split(k, f, " ")
-    printf "%-7s %-14s %7d %12d %12d %10d %13.2f %% %12.2f %%\n", f[1], f[2], xr[k], sl[k], cl[k],
-      bl[k], bl[k] ? sum[k] / bl[k] : 0, mx[k] } }'
+    printf "%-7s %-14s %7d %12d %12d %10d %13.2f %% %12.2f %% %10d\n", f[1], f[2], xr[k], sl[k],
+      cl[k], bl[k], bl[k] ? sum[k] / bl[k] : 0, mx[k], al[k] } }'

@@ -11,7 +11,7 @@
 //                        line from the current value, starting now: session_ramp.h)
 //   params           ->  PATH = VALUE UNIT  RANGE  (one line per parameter, e.g.
 //                        drive.gain = 1.5 x  [-1000, 1000])
-//   stats            ->  xruns N, blocks N, dsp load mean X %, max Y %
+//   stats            ->  xruns N, blocks N, dsp load mean X %, max Y % (since the last stats Z %)
 //   save FILE        ->  ok saved N parameters to FILE   (cli/session_presets.h)
 //   load FILE        ->  ok loaded N parameters from FILE
 //   help             ->  the commands

@@ -150,10 +150,11 @@ void SessionCommands::add_builtin_commands() {
          }
        }});
   add({.name = "stats", .run = [this](const SessionCall& call) {
-         const RealtimeStats s = rt_.stats();
+         const RealtimeStats s = rt_.take_stats();
          call.reply("xruns " + std::to_string(s.xruns) + ", blocks " + std::to_string(s.blocks) +
                     ", dsp load mean " + percent(s.dsp_load_mean) + ", max " +
-                    percent(s.dsp_load_max));
+                    percent(s.dsp_load_max) + " (since the last stats " +
+                    percent(s.dsp_load_max_window) + ")");
        }});
   add({.name = "help",
        .run = [this](const SessionCall& call) { call.reply("commands: " + usage_list()); }});

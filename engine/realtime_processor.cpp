@@ -215,6 +215,13 @@ RealtimeStats RealtimeProcessor::stats() const noexcept {
   s.blocks = blocks_.load(std::memory_order_relaxed);
   s.dsp_load_mean = s.blocks ? load_sum_.load(std::memory_order_relaxed) / double(s.blocks) : 0.0;
   s.dsp_load_max = load_max_.load(std::memory_order_relaxed);
+  s.dsp_load_max_window = window_load_max_.load(std::memory_order_relaxed);
+  return s;
+}
+
+RealtimeStats RealtimeProcessor::take_stats() noexcept {
+  RealtimeStats s = stats();
+  s.dsp_load_max_window = window_load_max_.exchange(0.0, std::memory_order_relaxed);
   return s;
 }
 
@@ -240,6 +247,12 @@ void RealtimeProcessor::process(void* user, const AudioView& in, const AudioView
                         std::memory_order_relaxed);
   if (load > self->load_max_.load(std::memory_order_relaxed))
     self->load_max_.store(load, std::memory_order_relaxed);
+  // take_stats() resets this one from the control thread: a compare-exchange, so a
+  // block that ends while the window restarts is counted in one window or the other.
+  double window = self->window_load_max_.load(std::memory_order_relaxed);
+  while (load > window &&
+         !self->window_load_max_.compare_exchange_weak(window, load, std::memory_order_relaxed)) {
+  }
   self->in_process_.store(false);
 }
 

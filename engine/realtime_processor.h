@@ -49,6 +49,9 @@ struct RealtimeStats {
   std::uint64_t blocks = 0;    ///< periods processed
   double dsp_load_mean = 0.0;  ///< engine time / period length, mean over blocks
   double dsp_load_max = 0.0;   ///< … and the worst block
+  /// The worst block since the previous take_stats() (since the start for the first):
+  /// a soak's peak without the start-up's first periods (page faults, cold caches).
+  double dsp_load_max_window = 0.0;
 };
 
 class RealtimeProcessor {
@@ -113,6 +116,8 @@ class RealtimeProcessor {
   /// The graph's compensated latency in frames (re-derived when a parameter changes it).
   std::uint64_t graph_latency() const noexcept { return graph_latency_.load(); }
   RealtimeStats stats() const noexcept;
+  /// stats(), with dsp_load_max_window, and starts the next window. Control thread.
+  RealtimeStats take_stats() noexcept;
 
   /// The current engine. Replaced when the sample rate changes: prefer the calls above
   /// from threads that may run during such a change.
@@ -141,6 +146,7 @@ class RealtimeProcessor {
   std::atomic<std::uint64_t> blocks_{0};
   std::atomic<double> load_sum_{0.0};
   std::atomic<double> load_max_{0.0};
+  std::atomic<double> window_load_max_{0.0};  // also reset by take_stats()
 
   // Following a sample-rate change. The audio thread sets in_process_ and then reads
   // paused_; the rebuilding thread sets paused_ and then waits for in_process_ to

@@ -392,9 +392,11 @@ TEST_CASE(
   std::smatch m;
   REQUIRE(std::regex_match(
       stats, m,
-      std::regex(R"(xruns (\d+), blocks (\d+), dsp load mean ([0-9.]+) %, max ([0-9.]+) %)")));
+      std::regex(R"(xruns (\d+), blocks (\d+), dsp load mean ([0-9.]+) %, max ([0-9.]+) %)"
+                 R"( \(since the last stats ([0-9.]+) %\))")));
   CHECK(std::stoull(m[2]) > 10);
   CHECK(std::stod(m[4]) >= std::stod(m[3]));
+  CHECK(std::stod(m[5]) <= std::stod(m[4]));
 
   cli.send("quit");
   CHECK(cli.wait() == 0);
