@@ -151,7 +151,7 @@ class LevelProbe : public Node {
  public:
   LevelProbe() : Node("level_probe") {
     add_output("out", 1);
-    add_parameter({.name = "level", .min = 0.0, .max = 1000.0, .default_value = 0.0});
+    add_parameter({.name = "level", .min = 0.0, .max = 1e6, .default_value = 0.0});
   }
 
  protected:
@@ -175,7 +175,7 @@ TEST_CASE("automation goes on where it was after a sample-rate change rebuilds t
       StreamConfig{
           .sample_rate = 48000, .buffer_size = kPeriod, .channels_in = 0, .channels_out = 1});
   // The level is the stream time in seconds (on the 32-frame grid, 0.67 ms at 48 kHz).
-  rt.automate({.path = "probe.level", .points = {{0.0, 0.0}, {1000.0, 1000.0}}});
+  rt.automate({.path = "probe.level", .points = {{0.0, 0.0}, {1e6, 1e6}}});
   rt.start();
   REQUIRE(eventually([&] { return rt.stats().blocks >= 12; }));
   rt.stop();
