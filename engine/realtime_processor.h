@@ -18,7 +18,7 @@
 //   - A sample-rate change (JACK calls the hook on its notification thread) is followed
 //     off the audio thread: the audio thread plays silence and stays out of the engine
 //     while the engine is rebuilt for the new rate (nodes re-prepared, allocation
-//     allowed, parameter values kept), then resumes with it. A graph that cannot run at
+//     allowed, parameter values and automation kept), then resumes with it. A graph that cannot run at
 //     the new rate (a cutoff above the new Nyquist frequency) leaves the processor in
 //     `error`, silent, with the reason in the StreamError of the next call.
 //   - Control calls (set_parameter, get_parameter, parameters, reset_state) serialise
