@@ -27,6 +27,7 @@
 #include "fxgraph/batch/graph_recipe.h"
 #include "fxgraph/batch/manifest.h"
 #include "fxgraph/graphs/catalog.h"
+#include "fxgraph/graphs/yaml_loader.h"
 #include "interrupt_signals.h"
 
 namespace fxgraph::cli {
@@ -54,19 +55,32 @@ struct BatchCommandOptions {
   std::vector<std::string> automate;
 };
 
+/// The graph to run and the automation every file gets.
+struct BatchGraph {
+  GraphRecipe recipe;
+  std::vector<Automation> automation;  ///< the file's `automation:`, then --automate
+};
+
 /// The graph and the inputs: with --chain every argument is an input, else the first is
-/// the graph file.
-GraphRecipe make_recipe(BatchCommandOptions& options) {
+/// the graph file. The automation is the graph file's, then --automate's (a path given
+/// twice: the option wins, as in `run` and `process`).
+BatchGraph make_graph(BatchCommandOptions& options) {
+  BatchGraph graph;
   if (options.chain_option->count() > 0) {
     const std::string spec = options.chain;
-    return GraphRecipe::from_function("--chain",
-                                      [spec] { return build_chain(spec, builtin_registry()); });
+    graph.recipe = GraphRecipe::from_function(
+        "--chain", [spec] { return build_chain(spec, builtin_registry()); });
+  } else {
+    if (options.arguments.size() < 2)
+      throw UsageError("give the graph (GRAPH.yaml, or --chain \"…\") and at least one input");
+    const std::string graph_file = options.arguments.front();
+    options.arguments.erase(options.arguments.begin());
+    graph.recipe = GraphRecipe::from_yaml_file(graph_file);  // checks the file first
+    graph.automation = load_graph_file(graph_file).automation;
   }
-  if (options.arguments.size() < 2)
-    throw UsageError("give the graph (GRAPH.yaml, or --chain \"…\") and at least one input");
-  const std::string graph_file = options.arguments.front();
-  options.arguments.erase(options.arguments.begin());
-  return GraphRecipe::from_yaml_file(graph_file);
+  for (Automation& a : automate_flags(graph.recipe.build(), options.automate))
+    graph.automation.push_back(std::move(a));
+  return graph;
 }
 
 std::optional<ContainerFormat> parse_container_option(const std::string& format) {
@@ -132,8 +146,8 @@ void print_summary(const BatchSummary& summary, std::size_t total, std::size_t i
 }
 
 void run(BatchCommandOptions& options) {
-  const GraphRecipe recipe = make_recipe(options);
-  std::vector<Automation> automation = automate_flags(recipe.build(), options.automate);
+  BatchGraph graph = make_graph(options);
+  const GraphRecipe& recipe = graph.recipe;
   const TailOptions tail = options.tail.options();
   const OutputNaming naming{.out_dir = options.out_dir,
                             .container = parse_container_option(options.format),
@@ -163,7 +177,7 @@ void run(BatchCommandOptions& options) {
                                              .chunk_size = options.chunk_size,
                                              .tail = tail,
                                              .stop = InterruptSignals::stop_requested(),
-                                             .automation = std::move(automation),
+                                             .automation = std::move(graph.automation),
                                              .threads = options.threads}};
   BatchSummary summary;
   run_output_phase([&] {

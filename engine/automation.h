@@ -27,8 +27,8 @@
 //   - Parameters a node ramps itself (Smoothing::ramped: gains, mixes) get the same
 //     grid values; the node's own de-zipper ramp then moves them per sample between
 //     grid values (so the heard gain trails the curve by up to that ramp's length).
-//   Only the automated node (or the fused filter chain holding it) runs in sub-blocks;
-//   the rest of the graph keeps whole blocks.
+//   Only the automated node (or the fused filter chain or feedback loop holding it)
+//   runs in sub-blocks; the rest of the graph keeps whole blocks.
 //
 // Threads
 //   Automation is validated and turned into frames on a control thread

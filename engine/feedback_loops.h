@@ -25,7 +25,9 @@
 // Does not
 //   - decide whether a loop is stable: a loop gain ≥ 1 grows without bound, as it would
 //     in any recursive filter;
-//   - split nodes outside loops: they run at the full block.
+//   - split nodes outside loops: they run at the full block (automation aside:
+//     engine/automation.h). A loop's sub-blocks also end where an automated value of
+//     one of its nodes changes (Plan::run_loop), so that lands on its exact frame.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,16 +1,46 @@
 // Plan: the parts that run feedback loops (engine/feedback_loops.h) — sub-blocks, the
 // offset views a loop's steps see, and the feedback edges' rings. Audio thread.
 #include <algorithm>
+#include <cstdint>
 
 #include "fxgraph/engine/plan.h"
 
 namespace fxgraph {
 
+namespace {
+
+/// Gives the lanes of the nodes `in_loop` accepts their value at `frame` and returns
+/// `frames` cut where one of those values may next change (engine/automation.h), so
+/// the loop's sub-block starting at `frame` sees one value per lane, as a split step
+/// outside a loop does (run_split_at_automation).
+template <class InLoop>
+std::uint32_t follow_automation(AutomationSchedule& schedule, InLoop in_loop, std::uint64_t frame,
+                                std::uint32_t frames) noexcept {
+  std::uint64_t next = UINT64_MAX;
+  for (AutomationLane& lane : schedule.lanes) {
+    if (!in_loop(lane.node())) continue;
+    lane.apply_at(frame);
+    next = std::min(next, lane.next_change(frame));
+  }
+  return std::uint32_t(std::min<std::uint64_t>(frames, next - frame));  // next > frame
+}
+
+}  // namespace
+
 void Plan::run_loop(const Loop& loop) noexcept {
+  const auto in_loop = [&](const Node* node) {
+    for (std::uint32_t k = 0; k < loop.step_count; ++k)
+      if (loop_steps_[loop.step_begin + k].node == node) return true;
+    return false;
+  };
   // Each sub-block is at most the loop's shortest feedback delay, so every frame a
-  // feedback edge hands on was written in an earlier sub-block (or block).
+  // feedback edge hands on was written in an earlier sub-block (or block); it also ends
+  // where an automated value of a loop node changes, so that lands on its exact frame.
   for (std::uint32_t offset = 0; offset < block_frames_;) {
-    const std::uint32_t frames = std::min(loop.sub_block, block_frames_ - offset);
+    std::uint32_t frames = std::min(loop.sub_block, block_frames_ - offset);
+    if (automation_.schedule)
+      frames =
+          follow_automation(*automation_.schedule, in_loop, automation_.clock + offset, frames);
     for (std::uint32_t k = 0; k < loop.step_count; ++k)
       run_window(loop, loop_steps_[loop.step_begin + k], offset, frames);
     offset += frames;

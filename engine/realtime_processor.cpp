@@ -10,6 +10,7 @@
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/live_capability.h"
 #include "fxgraph/engine/multipass.h"
+#include "fxgraph/engine/parameter_lookup.h"
 
 namespace fxgraph {
 
@@ -17,6 +18,35 @@ namespace {
 /// Blocks the engine is prepared for: at least the period, and enough that a JACK
 /// buffer-size increase rarely needs splitting.
 constexpr std::uint32_t kMinEngineBlock = 1024;
+
+/// `automation` as seen from `seconds` into it, in the time of an engine that starts
+/// there: later points move `seconds` earlier; points already passed give way to one
+/// point at 0 holding the curve's value at `seconds` (exactly on the curve, rounded for
+/// an integer parameter as the lane rounds it), so the curve goes on from where it was.
+Automation from_time(const Automation& automation, double seconds, ParameterKind kind) {
+  if (seconds <= 0.0) return automation;
+  const std::vector<AutomationPoint>& points = automation.points;
+  Automation moved{automation.path, {}, automation.curve};
+  const auto after =
+      std::upper_bound(points.begin(), points.end(), seconds,
+                       [](double t, const AutomationPoint& p) { return t < p.seconds; });
+  if (after != points.begin()) {
+    const AutomationPoint& a = *(after - 1);
+    double value = a.value;
+    if (after != points.end() && automation.curve != AutomationCurve::hold) {
+      const AutomationPoint& b = *after;
+      const double t = (seconds - a.seconds) / (b.seconds - a.seconds);
+      value = automation.curve == AutomationCurve::exponential
+                  ? a.value * std::pow(b.value / a.value, t)
+                  : a.value + (b.value - a.value) * t;
+      if (kind == ParameterKind::integer) value = std::round(value);
+    }
+    moved.points.push_back({0.0, value});
+  }
+  for (auto p = after; p != points.end(); ++p)
+    moved.points.push_back({p->seconds - seconds, p->value});
+  return moved;
+}
 
 /// Throws GraphError for a node that cannot run on a live stream.
 void check_live(const Graph& graph) {
@@ -53,6 +83,14 @@ RealtimeProcessor::~RealtimeProcessor() {
 
 void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_block,
                                        ThreadStarter starter) {
+  // Automation lives on too: the old engine's (set_parameter has ended what it ends),
+  // taken up where the stream is. Its times are seconds, so a new rate keeps them.
+  std::vector<Automation> automation;
+  double played = 0.0;
+  if (engine_) {
+    automation = engine_->automation();
+    played = engine_->automation_seconds();  // the audio thread stays out: exact
+  }
   // Values set before the rebuild live on in the nodes' requested values: the new
   // engine's nodes are the same objects, so re-apply them (no audio thread runs yet).
   engine_ = std::make_unique<Engine>(
@@ -66,6 +104,12 @@ void RealtimeProcessor::rebuild_engine(double sample_rate, std::uint32_t max_blo
     for (std::size_t i = 0; i < node.parameters().size(); ++i)
       node.apply_parameter(i, node.requested_value(i));
   }
+  for (const Automation& a : automation) {
+    if (!graph_.contains(ParameterPath::parse(a.path).node)) continue;  // left with a reload
+    const ParameterLookup found = find_parameter(graph_, a.path);
+    engine_->automate(from_time(a, played, found.node->parameters()[found.index].kind));
+  }
+  automation_start_ += played;
   prepared_rate_ = sample_rate;
   update_latency();
 }
@@ -154,12 +198,15 @@ void RealtimeProcessor::set_parameter(std::string_view path, double value) {
 void RealtimeProcessor::automate(const Automation& automation) {
   std::lock_guard lock(control_mutex_);
   throw_if_failed("automate()");
-  engine_->automate(automation);
+  if (automation_start_ == 0.0) return engine_->automate(automation);
+  const ParameterLookup found = find_parameter(graph_, automation.path);
+  engine_->automate(
+      from_time(automation, automation_start_, found.node->parameters()[found.index].kind));
 }
 
 double RealtimeProcessor::automation_seconds() const {
   std::lock_guard lock(control_mutex_);
-  return engine_->automation_seconds();
+  return automation_start_ + engine_->automation_seconds();
 }
 
 double RealtimeProcessor::get_parameter(std::string_view path) const {

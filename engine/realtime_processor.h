@@ -18,7 +18,7 @@
 //   - A sample-rate change (JACK calls the hook on its notification thread) is followed
 //     off the audio thread: the audio thread plays silence and stays out of the engine
 //     while the engine is rebuilt for the new rate (nodes re-prepared, allocation
-//     allowed, parameter values kept), then resumes with it. A graph that cannot run at
+//     allowed, parameter values and automation kept), then resumes with it. A graph that cannot run at
 //     the new rate (a cutoff above the new Nyquist frequency) leaves the processor in
 //     `error`, silent, with the reason in the StreamError of the next call.
 //   - Control calls (set_parameter, get_parameter, parameters, reset_state) serialise
@@ -84,10 +84,14 @@ class RealtimeProcessor {
 
   void set_parameter(std::string_view path, double value);
   double get_parameter(std::string_view path) const;
-  /// Engine::automate on the running engine: time counts from the stream's start (a
-  /// rebuild for a new period size or rate starts a new engine, without automation).
+  /// Engine::automate on the running engine: time counts from the stream's start. A
+  /// rebuild (a new sample rate, a reconnect) keeps the automation in force and the time
+  /// already played: a curve goes on where it was (times are seconds, so a new rate
+  /// keeps them). A reset_state rewinds automation time to the latest rebuild (the
+  /// stream's start when there was none).
   void automate(const Automation& automation);
-  /// Engine::automation_seconds: the automation time now, for automation that starts now.
+  /// The automation time now (stream time, as automate takes it), for automation that
+  /// starts now.
   double automation_seconds() const;
   /// Clears every node's state (delay lines, filter memories) at the next block.
   void reset_state();
@@ -139,6 +143,9 @@ class RealtimeProcessor {
   StreamConfig config_;
   std::unique_ptr<Engine> engine_;
   double prepared_rate_ = 0.0;
+  /// Stream time (seconds) at the engine's automation time 0: the time played before the
+  /// latest rebuild. Control side (under control_mutex_ once started).
+  double automation_start_ = 0.0;
   unsigned threads_ = 1;
   std::atomic<std::uint64_t> graph_latency_{0};
 

@@ -22,6 +22,7 @@
 #include "fxgraph/batch/graph_recipe.h"
 #include "fxgraph/batch/manifest.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/graphs/yaml_loader.h"
 #include "fxgraph/io/file_format.h"
 
 namespace fxgraph::python {
@@ -120,7 +121,8 @@ py::tuple plan_batch(const std::vector<py::object>& arguments, py::handle out_di
   return py::make_tuple(pairs, ignored);
 }
 
-/// One BatchWorker: the graph built once from its YAML text, reused file after file.
+/// One BatchWorker: the graph built once from its YAML text, reused file after file,
+/// with the text's `automation:` in every file (as `fxgraph batch` applies it).
 class PyBatchWorker {
  public:
   PyBatchWorker(const std::string& yaml, const std::string& name, const std::string& sample_format,
@@ -128,7 +130,8 @@ class PyBatchWorker {
       : worker_(::fxgraph::GraphRecipe::from_yaml_text(yaml, name),
                 BatchFileOptions{.sample_format = sample_format,
                                  .chunk_size = chunk_size,
-                                 .tail = TailOptions{.enabled = tail}}) {
+                                 .tail = TailOptions{.enabled = tail},
+                                 .automation = load_graph_string(yaml, name).automation}) {
     if (chunk_size == 0) throw py::value_error("chunk_size must be at least 1");
   }
 

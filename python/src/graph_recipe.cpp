@@ -64,7 +64,12 @@ std::string describe_graph(const Graph& graph) {
     }
     out << ")\n";
   }
-  for (const Edge& edge : graph.edges()) out << "  " << edge.str() << "\n";
+  for (const Edge& edge : graph.edges()) {
+    out << "  " << edge.str();
+    // As a YAML edge writes it, so the line can be pasted into a graph file.
+    if (edge.is_feedback()) out << ": {feedback: " << edge.feedback << "}";
+    out << "\n";
+  }
   if (graph.input()) out << "  input: " << graph.input()->str() << "\n";
   if (graph.output()) out << "  output: " << graph.output()->str() << "\n";
   return out.str();

@@ -53,7 +53,8 @@ class GraphRecipe {
   std::vector<NodeSpec> specs_;
 };
 
-/// "a: gain(gain=1.5)" lines and "a -> b" edges of a built graph.
+/// "a: gain(gain=1.5)" lines and "a -> b" edges of a built graph; a feedback edge
+/// carries its delay as in YAML: "fb -> sum:1: {feedback: 109}".
 std::string describe_graph(const Graph& graph);
 
 }  // namespace fxgraph::python

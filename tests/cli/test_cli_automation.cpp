@@ -3,6 +3,8 @@
 // option wins over the file; mistakes exit 2 naming the option or the file's line.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "cli/cli_harness.h"
 
 using namespace fxgraph;
@@ -110,4 +112,54 @@ TEST_CASE("run and process --help show --automate with an example", "[cli][autom
     CHECK(r.status == 0);
     CHECK_THAT(r.out, Contains("--automate") && Contains("lp.cutoff=0:200,4:8000,exp"));
   }
+}
+
+TEST_CASE("batch follows the graph file's automation, bit-identical to process",
+          "[cli][automation][batch]") {
+  CliDir dir;
+  std::filesystem::create_directories(dir / "data");
+  write_audio(dir / "data/a.wav", sine_audio(1, 30000, 0.5), 48000, "float");
+  write_audio(dir / "data/b.wav", sine_audio(2, 20000, 0.4), 48000, "float");
+  const std::string chain =
+      "nodes:\n"
+      "  lp:   { type: biquad_lowpass, cutoff: 300 }\n"
+      "  gain: { type: gain, gain: 1 }\n"
+      "edges:\n"
+      "  - lp -> gain\n"
+      "input: lp\n"
+      "output: gain\n";
+  write_text(dir / "plain.yaml", chain);
+  write_text(dir / "swept.yaml",
+             chain +
+                 "automation:\n"
+                 "  lp.cutoff: { curve: exp, points: [[0, 200], [0.5, 8000]] }\n"
+                 "  gain.gain: { curve: hold, points: [[0.1, 0.5]] }\n");
+  for (const std::string graph : {"plain", "swept"}) {
+    const CliRun r =
+        run_fxgraph(dir, "batch " + graph + ".yaml data --out-dir " + graph + " -q --no-tail");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+  }
+  for (const std::string file : {"a.wav", "b.wav"}) {
+    const CliRun r = run_fxgraph(
+        dir, "process data/" + file + " process_" + file + " --chain-file swept.yaml -q --no-tail");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    INFO(file);
+    CHECK(read_text(dir / ("swept/" + file)) == read_text(dir / ("process_" + file)));
+    CHECK(read_text(dir / ("swept/" + file)) != read_text(dir / ("plain/" + file)));
+  }
+  // The sweep was heard: 440 Hz is damped while the cutoff is near 200 Hz, and passes at
+  // half gain once the cutoff is far above it.
+  const auto swept = read_audio(dir / "swept/a.wav");
+  CHECK(peak(swept, 1000, 3000) < 0.3f);
+  CHECK(peak(swept, 25000, 30000) == Approx(0.25f).epsilon(0.05));
+
+  // --automate wins over the file for the same path: the gain held at 1 from the start.
+  const CliRun r = run_fxgraph(dir,
+                               "batch swept.yaml data --out-dir option -q --no-tail "
+                               "--automate \"gain.gain=0:1,hold\"");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(peak(read_audio(dir / "option/a.wav"), 25000, 30000) == Approx(0.5f).epsilon(0.05));
 }

@@ -233,6 +233,38 @@ TEST_CASE("feedback loops allocate nothing, in sub-blocks, on one thread or two"
   CHECK(allocations == 0);
 }
 
+TEST_CASE("an automated feedback loop allocates nothing as its sub-blocks follow the automation",
+          "[engine][realtime][feedback][automation]") {
+  const unsigned threads = GENERATE(1u, 2u);
+  // noise → sum → fb → sum:1 (fed back 7 late); a branch around the loop.
+  Graph g;
+  g.add("hiss", std::make_shared<NoiseNode>(1, 3));
+  g.add("sum", std::make_shared<MixNode>(2));
+  g.add("fb", make_gain(0.5));
+  g.add("side", make_gain(0.2));
+  g.add("mix", std::make_shared<MixNode>(2));
+  g.add("out", std::make_shared<MemorySinkNode>());
+  g.connect("hiss", "sum:0");
+  g.connect("sum", "fb");
+  g.connect(Endpoint::parse("fb"), Endpoint::parse("sum:1"), FeedbackEdge{7});
+  g.connect("hiss", "side");
+  g.connect("sum", "mix:0");
+  g.connect("side", "mix:1");
+  g.connect("mix", "out");
+  Engine engine(g, {.sample_rate = 48000, .max_block = 64, .threads = threads});
+  engine.automate("fb.gain", {{0.0, 0.1}, {0.5, 0.9}, {1.0, 0.2}}, AutomationCurve::linear);
+  engine.automate("sum.gain_1", {{0.2, 0.5}, {0.6, 1.0}}, AutomationCurve::hold);
+
+  std::size_t allocations = 0;
+  for (int block = 0; block < 2000; ++block) {
+    if (block == 1000) engine.request_reset();  // rewinds the automation too
+    AllocationCounter counter;
+    engine.process(std::uint32_t(1 + block % 64));
+    allocations += counter.count();
+  }
+  CHECK(allocations == 0);
+}
+
 TEST_CASE("torchfx's classes allocate nothing while their parameters change every block",
           "[engine][realtime][torchfx]") {
   const NodeRegistry& registry = builtin_registry();

@@ -2,7 +2,7 @@
 worker processes (distributed.LocalCluster, processes=True): a dozen small files and a
 corrupt one; outputs bit-identical to `fxgraph process`; the corrupt file a failed row
 with nothing left behind; resuming with skip_existing; bad usage refused before any
-work. One cluster serves the whole module (starting one takes seconds)."""
+work; a graph's `automation:` followed in every file. One cluster serves the whole module (starting one takes seconds)."""
 
 import json
 import os
@@ -191,3 +191,22 @@ def test_a_file_name_that_is_not_utf8_survives_the_round_trip(client, tmp_path):
     line = (tmp_path / "m.jsonl").read_bytes()
     assert b"\\udce9" in line  # `fxgraph batch`'s convention for undecodable bytes
     assert os.fsencode(json.loads(line)["input"]) == os.fsencode(row["input"])
+
+
+def test_a_graphs_automation_section_is_followed_as_fxgraph_process_follows_it(
+        fxgraph_cli, tmp_path):
+    """The Dask task (fxgraph.batch.process_file, run here without a cluster) applies the
+    YAML's `automation:` to every file, bit-identical to `fxgraph process --chain-file`."""
+    from fxgraph.batch import process_file
+    automated = GRAPH + "automation:\n  2.gain: { curve: hold, points: [[0.02, 0.25]] }\n"
+    graph = tmp_path / "automated.yaml"
+    graph.write_text(automated)
+    source = tmp_path / "in.wav"
+    write_wav(source, noise_signal(2, 4800, seed=7), 48000)
+    rows = {}
+    for name, yaml in (("plain", GRAPH), ("automated", automated)):
+        rows[name] = process_file(yaml, name, str(source), str(tmp_path / f"{name}.wav"))
+        assert rows[name]["status"] == "done", rows[name]
+    check_matches_fxgraph_process(fxgraph_cli, graph, rows["automated"], tmp_path)
+    assert (tmp_path / "automated.wav").read_bytes() != (tmp_path / "plain.wav").read_bytes()
+    assert rows["automated"]["peak"] < rows["plain"]["peak"]  # gain 0.25 from 20 ms on

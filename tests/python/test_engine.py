@@ -132,6 +132,22 @@ def test_describe_plan_and_repr_show_the_graph():
     assert "2 -> 3" in text
 
 
+def test_repr_shows_a_feedback_edge_with_its_delay_as_yaml_writes_it():
+    graph = fxgraph.Graph.from_yaml("""\
+nodes:
+  string: { type: mix, inputs: 2 }
+  damp:   { type: gain, gain: 0.5 }
+edges:
+  - string -> damp
+  - damp -> string:1: {feedback: 109}
+input: string:0
+output: string
+""")
+    lines = [line.strip() for line in repr(graph).splitlines()]
+    assert "damp -> string:1: {feedback: 109}" in lines
+    assert "string -> damp" in lines  # an ordinary edge stays as it was
+
+
 def test_graph_from_yaml_text_and_file(tmp_path):
     text = """\
 sample_rate: 44100
