@@ -747,23 +747,23 @@ class Compiler::Session {
   }
 
   /// What a step on one thread reading a producer's output from another costs, in the
-  /// unit of step_costs() (~1 ns). Measured on the project VM (2 vCPUs, bench/README.md
-  /// "Parallel branches"): a cache line takes ~250 ns from one core to the other (a
-  /// ping-pong round trip is ~500 ns), so a consumer sees its producer done ~300 ns late;
-  /// and a step reading a buffer the other core wrote runs ~1 ns per sample longer (a
-  /// 16-input sum with 8 inputs from the other core: 1.5 → 4.0 µs at 256 stereo frames),
-  /// about what a filter spends on it; and a block split over two threads costs ~1 µs
-  /// more than on one for the worker's part alone (bench BM_HandOver: 2 threads against
-  /// 1). A guide for the partition, not a promise.
+  /// unit of step_costs() (~1 ns), measured on the project VM (2 vCPUs; bench/README.md
+  /// "Parallel branches"): a cache line takes ~200–250 ns from one core to the other (a
+  /// ping-pong round trip is 330–560 ns), so a consumer sees its producer done ~300 ns
+  /// late; a buffer read from the other core costs ~150 ns for its first lines and
+  /// ~0.3 ns per sample after (a 16-input sum reading 8 inputs from the other core: +1.5 µs
+  /// at 256 stereo frames, +9 µs at 4096); and a block split over two threads costs ~1 µs
+  /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1). A
+  /// guide for the partition, not a promise.
   StepSchedule::HandOver hand_over() const {
-    constexpr double kLatency = 300.0, kPerSample = 1.0, kPerBlock = 1000.0;
+    constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 1000.0;
     StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
     for (const Plan::Step& step : plan_->steps_) {
       std::uint32_t channels = 0;
       for (const Plan::Step& m : members(step))
         for (std::uint32_t o = 0; o < m.output_count; ++o)
           channels += out_views_[m.output_begin + o].channels;
-      cost.data.push_back(kPerSample * channels * options_.max_block);
+      cost.data.push_back(kPerCrossing + kPerSample * channels * options_.max_block);
     }
     return cost;
   }
