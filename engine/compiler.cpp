@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -721,7 +722,8 @@ class Compiler::Session {
   /// (~1 ns for a filter): each node it runs, per output channel and frame, and a quarter
   /// of that per gather (a copy or sum is cheaper than a node's processing). Nodes do not
   /// report their cost; idle threads even it out.
-  /// A feedback loop's step costs what its nodes' steps cost together.
+  /// A feedback loop's step costs what its nodes' steps cost together, plus a call per
+  /// node and sub-block.
   std::vector<double> step_costs() const {
     std::vector<double> cost;
     for (const Plan::Step& step : plan_->steps_) {
@@ -733,7 +735,12 @@ class Compiler::Session {
       double sum = 0.0;
       for (std::uint32_t k = 0; k < loop.step_count; ++k)
         sum += one_step_cost(plan_->loop_steps_[loop.step_begin + k]);
-      cost.push_back(sum);
+      // Each of its sub-blocks calls every member again: a short feedback delay makes
+      // a loop far dearer than its samples say (~30 ns a call, whatever its length).
+      constexpr double kCallCost = 30.0;
+      const double sub_blocks =
+          std::ceil(double(options_.max_block) / std::max(1u, loop.sub_block));
+      cost.push_back(sum + kCallCost * sub_blocks * loop.step_count);
     }
     return cost;
   }
