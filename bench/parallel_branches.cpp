@@ -5,6 +5,10 @@
 //   BM_FilterBank: 16 band-passes side by side (4th-order high-pass then low-pass), summed.
 //   BM_RandomDag:  64 nodes (filters, gains, two-input mixes) wired at random.
 //   BM_Chain:      16 filters in a row: no parallelism, so threads must cost nothing.
+//   BM_EmptyBlock: ParallelRunner::run with nothing to do: the wake-up and leave of a
+//                  worker per block, the floor under every parallel block.
+//   BM_HandOver:   StepSchedule with two trivial steps on two lanes and one joining them:
+//                  the fixed cost per block of a split (a worker's step, a hand-over back).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -13,6 +17,8 @@
 #include <string>
 
 #include "fxgraph/engine/engine.h"
+#include "fxgraph/engine/parallel_runner.h"
+#include "fxgraph/engine/step_schedule.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/nodes/effects/gain.h"
 #include "fxgraph/nodes/routing/mix.h"
@@ -145,8 +151,70 @@ void sizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"frames", "threads"})->UseRealTime()->MeasureProcessCPUTime();
 }
 
+struct NoWork : BlockWork {
+  void work(unsigned) noexcept override {}
+};
+
+void BM_EmptyBlock(benchmark::State& state) {
+  NoWork work;
+  if (state.range(0) == 1) {
+    for (auto _ : state) work.work(0);
+    return;
+  }
+  ParallelRunner runner(unsigned(state.range(0)));
+  for (auto _ : state) runner.run(work);
+}
+
+/// Steps 0 and 1 read nothing, step 2 reads both; the zero hand-over cost puts 0 and 1
+/// on separate lanes. Each step touches one counter of its own (a trivial node).
+struct SplitJoin : BlockWork {
+  StepSchedule schedule{{{2}, {2}, {}}, {1.0, 1.0, 1.0}, 0.0, 2};
+  struct alignas(64) Counter {
+    std::uint64_t value = 0;
+  };
+  Counter counters[3];
+  std::atomic<std::uint64_t> by_worker{0};  // steps run by the worker (not per step: rare)
+  static inline thread_local unsigned participant_ = 0;
+  void work(unsigned participant) noexcept override {
+    participant_ = participant;
+    schedule.work(
+        participant,
+        [](void* self, std::uint32_t step) noexcept {
+          auto& split = *static_cast<SplitJoin*>(self);
+          ++split.counters[step].value;
+          if (participant_ != 0) split.by_worker.fetch_add(1, std::memory_order_relaxed);
+        },
+        this);
+  }
+};
+
+void BM_HandOver(benchmark::State& state) {
+  SplitJoin work;
+  if (state.range(0) == 1) {
+    for (auto _ : state) {
+      work.schedule.begin_block();
+      work.work(0);  // lane 0, then lane 1 (its thread never arrives)
+    }
+  } else {
+    ParallelRunner runner(2);
+    for (auto _ : state) {
+      work.schedule.begin_block();
+      runner.run(work);
+    }
+  }
+  state.counters["lanes_used"] = work.schedule.has_parallelism() ? 2 : 1;
+  // Steps per block the worker ran: 1 when it arrives in time for its lane.
+  state.counters["worker_steps"] = double(work.by_worker.load()) / double(state.iterations());
+}
+
+void protocol_threads(benchmark::internal::Benchmark* b) {
+  b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->MeasureProcessCPUTime();
+}
+
 }  // namespace
 
+BENCHMARK(BM_EmptyBlock)->Apply(protocol_threads);
+BENCHMARK(BM_HandOver)->Apply(protocol_threads);
 BENCHMARK(BM_Crossover)->Apply(sizes);
 BENCHMARK(BM_FilterBank)->Apply(sizes);
 BENCHMARK(BM_RandomDag)->Apply(sizes);

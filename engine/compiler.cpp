@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -713,15 +714,16 @@ class Compiler::Session {
         }
       }
     }
-    plan_->schedule_ = std::make_unique<StepSchedule>(successors, step_costs(), hand_over_cost(),
-                                                      options_.threads);
+    plan_->schedule_ =
+        std::make_unique<StepSchedule>(successors, step_costs(), hand_over(), options_.threads);
   }
 
   /// A step's estimated work for the schedule's partition, in samples one node processes
   /// (~1 ns for a filter): each node it runs, per output channel and frame, and a quarter
   /// of that per gather (a copy or sum is cheaper than a node's processing). Nodes do not
   /// report their cost; idle threads even it out.
-  /// A feedback loop's step costs what its nodes' steps cost together.
+  /// A feedback loop's step costs what its nodes' steps cost together, plus a call per
+  /// node and sub-block.
   std::vector<double> step_costs() const {
     std::vector<double> cost;
     for (const Plan::Step& step : plan_->steps_) {
@@ -733,7 +735,12 @@ class Compiler::Session {
       double sum = 0.0;
       for (std::uint32_t k = 0; k < loop.step_count; ++k)
         sum += one_step_cost(plan_->loop_steps_[loop.step_begin + k]);
-      cost.push_back(sum);
+      // Each of its sub-blocks calls every member again: a short feedback delay makes
+      // a loop far dearer than its samples say (~30 ns a call, whatever its length).
+      constexpr double kCallCost = 30.0;
+      const double sub_blocks =
+          std::ceil(double(options_.max_block) / std::max(1u, loop.sub_block));
+      cost.push_back(sum + kCallCost * sub_blocks * loop.step_count);
     }
     return cost;
   }
@@ -747,10 +754,26 @@ class Compiler::Session {
   }
 
   /// What a step on one thread reading a producer's output from another costs, in the
-  /// unit of step_costs(): ~0.3 µs to see the producer done (a cache line crossing cores,
-  /// one thread maybe waiting) and the stereo buffer's lines following it (measured by
-  /// bench/parallel_branches.cpp; a guide for the partition, not a promise).
-  double hand_over_cost() const { return 300.0 + 0.6 * options_.max_block; }
+  /// unit of step_costs() (~1 ns), measured on the project VM (2 vCPUs; bench/README.md
+  /// "Parallel branches"): a cache line takes ~200–250 ns from one core to the other (a
+  /// ping-pong round trip is 330–560 ns), so a consumer sees its producer done ~300 ns
+  /// late; a buffer read from the other core costs ~150 ns for its first lines and
+  /// ~0.3 ns per sample after (a 16-input sum reading 8 inputs from the other core: +1.5 µs
+  /// at 256 stereo frames, +9 µs at 4096); and a block split over two threads costs ~1 µs
+  /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1). A
+  /// guide for the partition, not a promise.
+  StepSchedule::HandOver hand_over() const {
+    constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 1000.0;
+    StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
+    for (const Plan::Step& step : plan_->steps_) {
+      std::uint32_t channels = 0;
+      for (const Plan::Step& m : members(step))
+        for (std::uint32_t o = 0; o < m.output_count; ++o)
+          channels += out_views_[m.output_begin + o].channels;
+      cost.data.push_back(kPerCrossing + kPerSample * channels * options_.max_block);
+    }
+    return cost;
+  }
 
   bool has_one_input_and_output(std::size_t v) const {
     return nodes_[v]->input_ports().size() == 1 && nodes_[v]->output_ports().size() == 1;

@@ -17,14 +17,15 @@
 // Wait strategy (between blocks only)
 //   A worker that finds no new block spins, then sleeps on a futex (FUTEX_WAIT on the
 //   block counter); run() makes the wake-up syscall only when a worker sleeps. The spin is
-//   adaptive, counted in `pause`s (no clock: reading it is a syscall on some VMs):
-//   a block that arrived while spinning doubles the next spin's budget, one that had to
-//   wake the worker halves it, between 64 and 2048 pauses (~1–40 µs). So back-to-back blocks
-//   (offline rendering, a busy period) find the worker awake, while live periods far
-//   longer than a block's work (1.3 ms at 64 frames) cost a short spin and a sleep
-//   rather than a core. The bound stays below the ~3000 consecutive pauses after which a
-//   KVM guest's vCPU is descheduled (pause-loop exiting), which would make spinning
-//   slower than sleeping. Inside a block nobody sleeps, locks or allocates.
+//   a fixed 2048 `pause`s (~45 µs on the project VM; no clock: reading it is a syscall on
+//   some VMs), so back-to-back blocks (offline rendering, a busy period) find the worker
+//   awake, while live periods far longer than a block's work (1.3 ms at 64 frames) cost a
+//   short spin and a sleep rather than a core. Not adaptive: a budget that halved after each
+//   sleep never grew back once it fell below the gap between blocks, and a worker woken by
+//   a futex on this VM arrives ~30 µs late (measured: bench/README.md). The bound stays
+//   below the ~3000 consecutive pauses after which a KVM guest's vCPU is descheduled
+//   (pause-loop exiting), which would make spinning slower than sleeping. Inside a block
+//   nobody sleeps, locks or allocates.
 //
 // Threads
 //   Workers come from a ThreadStarter: std::thread by default; JACK's
@@ -71,7 +72,7 @@ class ParallelRunner {
  private:
   void worker(unsigned participant) noexcept;
   /// Waits until the block counter differs from `seen`; returns its new value.
-  std::uint32_t wait_for_block(std::uint32_t seen, std::uint32_t& spin_budget) noexcept;
+  std::uint32_t wait_for_block(std::uint32_t seen) noexcept;
 
   std::vector<std::function<void()>> joins_;
   // The audio thread writes this line once per block (work, then counter); workers read it.

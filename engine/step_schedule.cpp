@@ -48,7 +48,8 @@ struct StepSchedule::Block {
 };
 
 StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
-                           const std::vector<double>& cost, double hand_over_cost, unsigned threads)
+                           const std::vector<double>& cost, const HandOver& hand_over,
+                           unsigned threads)
     : size_(std::uint32_t(successors.size())),
       lane_of_(successors.size(), 0),
       position_of_(successors.size(), 0),
@@ -74,38 +75,64 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
   }
 
   // List scheduling: of the steps whose producers are placed, take the one of highest
-  // rank and put it on the lane where it starts first (ties: the lowest lane, so the
+  // rank and put it on the lane where it finishes first (ties: the lowest lane, so the
   // audio thread's lane fills first and a chain stays there).
-  std::vector<double> lane_free(lanes, 0.0), start(size_, 0.0), finish(size_, 0.0);
+  const auto data = [&](std::uint32_t s) {
+    return hand_over.data.empty() ? 0.0 : hand_over.data[s];
+  };
+  std::vector<double> lane_free(lanes, 0.0), finish(size_, 0.0);
+  std::vector<std::vector<char>> fetched(size_, std::vector<char>(lanes, 0));  // output on lane
   std::vector<std::uint32_t> unplaced(size_, 0), ready;
   for (std::uint32_t s = 0; s < size_; ++s) {
     unplaced[s] = std::uint32_t(producers[s].size());
     if (unplaced[s] == 0) ready.push_back(s);
   }
   std::vector<std::vector<std::uint32_t>> lists(lanes);
+  std::vector<std::uint32_t> placed;  // every step, in placing order (a topological one)
+  double makespan = 0.0;
   while (!ready.empty()) {
     const auto best = std::max_element(ready.begin(), ready.end(), [&](auto a, auto b) {
       return rank[a] < rank[b] || (rank[a] == rank[b] && a > b);
     });
     const std::uint32_t s = *best;
     ready.erase(best);
-    double earliest = std::numeric_limits<double>::infinity();
+    double earliest = std::numeric_limits<double>::infinity(), chosen_end = 0.0;
     unsigned chosen = 0;
     for (unsigned lane = 0; lane < lanes; ++lane) {
-      double at = lane_free[lane];
-      for (std::uint32_t p : producers[s])
-        at = std::max(at, finish[p] + (lane_of_[p] == lane ? 0.0 : hand_over_cost));
-      if (at < earliest) {
-        earliest = at;
+      double at = lane_free[lane], duration = cost[s];
+      for (std::uint32_t p : producers[s]) {
+        const bool crosses = lane_of_[p] != lane;
+        at = std::max(at, finish[p] + (crosses ? hand_over.latency : 0.0));
+        if (crosses && !fetched[p][lane]) duration += data(p);
+      }
+      // The audio thread collects what nobody else reads.
+      const double delivered =
+          at + duration + (successors[s].empty() && lane != 0 ? hand_over.latency + data(s) : 0.0);
+      if (delivered < earliest) {
+        earliest = delivered;
         chosen = lane;
+        chosen_end = at + duration;
       }
     }
     lane_of_[s] = chosen;
-    start[s] = earliest;
-    finish[s] = lane_free[chosen] = earliest + cost[s];
+    finish[s] = lane_free[chosen] = chosen_end;
+    makespan = std::max(makespan, earliest);
+    placed.push_back(s);
+    fetched[s][chosen] = 1;
+    for (std::uint32_t p : producers[s]) fetched[p][chosen] = 1;
     lists[chosen].push_back(s);
     for (std::uint32_t c : successors[s])
       if (--unplaced[c] == 0) ready.push_back(c);
+  }
+
+  // Spreading must pay for the workers' part in the block (waking up, leaving): a block
+  // no shorter than on one lane by that much runs on the audio thread alone.
+  double serial = 0.0;
+  for (double c : cost) serial += c;
+  if (makespan + hand_over.per_block >= serial) {
+    for (auto& list : lists) list.clear();
+    lists[0] = placed;
+    std::fill(lane_of_.begin(), lane_of_.end(), 0u);
   }
 
   // Each lane in placing order: its simulated start times rise along it, and a consumer
@@ -152,18 +179,22 @@ void StepSchedule::run_taken(const Block& block, std::uint32_t step) noexcept {
 void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
   const unsigned lane = lane_of_[producer];
   int waited = 0;
-  for (int spins = 0; steps_[producer].done.load(std::memory_order_acquire) != block.epoch;) {
-    if (++spins < kPatience) {
-      cpu_relax();
-      continue;
-    }
-    waited += spins;
-    spins = 0;
-    // Its lane's thread is absent (or stuck): take that lane's next step, if it is not
-    // past the producer.
+  while (steps_[producer].done.load(std::memory_order_acquire) != block.epoch) {
+    // Its lane's thread is absent (asleep, not yet woken: looked at before any spin, since
+    // waiting for it is what the audio thread must never do) or stuck: take that lane's
+    // next step, if it is not past the producer.
     if (!arrived(lane_state_[lane].cursor, block.epoch) || waited >= kLongPatience)
-      if (std::uint32_t index; take(lane, block.epoch, position_of_[producer] + 1, index))
+      if (std::uint32_t index; take(lane, block.epoch, position_of_[producer] + 1, index)) {
         run_taken(block, lane_steps_[index]);
+        continue;
+      }
+    // Its thread is running it: spin on the producer's own line, looking at the lane's
+    // cursor (which that thread writes) only now and then.
+    for (int spins = 0; spins < kPatience; ++spins) {
+      if (steps_[producer].done.load(std::memory_order_acquire) == block.epoch) return;
+      cpu_relax();
+    }
+    waited += kPatience;
   }
 }
 

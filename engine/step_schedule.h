@@ -11,12 +11,17 @@
 // Static lanes (compile time)
 //   The steps are partitioned into one lane per thread (lane 0 is the audio thread's) by
 //   list scheduling: steps in order of their longest path to the end, each placed on the
-//   lane where it could start first, counting a hand-over cost when a producer sits on
-//   another lane. Costs are estimates (the compiler's: nodes × channels × frames, plus
-//   gathers; a hand-over's fixed cost plus its data), since nodes do not report their cost;
-//   the lanes need not balance exactly, because idle threads help (below). Small blocks
-//   make hand-overs dear next to the steps, so a graph whose branches are short may end up
-//   on one lane: it then runs on one thread, which is the faster way for it.
+//   lane where it would finish first. Crossing lanes costs twice (HandOver): the consumer
+//   starts a `latency` after its producer finished (a cache line from core to core), and
+//   runs longer by its producer's `data` term, once per lane (the output's cache lines
+//   follow on demand). A step nobody reads hands its output to the audio thread, so it pays
+//   the same when it is not on lane 0. Costs are estimates (the compiler's: nodes ×
+//   channels × frames, plus gathers and a hand-over measured on the project VM), since
+//   nodes do not report their cost; the lanes need not balance exactly, because idle
+//   threads help (below). Small blocks make hand-overs dear next to the steps, so a graph
+//   whose branches are short may end up on one lane: it then runs on one thread, which is
+//   the faster way for it; so does one whose simulated block is not shorter than on one
+//   lane by the workers' fixed cost per block (HandOver::per_block).
 //   Within a lane steps keep the order of their simulated start times, which is also a
 //   topological order of the whole plan. A chain lands on one lane: has_parallelism() is
 //   false and the engine starts no worker for it.
@@ -58,13 +63,29 @@ class StepSchedule {
   /// Runs one step; `context` is what was given to work(). Must not throw.
   using RunStep = void (*)(void* context, std::uint32_t step) noexcept;
 
+  /// What a consumer on another lane than its producer costs, in the unit of the steps'
+  /// costs.
+  struct HandOver {
+    /// How much later than its producer's end the consumer can start.
+    double latency = 0.0;
+    /// Per step (or empty: none): what reading its output from another core adds to the
+    /// first consumer on each other lane.
+    std::vector<double> data = {};
+    /// What a block run on more than one lane costs beyond its steps (the workers'
+    /// wake-up and leave): a partition that does not gain more runs on one lane.
+    double per_block = 0.0;
+  };
+
   StepSchedule() = default;
   /// `successors[s]`: the steps that read what step s writes (no duplicates); steps are in
-  /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0);
-  /// `hand_over_cost`: what a consumer on another lane than its producer costs, in the same
-  /// unit. `threads`: how many threads will run the blocks (one lane each). Control thread.
+  /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0).
+  /// `threads`: how many threads will run the blocks (one lane each). Control thread.
   StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
-               const std::vector<double>& cost, double hand_over_cost, unsigned threads);
+               const std::vector<double>& cost, const HandOver& hand_over, unsigned threads);
+  /// The same with a hand-over of `hand_over_latency` and no data term.
+  StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
+               const std::vector<double>& cost, double hand_over_latency, unsigned threads)
+      : StepSchedule(successors, cost, HandOver{.latency = hand_over_latency}, threads) {}
 
   std::uint32_t size() const noexcept { return size_; }
   /// Whether more than one lane has steps (false for a chain: each step waits for the one

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "fxgraph/engine/audio_view.h"
+#include "fxgraph/engine/cache_line_allocator.h"
 #include "fxgraph/nodes/dsp/biquad.h"
 
 namespace fxgraph::dsp {
@@ -118,8 +119,10 @@ class SosFilter {
   std::uint32_t native_lanes_ = 1;    // doubles per SIMD register on this CPU
   std::vector<Biquad> coefficients_;  // max_sections entries, the first num_sections_ used
   std::vector<Group> groups_;
-  std::vector<double> state_;
-  std::vector<double> scratch_;  // [kChunkFrames][lane] doubles, one group at a time
+  // Lines of their own: written for every chunk, possibly while another thread runs the
+  // filter next to this one in the heap.
+  std::vector<double, CacheLineAllocator<double>> state_;
+  std::vector<double, CacheLineAllocator<double>> scratch_;  // [kChunkFrames][lane] doubles
 };
 
 }  // namespace fxgraph::dsp

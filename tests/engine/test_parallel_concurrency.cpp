@@ -109,7 +109,8 @@ class JitterNode : public GainNode {
   std::atomic<unsigned> sink_{0};
 };
 
-/// `width` branches of jittering gains and a filter between a split and a sum.
+/// `width` branches of jittering gains and three filters between a split and a sum: enough
+/// work per branch (as the compiler estimates it) to be spread at 256 frames.
 Graph jittery_fan(int width) {
   Graph g;
   g.add("in", test::make_gain(1.0));
@@ -117,11 +118,17 @@ Graph jittery_fan(int width) {
   for (int b = 0; b < width; ++b) {
     const std::string id = std::to_string(b);
     g.add("j" + id, std::make_shared<JitterNode>(unsigned(b + 1)));
-    g.add("f" + id, builtin_registry().create(
-                        "lowpass", NodeOptions({{"cutoff", 300.0 + 500.0 * b}, {"order", 2.0}})));
-    g.connect("in", "j" + id);
-    g.connect("j" + id, "f" + id);
-    g.connect("f" + id, "sum:" + id);
+    std::string from = "j" + id;
+    g.connect("in", from);
+    for (int f = 0; f < 3; ++f) {
+      const std::string filter = "f" + id + "_" + std::to_string(f);
+      g.add(filter, builtin_registry().create(
+                        "lowpass",
+                        NodeOptions({{"cutoff", 300.0 + 500.0 * b + 50.0 * f}, {"order", 2.0}})));
+      g.connect(from, filter);
+      from = filter;
+    }
+    g.connect(from, "sum:" + id);
   }
   g.set_input(Endpoint::parse("in"));
   g.set_output(Endpoint::parse("sum"));
@@ -169,15 +176,24 @@ bool lanes_are_valid(const StepSchedule& schedule,
 
 }  // namespace
 
+/// Whether `graph` is spread over threads when run on `threads` at 256 frames (render's).
+bool spreads(Graph graph, unsigned threads) {
+  return Engine(std::move(graph), {.max_block = 256, .input_channels = 2, .threads = threads})
+      .runs_in_parallel();
+}
+
 TEST_CASE("random DAGs give bit-identical output on 1 and 2 and 4 threads",
           "[engine][parallel][concurrency]") {
+  int spread = 0;
   for (unsigned seed = 1; seed <= 12; ++seed) {
     INFO("seed " << seed);
     const int size = 4 + int(seed * 5 % 60);
+    spread += spreads(random_dag(seed, size), 2) ? 1 : 0;
     const auto one = render(random_dag(seed, size), 1);
     CHECK(render(random_dag(seed, size), 2) == one);
     CHECK(render(random_dag(seed, size), 4) == one);
   }
+  CHECK(spread >= 6);  // the larger ones, at least: the check above compares threads
 }
 
 TEST_CASE("a wide graph is scheduled in parallel and a chain falls back to one thread",
@@ -235,6 +251,7 @@ TEST_CASE("steps of irregular duration give the one-thread output on any thread 
   const auto one = render(jittery_fan(5), 1, 3000);
   for (unsigned threads : {2u, 3u, 5u}) {
     INFO(threads << " threads");
+    REQUIRE(spreads(jittery_fan(5), threads));
     CHECK(render(jittery_fan(5), threads, 3000) == one);
   }
 }
@@ -244,6 +261,7 @@ TEST_CASE("the audio thread finishes blocks alone while a worker is late, output
   // The worker sleeps through the first blocks: the audio thread must not wait for it
   // (it takes the worker's lane over), and the result is the same.
   CountingStarter late{.delay = std::chrono::milliseconds(30)};
+  REQUIRE(spreads(random_dag(7, 40), 2));
   const auto one = render(random_dag(7, 40), 1);
   CHECK(render(random_dag(7, 40), 2, 6000, late.starter()) == one);
 }
@@ -273,6 +291,38 @@ TEST_CASE("the schedule puts a chain on one lane and spreads independent branche
   CHECK_FALSE(cheap.has_parallelism());
 }
 
+TEST_CASE("the schedule counts data crossing cores and the workers' cost per block",
+          "[engine][parallel][concurrency]") {
+  // 0 fans out to four branches that 5 sums; branch outputs cost 3 to move across cores.
+  const std::vector<std::vector<std::uint32_t>> fan{{1, 2, 3, 4}, {5}, {5}, {5}, {5}, {}};
+  const std::vector<double> cost{1, 10, 10, 10, 10, 1};
+  const std::vector<double> data{3, 3, 3, 3, 3, 3};
+  // Without a data term the sum may go to either lane; with it, the sum reads two of its
+  // inputs from the other lane either way, and the audio thread collects the output:
+  // lane 0.
+  const StepSchedule moved(fan, cost, StepSchedule::HandOver{.latency = 0.5, .data = data}, 2);
+  REQUIRE(moved.has_parallelism());
+  CHECK(moved.lane(0).back() == 5);
+  CHECK(lanes_are_valid(moved, fan));
+
+  // The sink of a chain split off by a cheap hand-over still ends on lane 0 when its
+  // output is dear to move: 0 → 1 → 3 and 0 → 2 → 3 with 3 the sink.
+  const std::vector<std::vector<std::uint32_t>> diamond{{1, 2}, {3}, {3}, {}};
+  const StepSchedule sink(diamond, {1, 20, 20, 1},
+                          StepSchedule::HandOver{.latency = 0.5, .data = {0, 0, 0, 100}}, 2);
+  REQUIRE(sink.has_parallelism());
+  CHECK(sink.lane(0).back() == 3);
+
+  // Spreading gains 42 − 23 = 19 here: a cost per block above that keeps one lane.
+  const StepSchedule worth(fan, cost, StepSchedule::HandOver{.latency = 0.5, .per_block = 15}, 2);
+  CHECK(worth.has_parallelism());
+  const StepSchedule not_worth(fan, cost, StepSchedule::HandOver{.latency = 0.5, .per_block = 25},
+                               2);
+  CHECK_FALSE(not_worth.has_parallelism());
+  CHECK(not_worth.lane(0).size() == 6);
+  CHECK(lanes_are_valid(not_worth, fan));
+}
+
 TEST_CASE("schedules of random DAGs have valid lanes for 1 to 8 threads",
           "[engine][parallel][concurrency]") {
   std::mt19937 rng(5);
@@ -289,6 +339,14 @@ TEST_CASE("schedules of random DAGs have valid lanes for 1 to 8 threads",
       const StepSchedule schedule(successors, cost, double(rng() % 50), threads);
       CHECK(schedule.lanes() == threads);
       CHECK(lanes_are_valid(schedule, successors));
+      std::vector<double> data(size);
+      for (double& d : data) d = double(rng() % 60);
+      const StepSchedule costed(
+          successors, cost,
+          StepSchedule::HandOver{.latency = 20, .data = data, .per_block = double(rng() % 100)},
+          threads);
+      CHECK(costed.lanes() == threads);
+      CHECK(lanes_are_valid(costed, successors));
     }
   }
 }
