@@ -28,9 +28,9 @@ struct CacheLineAllocator {
   T* allocate(std::size_t n) {
     return static_cast<T*>(::operator new (bytes(n), std::align_val_t{kLine}));
   }
-  void deallocate(T* p, std::size_t n) noexcept {
-    ::operator delete (p, bytes(n), std::align_val_t{kLine});
-  }
+  // The unsized form: clang 14 does not declare sized deallocation unless asked
+  // (-fsized-deallocation), and the size adds nothing here.
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete (p, std::align_val_t{kLine}); }
   /// `n` objects rounded up to whole lines.
   static std::size_t bytes(std::size_t n) noexcept {
     return (n * sizeof(T) + kLine - 1) / kLine * kLine;
