@@ -20,6 +20,7 @@ using namespace fxgraph;
 using Catch::Matchers::Contains;
 using fxgraph::test::LatentNode;
 using fxgraph::test::make_gain;
+using fxgraph::test::run_mono;
 
 namespace {
 
@@ -29,19 +30,6 @@ std::vector<float> noise(std::size_t frames, unsigned seed = 3) {
   std::vector<float> x(frames);
   for (auto& v : x) v = dist(rng);
   return x;
-}
-
-/// Runs mono `x` through `engine` in blocks of `block` frames; the mono output.
-std::vector<float> run_mono(Engine& engine, const std::vector<float>& x, std::uint32_t block) {
-  std::vector<float> y(x.size());
-  for (std::size_t done = 0; done < x.size();) {
-    const auto n = std::uint32_t(std::min<std::size_t>(block, x.size() - done));
-    const float* in_ch[] = {x.data() + done};
-    float* out_ch[] = {y.data() + done};
-    engine.process(ConstAudioView{in_ch, 1, n}, AudioView{out_ch, 1, n});
-    done += n;
-  }
-  return y;
 }
 
 EngineConfig mono(std::uint32_t max_block, unsigned threads = 1) {

@@ -10,8 +10,10 @@
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/nodes/routing/mix.h"
+#include "support/graph_helpers.h"
 
 using namespace fxgraph;
+using fxgraph::test::run_mono;
 
 namespace {
 
@@ -73,19 +75,6 @@ std::vector<float> pluck(std::size_t frames) {
   std::vector<float> x(frames, 0.0f);
   for (std::size_t i = 0; i < 200; ++i) x[i] = dist(rng);
   return x;
-}
-
-/// Runs mono `x` through `engine` in blocks of `block` frames; the mono output.
-std::vector<float> run_mono(Engine& engine, const std::vector<float>& x, std::uint32_t block) {
-  std::vector<float> y(x.size());
-  for (std::size_t done = 0; done < x.size();) {
-    const auto n = std::uint32_t(std::min<std::size_t>(block, x.size() - done));
-    const float* in_ch[] = {x.data() + done};
-    float* out_ch[] = {y.data() + done};
-    engine.process(ConstAudioView{in_ch, 1, n}, AudioView{out_ch, 1, n});
-    done += n;
-  }
-  return y;
 }
 
 EngineConfig mono(std::uint32_t max_block, unsigned threads = 1) {

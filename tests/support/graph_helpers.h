@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers for engine tests: constant sources, planar buffers, node shortcuts.
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -40,6 +42,20 @@ inline AudioBuffer filled(std::uint32_t channels, std::uint32_t frames, float va
   for (std::uint32_t c = 0; c < channels; ++c)
     for (std::uint32_t i = 0; i < frames; ++i) b.channel(c)[i] = value;
   return b;
+}
+
+/// Runs mono `x` through `engine` in blocks of `block` frames; the mono output.
+inline std::vector<float> run_mono(Engine& engine, const std::vector<float>& x,
+                                   std::uint32_t block) {
+  std::vector<float> y(x.size());
+  for (std::size_t done = 0; done < x.size();) {
+    const auto n = std::uint32_t(std::min<std::size_t>(block, x.size() - done));
+    const float* in_ch[] = {x.data() + done};
+    float* out_ch[] = {y.data() + done};
+    engine.process(ConstAudioView{in_ch, 1, n}, AudioView{out_ch, 1, n});
+    done += n;
+  }
+  return y;
 }
 
 }  // namespace fxgraph::test
