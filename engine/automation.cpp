@@ -96,6 +96,18 @@ void check_automation(const Graph& graph, const Automation& automation) {
   }
 }
 
+double automation_curve_value(AutomationCurve curve, double a, double b, double t) noexcept {
+  switch (curve) {
+    case AutomationCurve::hold:
+      return a;
+    case AutomationCurve::exponential:
+      return a * std::pow(b / a, t);
+    case AutomationCurve::linear:
+      break;
+  }
+  return a + (b - a) * t;
+}
+
 AutomationLane::AutomationLane(std::shared_ptr<Node> node, std::size_t index, ParameterKind kind,
                                std::span<const AutomationPoint> points, AutomationCurve curve,
                                double sample_rate, double base)
@@ -116,10 +128,7 @@ double AutomationLane::value_at(std::uint64_t frame) const noexcept {
   // on where a block happens to start.
   const std::uint64_t piece = std::max(frames_[k], frame - frame % kAutomationStep);
   const double t = double(piece - frames_[k]) / double(frames_[k + 1] - frames_[k]);
-  const double a = values_[k];
-  const double b = values_[k + 1];
-  const double v =
-      curve_ == AutomationCurve::exponential ? a * std::pow(b / a, t) : a + (b - a) * t;
+  const double v = automation_curve_value(curve_, values_[k], values_[k + 1], t);
   return kind_ == ParameterKind::integer ? std::round(v) : v;
 }
 

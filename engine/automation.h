@@ -81,6 +81,9 @@ inline constexpr double kMaxAutomationSeconds = 1e8;
 AutomationCurve parse_automation_curve(std::string_view name);
 /// The curve's canonical name ("linear", "exponential", "hold").
 std::string_view automation_curve_name(AutomationCurve curve);
+/// The value a fraction `t` (0 … 1) of the way from breakpoint value `a` to `b`: a
+/// straight line, or a constant ratio per unit of time for `exponential`; `a` for `hold`.
+double automation_curve_value(AutomationCurve curve, double a, double b, double t) noexcept;
 
 /// Checks `points` and `curve` for a parameter described by `spec`; `where` (a path such
 /// as "lp.cutoff") names it in messages. Throws ParameterError (key spec.name) for no

@@ -35,10 +35,8 @@ Automation from_time(const Automation& automation, double seconds, ParameterKind
     double value = a.value;
     if (after != points.end() && automation.curve != AutomationCurve::hold) {
       const AutomationPoint& b = *after;
-      const double t = (seconds - a.seconds) / (b.seconds - a.seconds);
-      value = automation.curve == AutomationCurve::exponential
-                  ? a.value * std::pow(b.value / a.value, t)
-                  : a.value + (b.value - a.value) * t;
+      value = automation_curve_value(automation.curve, a.value, b.value,
+                                     (seconds - a.seconds) / (b.seconds - a.seconds));
       if (kind == ParameterKind::integer) value = std::round(value);
     }
     moved.points.push_back({0.0, value});
