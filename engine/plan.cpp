@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "fxgraph/engine/chain_fusable.h"
+#include "fxgraph/engine/prefetch.h"
 
 namespace fxgraph {
 
@@ -128,9 +129,8 @@ void Plan::run_node(const Step& step, const ProcessContext& ctx) noexcept {
       whole.inputs = {input_views_.data() + own.input_begin, own.input_count};
       whole.outputs = {output_views_.data() + own.output_begin, own.output_count};
       const bool sub_block = offset != 0 || ctx.frames != block_frames_;
-      own.node->process(sub_block && ContextSlice::fits(whole)
-                            ? slice.slice(whole, offset, ctx.frames)
-                            : whole);
+      own.node->process(
+          sub_block && ContextSlice::fits(whole) ? slice.slice(whole, offset, ctx.frames) : whole);
     }
   } else {
     step.node->process(ctx);
@@ -148,9 +148,32 @@ void Plan::work(unsigned participant) noexcept {
       participant,
       [](void* plan, std::uint32_t step) noexcept {
         Plan& self = *static_cast<Plan*>(plan);
-        self.run_step(self.steps_[step]);
+        const Step& own = self.steps_[step];
+        if (self.schedule_->read_on_other_lane(step)) self.claim_outputs(own);
+        self.run_step(own);
       },
       this);
+}
+
+void Plan::claim_outputs(const Step& step) const noexcept {
+  // The first 256 frames of each channel (16 lines): the whole output of a live period,
+  // where a hand-over's stalls weigh most next to the work. Longer blocks are not claimed
+  // past that: their stores' stalls are small next to the step, and each line asked for
+  // holds one of the core's few outstanding-miss slots, which the step's own reads need.
+  constexpr std::uint32_t kClaimedFrames = 256;
+  const auto claim = [&](const Step& one) {
+    for (std::uint32_t o = 0; o < one.output_count; ++o) {
+      const AudioView& view = output_views_[one.output_begin + o];
+      for (std::uint32_t c = 0; c < view.num_channels; ++c)
+        prefetch_for_write(view.channels[c], std::min(block_frames_, kClaimedFrames));
+    }
+  };
+  if (step.loop == kNoLoop) {
+    claim(step);
+    return;
+  }
+  const Loop& loop = loops_[step.loop];
+  for (std::uint32_t k = 0; k < loop.step_count; ++k) claim(loop_steps_[loop.step_begin + k]);
 }
 
 void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t frames,

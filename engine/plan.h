@@ -171,6 +171,9 @@ class Plan : private BlockWork {
   void gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) noexcept;
   /// Gathers step `s`'s inputs and runs it for the block set up by run().
   void run_step(const Step& step) noexcept;
+  /// Asks for the cache lines of what `step` (each member of a loop) writes, in a
+  /// writable state: called before a step whose output another lane reads.
+  void claim_outputs(const Step& step) const noexcept;
   /// A loop's steps, sub-block by sub-block, over the block (plan_feedback.cpp).
   void run_loop(const Loop& loop) noexcept;
   /// One step of `loop` over frames [offset, offset + frames) of the block.

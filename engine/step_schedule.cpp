@@ -147,6 +147,11 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
     used += lists[lane].empty() ? 0 : 1;
   }
   parallel_ = used > 1;
+  read_elsewhere_.assign(size_, 0);
+  for (std::uint32_t s = 0; s < size_; ++s) {
+    read_elsewhere_[s] = successors[s].empty() && lane_of_[s] != 0;
+    for (std::uint32_t c : successors[s]) read_elsewhere_[s] |= lane_of_[c] != lane_of_[s];
+  }
 }
 
 void StepSchedule::work(unsigned participant, RunStep run, void* context) noexcept {

@@ -95,6 +95,14 @@ class StepSchedule {
   unsigned lanes() const noexcept { return unsigned(lane_begin_.size()) - 1; }
   /// The steps of `lane` in the order its thread runs them. Control thread (describe, tests).
   std::vector<std::uint32_t> lane(unsigned lane) const;
+  /// Whether what `step` writes is read on another lane than its own (a consumer there, or
+  /// the audio thread collecting a sink's output from a worker's lane). Such a step should
+  /// claim its output's cache lines for writing before it runs (engine/prefetch.h): the
+  /// reader's core still holds them from the block before, and taking them one store at a
+  /// time stalls the writer. False on one lane. Any thread.
+  bool read_on_other_lane(std::uint32_t step) const noexcept {
+    return parallel_ && read_elsewhere_[step] != 0;
+  }
 
   /// Starts a block. One thread, before the block is handed to the others (the hand-over
   /// publishes it).
@@ -133,6 +141,7 @@ class StepSchedule {
   std::vector<std::uint32_t> lane_steps_;
   std::vector<std::uint32_t> lane_of_;      // per step
   std::vector<std::uint32_t> position_of_;  // per step: its index into lane_steps_
+  std::vector<char> read_elsewhere_;        // per step: read_on_other_lane()
   std::unique_ptr<StepState[]> steps_;
   std::unique_ptr<LaneState[]> lane_state_;
   // Written by the audio thread between blocks only; relaxed, since the runner's hand-over

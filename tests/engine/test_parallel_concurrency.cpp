@@ -323,6 +323,37 @@ TEST_CASE("the schedule counts data crossing cores and the workers' cost per blo
   CHECK(lanes_are_valid(not_worth, fan));
 }
 
+TEST_CASE("the schedule marks the steps whose output another lane reads",
+          "[engine][parallel][concurrency]") {
+  // 0 fans out to four branches that 5 sums: the branches on lane 1 are read by the sum
+  // on lane 0, those on lane 0 are not; 0 (on lane 0) feeds lane 1's branches.
+  const std::vector<std::vector<std::uint32_t>> fan{{1, 2, 3, 4}, {5}, {5}, {5}, {5}, {}};
+  const StepSchedule wide(fan, {1, 10, 10, 10, 10, 1},
+                          StepSchedule::HandOver{.latency = 0.5, .data = {3, 3, 3, 3, 3, 3}}, 2);
+  REQUIRE(wide.has_parallelism());
+  REQUIRE(wide.lane(0).back() == 5);
+  const auto on_lane = [&](unsigned lane, std::uint32_t step) {
+    const auto steps = wide.lane(lane);
+    return std::find(steps.begin(), steps.end(), step) != steps.end();
+  };
+  REQUIRE(on_lane(0, 0));
+  CHECK(wide.read_on_other_lane(0));
+  for (std::uint32_t branch = 1; branch <= 4; ++branch)
+    CHECK(wide.read_on_other_lane(branch) == on_lane(1, branch));
+  CHECK_FALSE(wide.read_on_other_lane(5));  // the sink on lane 0: the audio thread's own
+
+  // A sink on a worker's lane is read by the audio thread, which collects the output.
+  const std::vector<std::vector<std::uint32_t>> two{{}, {}};
+  const StepSchedule apart(two, {10, 10}, 0.5, 2);
+  REQUIRE(apart.has_parallelism());
+  CHECK(apart.read_on_other_lane(apart.lane(1).front()));
+  CHECK_FALSE(apart.read_on_other_lane(apart.lane(0).front()));
+
+  // One lane: nothing crosses.
+  const StepSchedule serial(fan, {1, 10, 10, 10, 10, 1}, 0.5, 1);
+  for (std::uint32_t s = 0; s < 6; ++s) CHECK_FALSE(serial.read_on_other_lane(s));
+}
+
 TEST_CASE("schedules of random DAGs have valid lanes for 1 to 8 threads",
           "[engine][parallel][concurrency]") {
   std::mt19937 rng(5);
