@@ -179,7 +179,7 @@ struct SplitJoin : BlockWork {
     participant_ = participant;
     schedule.work(
         participant,
-        [](void* self, std::uint32_t step) noexcept {
+        [](void* self, std::uint32_t step, StepSchedule::Waiter) noexcept {
           auto& split = *static_cast<SplitJoin*>(self);
           ++split.counters[step].value;
           if (participant_ != 0) split.by_worker.fetch_add(1, std::memory_order_relaxed);

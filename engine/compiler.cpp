@@ -687,35 +687,49 @@ class Compiler::Session {
 
   // ---- schedule steps: plan_ steps → the StepSchedule (which step waits for which) ----
   // A step waits for the producers of what it reads: the outputs its inputs alias and
-  // the sources of its gathers.
+  // the sources of its gathers. A step outside a loop waits for a producer it only
+  // gathers from just before that gather (Gather::awaited_step), so a sum of many
+  // branches adds those already made while the last ones are still running; the order of
+  // the additions stays the gathers' own, so the output stays that of one thread.
   void schedule_steps() {
-    const auto& steps = plan_->steps_;
+    auto& steps = plan_->steps_;
     std::vector<std::uint32_t> producer(out_views_.size(), UINT32_MAX);
     for (std::uint32_t s = 0; s < steps.size(); ++s)
       for (const Plan::Step& m : members(steps[s]))
         for (std::uint32_t o = 0; o < m.output_count; ++o) producer[m.output_begin + o] = s;
-    std::vector<std::vector<std::uint32_t>> successors(steps.size());
+    std::vector<std::vector<std::uint32_t>> successors(steps.size()), awaited(steps.size());
     const auto depends = [&](std::uint32_t s, std::uint32_t view) {
       const std::uint32_t p = producer[view];
-      if (p == UINT32_MAX || p == s) return;
+      if (p == UINT32_MAX || p == s) return UINT32_MAX;
       auto& list = successors[p];
       if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+      return p;
     };
     for (std::uint32_t s = 0; s < steps.size(); ++s) {
-      for (const Plan::Step& m : members(steps[s])) {
+      std::vector<std::uint32_t> before;  // producers of aliased inputs: waited for first
+      for (const Plan::Step& m : members(steps[s]))
         for (std::uint32_t i = 0; i < m.input_count; ++i)
-          if (in_views_[m.input_begin + i].alias) depends(s, in_views_[m.input_begin + i].buffer);
+          if (in_views_[m.input_begin + i].alias)
+            before.push_back(depends(s, in_views_[m.input_begin + i].buffer));
+      for (const Plan::Step& m : members(steps[s])) {
         // A feedback gather depends on its source too: outside a loop the source runs
         // first (order_ puts it there) and must have filled the ring.
         for (std::uint32_t g = 0; g < m.gather_count; ++g) {
-          const Plan::Gather& gather = plan_->gathers_[m.gather_begin + g];
-          if (gather.kind != Plan::GatherKind::clear && gather.source != Plan::kExternalInput)
-            depends(s, gather.source);
+          Plan::Gather& gather = plan_->gathers_[m.gather_begin + g];
+          if (gather.kind == Plan::GatherKind::clear || gather.source == Plan::kExternalInput)
+            continue;
+          const std::uint32_t p = depends(s, gather.source);
+          if (p == UINT32_MAX || steps[s].loop != Plan::kNoLoop ||
+              std::find(before.begin(), before.end(), p) != before.end())
+            continue;
+          gather.awaited_step = p;
+          if (std::find(awaited[s].begin(), awaited[s].end(), p) == awaited[s].end())
+            awaited[s].push_back(p);
         }
       }
     }
-    plan_->schedule_ =
-        std::make_unique<StepSchedule>(successors, step_costs(), hand_over(), options_.threads);
+    plan_->schedule_ = std::make_unique<StepSchedule>(successors, step_costs(), hand_over(),
+                                                      options_.threads, awaited);
   }
 
   /// A step's estimated work for the schedule's partition, in samples one node processes

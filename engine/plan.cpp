@@ -94,13 +94,16 @@ void Plan::gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) n
     deliver(dst, c, channel(c), false, add, offset, frames);
 }
 
-void Plan::run_step(const Step& step) noexcept {
+void Plan::run_step(const Step& step, const StepSchedule::Waiter* waiter) noexcept {
   if (step.loop != kNoLoop) {
     run_loop(loops_[step.loop]);
     return;
   }
-  for (std::uint32_t i = 0; i < step.gather_count; ++i)
-    gather(gathers_[step.gather_begin + i], 0, block_frames_);
+  for (std::uint32_t i = 0; i < step.gather_count; ++i) {
+    const Gather& g = gathers_[step.gather_begin + i];
+    if (waiter && g.awaited_step != kNoStep) waiter->await(g.awaited_step);
+    gather(g, 0, block_frames_);
+  }
   ProcessContext ctx;
   ctx.frames = block_frames_;
   ctx.position = block_position_;
@@ -146,11 +149,11 @@ bool Plan::chain_needs_own_steps(const Step& step) const noexcept {
 void Plan::work(unsigned participant) noexcept {
   schedule_->work(
       participant,
-      [](void* plan, std::uint32_t step) noexcept {
+      [](void* plan, std::uint32_t step, StepSchedule::Waiter waiter) noexcept {
         Plan& self = *static_cast<Plan*>(plan);
         const Step& own = self.steps_[step];
         if (self.schedule_->read_on_other_lane(step)) self.claim_outputs(own);
-        self.run_step(own);
+        self.run_step(own, &waiter);
       },
       this);
 }

@@ -107,6 +107,10 @@ class Plan : private BlockWork {
     /// index into feedback_: a feedback edge's gather reads its ring (source: the
     /// producer's output view, for the schedule)
     std::uint32_t feedback = kNoFeedback;
+    /// In a parallel block: the step that writes `source`, which the gathering step waits
+    /// for just before this gather rather than before it starts (StepSchedule::Waiter), or
+    /// kNoStep.
+    std::uint32_t awaited_step = kNoStep;
   };
   /// A compensating delay of `length` frames on one gather: a ring per channel
   /// (`channels` of the source, 1 for an upmix), and room for one delayed block.
@@ -165,12 +169,15 @@ class Plan : private BlockWork {
   static constexpr std::uint32_t kNoFeedback = 0xffffffffu;
   /// Step::loop of a step that is no loop.
   static constexpr std::uint32_t kNoLoop = 0xffffffffu;
+  /// Gather::awaited_step of a gather that waits for nothing.
+  static constexpr std::uint32_t kNoStep = 0xffffffffu;
 
   ConstAudioView source_view(std::uint32_t source) const noexcept;
   /// Fills frames [offset, offset + frames) of g's target input.
   void gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) noexcept;
-  /// Gathers step `s`'s inputs and runs it for the block set up by run().
-  void run_step(const Step& step) noexcept;
+  /// Gathers step `s`'s inputs and runs it for the block set up by run(). `waiter`: in a
+  /// parallel block, what waits for the producers of its gathers (Gather::awaited_step).
+  void run_step(const Step& step, const StepSchedule::Waiter* waiter = nullptr) noexcept;
   /// Asks for the cache lines of what `step` (each member of a loop) writes, in a
   /// writable state: called before a step whose output another lane reads.
   void claim_outputs(const Step& step) const noexcept;

@@ -49,7 +49,8 @@ struct StepSchedule::Block {
 
 StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
                            const std::vector<double>& cost, const HandOver& hand_over,
-                           unsigned threads)
+                           unsigned threads,
+                           const std::vector<std::vector<std::uint32_t>>& awaited_by_step)
     : size_(std::uint32_t(successors.size())),
       lane_of_(successors.size(), 0),
       position_of_(successors.size(), 0),
@@ -60,7 +61,17 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
   for (std::uint32_t s = 0; s < size_; ++s)
     for (std::uint32_t c : successors[s]) producers[c].push_back(s);
   producer_begin_.push_back(0);
-  for (const auto& list : producers) {
+  for (std::uint32_t s = 0; s < size_; ++s) {
+    // Those waited for before the step runs first, then those it waits for itself.
+    auto list = producers[s];
+    const auto by_step = [&](std::uint32_t p) {
+      if (awaited_by_step.empty()) return false;
+      const auto& own = awaited_by_step[s];
+      return std::find(own.begin(), own.end(), p) != own.end();
+    };
+    const auto before = std::stable_partition(list.begin(), list.end(),
+                                              [&](std::uint32_t p) { return !by_step(p); });
+    awaited_before_end_.push_back(std::uint32_t(producers_.size() + (before - list.begin())));
     producers_.insert(producers_.end(), list.begin(), list.end());
     producer_begin_.push_back(std::uint32_t(producers_.size()));
   }
@@ -175,9 +186,9 @@ void StepSchedule::work(unsigned participant, RunStep run, void* context) noexce
 }
 
 void StepSchedule::run_taken(const Block& block, std::uint32_t step) noexcept {
-  for (std::uint32_t i = producer_begin_[step]; i < producer_begin_[step + 1]; ++i)
+  for (std::uint32_t i = producer_begin_[step]; i < awaited_before_end_[step]; ++i)
     await(block, producers_[i]);
-  block.run(block.context, step);
+  block.run(block.context, step, Waiter(*this, block));
   steps_[step].done.store(block.epoch, std::memory_order_release);
 }
 
@@ -201,6 +212,10 @@ void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
     }
     waited += kPatience;
   }
+}
+
+void StepSchedule::Waiter::await(std::uint32_t producer) const noexcept {
+  schedule_->await(*block_, producer);
 }
 
 std::vector<std::uint32_t> StepSchedule::lane(unsigned lane) const {

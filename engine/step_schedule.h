@@ -59,9 +59,27 @@
 namespace fxgraph {
 
 class StepSchedule {
+  struct Block;  // one participant's view of the block being run (step_schedule.cpp)
+
  public:
+  /// Given to a step while it runs: waits for the producers the step waits for itself
+  /// (`awaited_by_step` in the constructor), when it is about to read their output.
+  class Waiter {
+   public:
+    /// Returns once `producer` finished in this block (helping its lane if that lane's
+    /// thread is absent). `producer` must be one the step waits for itself; a step may wait
+    /// for them in any order.
+    void await(std::uint32_t producer) const noexcept;
+
+   private:
+    friend class StepSchedule;
+    Waiter(StepSchedule& schedule, const Block& block) : schedule_(&schedule), block_(&block) {}
+    StepSchedule* schedule_;
+    const Block* block_;
+  };
+
   /// Runs one step; `context` is what was given to work(). Must not throw.
-  using RunStep = void (*)(void* context, std::uint32_t step) noexcept;
+  using RunStep = void (*)(void* context, std::uint32_t step, Waiter waiter) noexcept;
 
   /// What a consumer on another lane than its producer costs, in the unit of the steps'
   /// costs.
@@ -79,9 +97,14 @@ class StepSchedule {
   StepSchedule() = default;
   /// `successors[s]`: the steps that read what step s writes (no duplicates); steps are in
   /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0).
-  /// `threads`: how many threads will run the blocks (one lane each). Control thread.
+  /// `threads`: how many threads will run the blocks (one lane each).
+  /// `awaited_by_step[s]` (empty, or one list per step): producers of s that s waits for
+  /// itself, through its Waiter, just before it reads them (a sum of many inputs adds those
+  /// that are ready while the others are still being made); s waits for its other
+  /// producers before it starts. Control thread.
   StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
-               const std::vector<double>& cost, const HandOver& hand_over, unsigned threads);
+               const std::vector<double>& cost, const HandOver& hand_over, unsigned threads,
+               const std::vector<std::vector<std::uint32_t>>& awaited_by_step = {});
   /// The same with a hand-over of `hand_over_latency` and no data term.
   StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
                const std::vector<double>& cost, double hand_over_latency, unsigned threads)
@@ -109,7 +132,7 @@ class StepSchedule {
   void begin_block() noexcept { epoch_.store(epoch_.load(std::memory_order_relaxed) + 1); }
 
   /// Runs steps of this block as participant `participant` (0: the audio thread, which
-  /// owns lane 0; worker i owns lane i), calling `run(context, step)` for each: its own
+  /// owns lane 0; worker i owns lane i), calling `run(context, step, waiter)` for each: its own
   /// lane first, then whatever is left of the others. Returns when every step is taken;
   /// steps taken by other threads may still be running. Any participant, concurrently.
   void work(unsigned participant, RunStep run, void* context) noexcept;
@@ -123,8 +146,6 @@ class StepSchedule {
     // lane_steps_ (low 31 bits); a cursor of an earlier block reads as "nothing taken yet".
     std::atomic<std::uint64_t> cursor{0};
   };
-  struct Block;  // one participant's view of the block being run (step_schedule.cpp)
-
   std::uint32_t lane_end(unsigned lane) const noexcept { return lane_begin_[lane + 1]; }
   /// Takes the next step of `lane` if its index into lane_steps_ is below `limit`.
   bool take(unsigned lane, std::uint32_t epoch, std::uint32_t limit, std::uint32_t& index) noexcept;
@@ -136,6 +157,9 @@ class StepSchedule {
   std::uint32_t size_ = 0;
   bool parallel_ = false;
   std::vector<std::uint32_t> producer_begin_;  // size_ + 1, into producers_
+  // Per step, into producers_: its producers from producer_begin_[s] to here are waited
+  // for before it runs, the rest by the step itself (Waiter).
+  std::vector<std::uint32_t> awaited_before_end_;
   std::vector<std::uint32_t> producers_;
   std::vector<std::uint32_t> lane_begin_{0};  // lanes + 1, into lane_steps_
   std::vector<std::uint32_t> lane_steps_;

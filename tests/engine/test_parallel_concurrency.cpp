@@ -14,6 +14,7 @@
 
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/engine/errors.h"
+#include "fxgraph/engine/parallel_runner.h"
 #include "fxgraph/engine/step_schedule.h"
 #include "fxgraph/graphs/catalog.h"
 #include "fxgraph/nodes/routing/mix.h"
@@ -110,11 +111,15 @@ class JitterNode : public GainNode {
 };
 
 /// `width` branches of jittering gains and three filters between a split and a sum: enough
-/// work per branch (as the compiler estimates it) to be spread at 256 frames.
-Graph jittery_fan(int width) {
+/// work per branch (as the compiler estimates it) to be spread at 256 frames. The sum is a
+/// mix with a port per branch, or (`one_port`) a gain whose one input adds them all.
+Graph jittery_fan(int width, bool one_port = false) {
   Graph g;
   g.add("in", test::make_gain(1.0));
-  g.add("sum", std::make_shared<MixNode>(std::uint32_t(width)));
+  if (one_port)
+    g.add("sum", test::make_gain(1.0));
+  else
+    g.add("sum", std::make_shared<MixNode>(std::uint32_t(width)));
   for (int b = 0; b < width; ++b) {
     const std::string id = std::to_string(b);
     g.add("j" + id, std::make_shared<JitterNode>(unsigned(b + 1)));
@@ -128,7 +133,7 @@ Graph jittery_fan(int width) {
       g.connect(from, filter);
       from = filter;
     }
-    g.connect(from, "sum:" + id);
+    g.connect(from, one_port ? std::string("sum") : "sum:" + id);
   }
   g.set_input(Endpoint::parse("in"));
   g.set_output(Endpoint::parse("sum"));
@@ -254,6 +259,64 @@ TEST_CASE("steps of irregular duration give the one-thread output on any thread 
     REQUIRE(spreads(jittery_fan(5), threads));
     CHECK(render(jittery_fan(5), threads, 3000) == one);
   }
+}
+
+TEST_CASE("a sum of branches into one port gives the one-thread output on any thread count",
+          "[engine][parallel][concurrency]") {
+  // The sum adds each branch as soon as it is done, in the gathers' order, while later
+  // branches still run (Gather::awaited_step): the result must not depend on who is late.
+  const auto one = render(jittery_fan(6, true), 1, 3000);
+  for (unsigned threads : {2u, 3u, 4u}) {
+    INFO(threads << " threads");
+    REQUIRE(spreads(jittery_fan(6, true), threads));
+    CHECK(render(jittery_fan(6, true), threads, 3000) == one);
+  }
+}
+
+namespace {
+/// Steps 0 and 1 on two lanes feed step 2, which waits for them itself. Step 1 does not
+/// finish until step 2 has started (or 2 s have passed): it records which happened.
+struct WaitsInside : BlockWork {
+  StepSchedule schedule{
+      {{2}, {2}, {}}, {1.0, 1.0, 1.0}, StepSchedule::HandOver{}, 2, {{}, {}, {0, 1}}};
+  std::atomic<bool> step2_started{false};
+  std::atomic<bool> step1_released{false};
+  std::atomic<bool> step2_saw_both{false};
+  std::atomic<int> done[3] = {0, 0, 0};
+  void work(unsigned participant) noexcept override {
+    schedule.work(
+        participant,
+        [](void* self, std::uint32_t step, StepSchedule::Waiter waiter) noexcept {
+          auto& w = *static_cast<WaitsInside*>(self);
+          if (step == 1) {
+            const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (!w.step2_started.load() && std::chrono::steady_clock::now() < until) {
+            }
+            w.step1_released = w.step2_started.load();
+          } else if (step == 2) {
+            w.step2_started = true;
+            waiter.await(0);
+            waiter.await(1);
+            w.step2_saw_both = w.done[0].load() == 1 && w.done[1].load() == 1;
+          }
+          w.done[step].fetch_add(1);
+        },
+        this);
+  }
+};
+}  // namespace
+
+TEST_CASE("a step waits for the producers it awaits itself only when it asks",
+          "[engine][parallel][concurrency]") {
+  WaitsInside block;
+  REQUIRE(block.schedule.has_parallelism());
+  REQUIRE(block.schedule.lane(0).back() == 2);
+  ParallelRunner runner(2);
+  block.schedule.begin_block();
+  runner.run(block);
+  CHECK(block.step1_released);  // step 2 began before its producer 1 had finished
+  CHECK(block.step2_saw_both);  // and its Waiter returned only once both had
+  for (int s = 0; s < 3; ++s) CHECK(block.done[s] == 1);
 }
 
 TEST_CASE("the audio thread finishes blocks alone while a worker is late, output unchanged",
