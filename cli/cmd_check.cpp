@@ -1,6 +1,7 @@
-// `fxgraph check GRAPH.yaml [--input F] [--output F]`: loads and compiles a graph
-// without running it, shows the plan the engine would run, and refuses what `run`
-// would refuse from the graph and its files, with the same message. The audio files
+// `fxgraph check GRAPH.yaml [--input F] [--output F] [--threads N]`: loads and compiles a
+// graph without running it, shows the plan the engine would run (and, on N threads, which
+// thread runs which steps), and refuses what `run` would refuse from the graph and its
+// files, with the same message. The audio files
 // need not exist: a missing input is checked as a silent stereo stand-in (and named in
 // a note), so a graph can be checked before its recordings are at hand.
 #include <cstdio>
@@ -20,6 +21,7 @@ struct CheckOptions {
   std::string graph;
   std::string input;
   std::string output;
+  unsigned threads = 1;
 };
 
 void run(const CheckOptions& options) {
@@ -41,7 +43,8 @@ void run(const CheckOptions& options) {
 
   const auto plan = compile_document(
       document, compile_options_for(document, CompileOptions{.sample_rate = files.sample_rate,
-                                                             .input_channels = 2}));
+                                                             .input_channels = 2,
+                                                             .threads = options.threads}));
   std::string order;
   for (const std::string& id : plan->order()) order += (order.empty() ? "" : ", ") + id;
   std::cout << "order: " << order << '\n'
@@ -67,6 +70,10 @@ Command add_check_command(CLI::App& app) {
                   "check with this file in place of the graph's single file_in node");
   sub->add_option("--output", options->output,
                   "check with this file in place of the graph's single file_out node");
+  sub->add_option("--threads", options->threads,
+                  "show how `run --threads N` would share the steps between N threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 64u));
   sub->footer(
       "Compiles with the graph's sample_rate (or its input files' rate) and block_size and\n"
       "a stereo external input, prints the plan, each node's latency, the compensating\n"
@@ -75,11 +82,14 @@ Command add_check_command(CLI::App& app) {
       "sub-blocks it runs in: its shortest feedback delay. A mistake is reported as\n"
       "file:line:column (exit 2). Input files that do not exist are noted on stderr and\n"
       "checked as silent stereo stand-ins; those that exist are checked as `run` checks\n"
-      "them (readable, whole, one sample rate).\n"
+      "them (readable, whole, one sample rate). With --threads N above 1, a line per thread\n"
+      "lists the steps it runs (\"a+b\": a fused chain or a loop); a graph without branches\n"
+      "worth splitting at its block size lists none: it runs on one thread.\n"
       "\n"
       "Examples:\n"
       "  fxgraph check graphs/demo.yaml\n"
-      "  fxgraph check graphs/crossover.yaml --input song.wav --output tilted.wav");
+      "  fxgraph check graphs/crossover.yaml --input song.wav --output tilted.wav\n"
+      "  fxgraph check graphs/crossover.yaml --threads 2");
   return {sub, [options] { run(*options); }};
 }
 

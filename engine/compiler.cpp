@@ -4,6 +4,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -730,12 +731,42 @@ class Compiler::Session {
     }
     plan_->schedule_ = std::make_unique<StepSchedule>(successors, step_costs(), hand_over(),
                                                       options_.threads, awaited);
+    if (plan_->schedule_->has_parallelism()) describe_lanes();
   }
 
-  /// A step's estimated work for the schedule's partition, in samples one node processes
-  /// (~1 ns for a filter): each node it runs, per output channel and frame, and a quarter
-  /// of that per gather (a copy or sum is cheaper than a node's processing). Nodes do not
-  /// report their cost; idle threads even it out.
+  /// "thread N: a, b+c, …" per thread: the steps of its lane, a fused chain or a loop as
+  /// its nodes joined by "+".
+  void describe_lanes() {
+    std::map<const Node*, std::string> id_of;
+    for (std::size_t v = 0; v < ids_.size(); ++v) id_of[nodes_[v].get()] = ids_[v];
+    const std::function<std::string(const Plan::Step&)> name = [&](const Plan::Step& step) {
+      std::string joined;
+      const auto add = [&](const std::string& part) {
+        joined += (joined.empty() ? "" : "+") + part;
+      };
+      if (step.loop != Plan::kNoLoop)
+        for (const Plan::Step& member : members(step)) add(name(member));
+      else if (step.chain_count > 1)
+        for (std::uint32_t k = 0; k < step.chain_count; ++k)
+          add(id_of[plan_->chain_nodes_[step.chain_begin + k]]);
+      else
+        add(id_of[step.node]);
+      return joined;
+    };
+    const StepSchedule& schedule = *plan_->schedule_;
+    for (unsigned lane = 0; lane < schedule.lanes(); ++lane) {
+      std::string line = "thread " + std::to_string(lane) + ":";
+      for (std::uint32_t s : schedule.lane(lane))
+        line += (line.back() == ':' ? " " : ", ") + name(plan_->steps_[s]);
+      if (line.back() == ':') line += " (idle)";
+      plan_->describe_lines_.push_back(std::move(line));
+    }
+  }
+
+  /// A step's estimated work for the schedule's partition, in 4th-order filters' samples
+  /// (~0.7 ns each on the project VM): what each node it runs says one frame of one channel
+  /// costs (Node::cost_per_sample), and a quarter per gather (a copy or an add), per output
+  /// channel and frame. Estimates; idle threads even out the rest.
   /// A feedback loop's step costs what its nodes' steps cost together, plus a call per
   /// node and sub-block.
   std::vector<double> step_costs() const {
@@ -763,12 +794,18 @@ class Compiler::Session {
     std::uint32_t channels = 0;
     for (std::uint32_t o = 0; o < step.output_count; ++o)
       channels += out_views_[step.output_begin + o].channels;
-    const double per_node = double(std::max(1u, channels)) * options_.max_block;
-    return per_node * (std::max(1u, step.chain_count) + 0.25 * step.gather_count);
+    double per_sample = 0.25 * step.gather_count;
+    if (step.chain_count > 1)
+      for (std::uint32_t k = 0; k < step.chain_count; ++k)
+        per_sample += plan_->chain_nodes_[step.chain_begin + k]->cost_per_sample();
+    else
+      per_sample += step.node->cost_per_sample();
+    return double(std::max(1u, channels)) * options_.max_block * per_sample;
   }
 
   /// What a step on one thread reading a producer's output from another costs, in the
-  /// unit of step_costs() (~1 ns), measured on the project VM (2 vCPUs; bench/README.md
+  /// unit of step_costs() (taken as ~1 ns, the scale the partition was tuned at), measured
+  /// on the project VM (2 vCPUs; bench/README.md
   /// "Parallel branches"): a cache line takes ~200–250 ns from one core to the other (a
   /// ping-pong round trip is 330–560 ns), so a consumer sees its producer done ~300 ns
   /// late; a buffer read from the other core costs ~150 ns for its first lines and

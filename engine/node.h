@@ -143,6 +143,13 @@ class Node {
   /// for every node whose output at frame n depends on no input after frame n.
   virtual std::uint64_t latency() const { return 0; }
 
+  /// Roughly what processing one frame of one channel costs, against a 4th-order
+  /// Butterworth filter's 1 (~0.7 ns on the project VM; bench/README.md, "Node costs"):
+  /// the compiler balances the threads of a parallel block with it, since a reverb costs
+  /// ten such filters and a gain an eighth of one. Control thread. The default, 1, suits a
+  /// node of a few multiply-adds per sample; nodes far from that say so.
+  virtual double cost_per_sample() const { return 1.0; }
+
   /// Adds the engine's `bypass` toggle parameter (engine/bypass.h) unless the node
   /// declares a parameter of that name itself; does nothing the second time.
   /// Graph::add calls it, so every node of a graph can be bypassed. Control thread,

@@ -34,7 +34,9 @@
 //     block's number; after running it stores that number (release; the reader's acquire
 //     makes the producer's buffers visible). Producers on the same lane were finished by
 //     this thread already, so only hand-overs between lanes wait, each on the producer's
-//     own cache line.
+//     own cache line. Producers a step only sums from (`awaited_by_step`) are waited for by
+//     the step itself, one by one as it reaches them (Waiter), so a sum of many branches
+//     adds those already made while the last are still running.
 //   - Lanes whose thread has not arrived in the block (asleep, not yet woken) are taken
 //     over: the waiter takes their steps up to the producer it needs, and the audio thread
 //     takes the rest. Lanes whose thread is there stay its own (a step's state stays in one
@@ -44,10 +46,11 @@
 //     increment, with nothing to clear per step.
 //
 // Why it cannot deadlock
-//   Every thread waits only for a producer of the step it holds, and producers come
-//   earlier in the global order the lanes follow. A thread takes a step of another lane
-//   only up to the producer it waits for (never past it), so what it takes comes earlier
-//   still; and a taken step's taker is running it or waiting for an even earlier one.
+//   Every thread waits only for a producer of the step it holds (before running it, or
+//   through its Waiter while running it), and producers come earlier in the global order
+//   the lanes follow. A thread takes a step of another lane only up to the producer it
+//   waits for (never past it), so what it takes comes earlier still; and a taken step's
+//   taker is running it or waiting for an even earlier one.
 //   Following the waits from any thread therefore reaches ever earlier steps, and the
 //   earliest unfinished step waits for nobody.
 

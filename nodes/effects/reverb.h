@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fxgraph/engine/cache_line_allocator.h"
 #include "fxgraph/engine/node.h"
 #include "fxgraph/engine/smoothed_value.h"
 
@@ -41,6 +42,7 @@ class ReverbNode : public Node {
   ReverbNode();
 
   Tail tail() const override;
+  double cost_per_sample() const override { return 9.7; }
 
  protected:
   void on_prepare(const PrepareInfo& info) override;
@@ -68,10 +70,12 @@ class ReverbNode : public Node {
   const float* pre_delay(Tank& tank, const float* in, std::uint32_t frames,
                          std::uint32_t delay) noexcept;
 
-  std::vector<Tank> tanks_;
-  std::vector<float> memory_;   // every delay line of every tank (sized in prepare)
-  std::vector<float> scratch_;  // pre-delayed input of one channel (max_block)
-  std::vector<float> ramp_;     // per-sample mix of a ramping block (max_block)
+  // Lines of their own (engine/cache_line_allocator.h): written every block, and a
+  // reverb on another thread must not share them.
+  std::vector<Tank, CacheLineAllocator<Tank>> tanks_;
+  std::vector<float, CacheLineAllocator<float>> memory_;   // every delay line of every tank
+  std::vector<float, CacheLineAllocator<float>> scratch_;  // pre-delayed input of one channel
+  std::vector<float, CacheLineAllocator<float>> ramp_;     // per-sample mix of a ramping block
   SmoothedValue mix_;
   double sample_rate_ = 48000.0;
   float feedback_ = 0.84f;

@@ -30,6 +30,10 @@ class IirFilterNode : public SosFilterNode {
   void check_design(std::span<const double> values, double sample_rate) const override;
   bool design(std::span<const double> values, double sample_rate,
               SectionArray& out) const noexcept override;
+  /// An order-N design: N/2 sections, rounded up.
+  std::uint32_t estimated_sections() const override {
+    return std::uint32_t(requested_value(kOrder) + 1.0) / 2;
+  }
 
  private:
   IirSpec spec_of(std::span<const double> values, double sample_rate) const noexcept;

@@ -47,6 +47,8 @@ class SosFilterNode : public Node, public ChainFusable {
   void process_chain(std::span<Node* const> chain, const ProcessContext& ctx) noexcept override;
 
   Tail tail() const override;
+  /// Half a 4th-order filter's per section.
+  double cost_per_sample() const override { return 0.5 * double(estimated_sections()); }
   /// Most parameters a filter node declares (sizes the audio thread's value array).
   static constexpr std::size_t kMaxParameters = 8;
 
@@ -66,6 +68,9 @@ class SosFilterNode : public Node, public ChainFusable {
   void on_parameter(std::size_t index, double value) noexcept override;
   void on_request(std::size_t index, double value) override;
   void on_reset() noexcept override { sos_.reset(); }
+  /// The sections the current parameters design (for cost_per_sample; the audio thread
+  /// holds the real count). Control thread. Default: the most the filter may have.
+  virtual std::uint32_t estimated_sections() const { return max_sections_; }
 
  private:
   std::uint32_t max_sections_;

@@ -73,3 +73,38 @@ TEST_CASE("batch --threads gives each file the bytes of one thread", "[cli][thre
   }
   CHECK(run_fxgraph(dir, "batch branches.yaml in -o out0 --threads 0 -q").status == 2);
 }
+
+TEST_CASE("check --threads lists the steps of each thread", "[cli][threads]") {
+  CliDir dir;
+  // Four reverbs side by side: worth two threads at the default block size.
+  std::string graph = "nodes:\n  split: { type: gain }\n  sum: { type: gain }\n";
+  std::string edges = "edges:\n";
+  for (const std::string b : {"0", "1", "2", "3"}) {
+    graph += "  room" + b + ": { type: reverb }\n";
+    edges += "  - split -> room" + b + " -> sum\n";
+  }
+  write_text(dir / "rooms.yaml", graph + edges + "input: split\noutput: sum\n");
+  const CliRun two = run_fxgraph(dir, "check rooms.yaml --threads 2");
+  INFO(two.out << two.err);
+  REQUIRE(two.status == 0);
+  const auto thread_line = [&](const std::string& prefix) {
+    const auto at = two.out.find(prefix);
+    return at == std::string::npos ? std::string()
+                                   : two.out.substr(at, two.out.find('\n', at) - at);
+  };
+  const std::string first = thread_line("thread 0: "), second = thread_line("thread 1: ");
+  REQUIRE_FALSE(first.empty());
+  REQUIRE_FALSE(second.empty());
+  for (const std::string b : {"0", "1", "2", "3"})  // each reverb on exactly one thread
+    CHECK((first.find("room" + b) != std::string::npos) !=
+          (second.find("room" + b) != std::string::npos));
+  CHECK(first.find("room") != std::string::npos);  // both threads get reverbs
+  CHECK(second.find("room") != std::string::npos);
+
+  const CliRun one = run_fxgraph(dir, "check rooms.yaml");
+  REQUIRE(one.status == 0);
+  CHECK(one.out.find("thread 0") == std::string::npos);
+  const CliRun zero = run_fxgraph(dir, "check rooms.yaml --threads 0");
+  CHECK(zero.status == 2);
+  CHECK(zero.err.find("--threads") != std::string::npos);
+}

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <random>
 #include <string>
 #include <thread>
@@ -97,6 +98,8 @@ std::vector<float> render(Graph graph, unsigned threads, std::uint32_t frames = 
 class JitterNode : public GainNode {
  public:
   explicit JitterNode(unsigned seed) : rng_(seed) {}
+  /// Its busy loop: ~10 µs a block on average, far more than a gain.
+  double cost_per_sample() const override { return 20.0; }
 
  protected:
   void do_process(const ProcessContext& ctx) noexcept override {
@@ -203,18 +206,18 @@ TEST_CASE("random DAGs give bit-identical output on 1 and 2 and 4 threads",
 
 TEST_CASE("a wide graph is scheduled in parallel and a chain falls back to one thread",
           "[engine][parallel][concurrency]") {
-  Engine wide(random_dag(3, 20), {.threads = 2});
+  Engine wide(random_dag(3, 40), {.threads = 2});
   CHECK(wide.runs_in_parallel());
   Engine chain(Graph::chain({test::make_gain(0.5), test::make_gain(2.0), test::make_gain(1.0)}),
                {.threads = 2});
   CHECK_FALSE(chain.runs_in_parallel());
-  Engine single(random_dag(3, 20), {.threads = 1});
+  Engine single(random_dag(3, 40), {.threads = 1});
   CHECK_FALSE(single.runs_in_parallel());
 }
 
 TEST_CASE("parallel processing allocates nothing on the audio thread",
           "[engine][parallel][concurrency]") {
-  Engine engine(random_dag(5, 30), {.max_block = 128, .input_channels = 2, .threads = 3});
+  Engine engine(random_dag(5, 60), {.max_block = 256, .input_channels = 2, .threads = 3});
   REQUIRE(engine.runs_in_parallel());
   AudioBuffer in(2, 128), out(2, 128);
   std::size_t allocations = 0;
@@ -415,6 +418,53 @@ TEST_CASE("the schedule marks the steps whose output another lane reads",
   // One lane: nothing crosses.
   const StepSchedule serial(fan, {1, 10, 10, 10, 10, 1}, 0.5, 1);
   for (std::uint32_t s = 0; s < 6; ++s) CHECK_FALSE(serial.read_on_other_lane(s));
+}
+
+TEST_CASE("nodes say what a sample costs them, in proportion to their work", "[engine][parallel]") {
+  const auto cost = [](const std::string& type, std::map<std::string, OptionValue> options = {}) {
+    return builtin_registry().create(type, NodeOptions(std::move(options)))->cost_per_sample();
+  };
+  const double lowpass4 = cost("lowpass", {{"order", 4.0}});
+  CHECK(cost("lowpass", {{"order", 8.0}}) == Approx(2 * lowpass4));  // twice the sections
+  CHECK(cost("reverb") > 5 * lowpass4);
+  CHECK(cost("gain") < lowpass4 / 3);
+  CHECK(MixNode(4).cost_per_sample() == Approx(2 * MixNode(2).cost_per_sample()));
+}
+
+TEST_CASE("the partition weighs nodes by their cost and the plan shows each thread's steps",
+          "[engine][parallel][concurrency]") {
+  // A reverb beside six filters: the reverb costs more than the six together, so it gets
+  // a thread of its own (counted as one filter each, it would share one with three).
+  Graph g;
+  g.add("in", test::make_gain(1.0));
+  g.add("verb", builtin_registry().create("reverb", NodeOptions()));
+  g.add("sum", test::make_gain(1.0));
+  g.connect("in", "verb");
+  g.connect("verb", "sum");
+  for (int f = 0; f < 6; ++f) {
+    const std::string id = "f" + std::to_string(f);
+    g.add(id, builtin_registry().create(
+                  "lowpass", NodeOptions({{"cutoff", 500.0 + 100.0 * f}, {"order", 4.0}})));
+    g.connect("in", id);
+    g.connect(id, "sum");
+  }
+  g.set_input(Endpoint::parse("in"));
+  g.set_output(Endpoint::parse("sum"));
+  Engine engine(std::move(g), {.max_block = 256, .input_channels = 2, .threads = 2});
+  REQUIRE(engine.runs_in_parallel());
+  const std::string plan = engine.describe_plan();
+  INFO(plan);
+  std::string reverb_thread, other_thread;
+  for (const std::string prefix : {"thread 0: ", "thread 1: "}) {
+    const auto at = plan.find(prefix);
+    REQUIRE(at != std::string::npos);
+    const std::string line = plan.substr(at, plan.find('\n', at) - at);
+    (line.find("verb") != std::string::npos ? reverb_thread : other_thread) = line;
+  }
+  REQUIRE_FALSE(reverb_thread.empty());
+  CHECK(reverb_thread.find("f") == std::string::npos);
+  for (int f = 0; f < 6; ++f)
+    CHECK(other_thread.find("f" + std::to_string(f)) != std::string::npos);
 }
 
 TEST_CASE("schedules of random DAGs have valid lanes for 1 to 8 threads",
