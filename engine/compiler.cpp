@@ -814,7 +814,7 @@ class Compiler::Session {
   /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1). A
   /// guide for the partition, not a promise.
   StepSchedule::HandOver hand_over() const {
-    constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 1000.0;
+    constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 2000.0;
     StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
     for (const Plan::Step& step : plan_->steps_) {
       std::uint32_t channels = 0;

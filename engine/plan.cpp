@@ -159,16 +159,11 @@ void Plan::work(unsigned participant) noexcept {
 }
 
 void Plan::claim_outputs(const Step& step) const noexcept {
-  // The first 256 frames of each channel (16 lines): the whole output of a live period,
-  // where a hand-over's stalls weigh most next to the work. Longer blocks are not claimed
-  // past that: their stores' stalls are small next to the step, and each line asked for
-  // holds one of the core's few outstanding-miss slots, which the step's own reads need.
-  constexpr std::uint32_t kClaimedFrames = 256;
   const auto claim = [&](const Step& one) {
     for (std::uint32_t o = 0; o < one.output_count; ++o) {
       const AudioView& view = output_views_[one.output_begin + o];
       for (std::uint32_t c = 0; c < view.num_channels; ++c)
-        prefetch_for_write(view.channels[c], std::min(block_frames_, kClaimedFrames));
+        prefetch_for_write(view.channels[c], block_frames_);
     }
   };
   if (step.loop == kNoLoop) {

@@ -76,7 +76,7 @@ std::vector<float> render(Graph graph, unsigned threads, std::uint32_t frames = 
                           const ThreadStarter& starter = {}) {
   Engine engine(
       std::move(graph),
-      {.max_block = 256, .input_channels = 2, .threads = threads, .thread_starter = starter});
+      {.max_block = 512, .input_channels = 2, .threads = threads, .thread_starter = starter});
   std::mt19937 rng(99);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   AudioBuffer in(2, 256), out(2, 256);
@@ -184,9 +184,9 @@ bool lanes_are_valid(const StepSchedule& schedule,
 
 }  // namespace
 
-/// Whether `graph` is spread over threads when run on `threads` at 256 frames (render's).
+/// Whether `graph` is spread over threads when run on `threads` with render's block size.
 bool spreads(Graph graph, unsigned threads) {
-  return Engine(std::move(graph), {.max_block = 256, .input_channels = 2, .threads = threads})
+  return Engine(std::move(graph), {.max_block = 512, .input_channels = 2, .threads = threads})
       .runs_in_parallel();
 }
 
@@ -217,7 +217,7 @@ TEST_CASE("a wide graph is scheduled in parallel and a chain falls back to one t
 
 TEST_CASE("parallel processing allocates nothing on the audio thread",
           "[engine][parallel][concurrency]") {
-  Engine engine(random_dag(5, 60), {.max_block = 256, .input_channels = 2, .threads = 3});
+  Engine engine(random_dag(5, 60), {.max_block = 512, .input_channels = 2, .threads = 3});
   REQUIRE(engine.runs_in_parallel());
   AudioBuffer in(2, 128), out(2, 128);
   std::size_t allocations = 0;
@@ -450,7 +450,7 @@ TEST_CASE("the partition weighs nodes by their cost and the plan shows each thre
   }
   g.set_input(Endpoint::parse("in"));
   g.set_output(Endpoint::parse("sum"));
-  Engine engine(std::move(g), {.max_block = 256, .input_channels = 2, .threads = 2});
+  Engine engine(std::move(g), {.max_block = 512, .input_channels = 2, .threads = 2});
   REQUIRE(engine.runs_in_parallel());
   const std::string plan = engine.describe_plan();
   INFO(plan);
