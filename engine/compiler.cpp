@@ -811,8 +811,9 @@ class Compiler::Session {
   /// late; a buffer read from the other core costs ~150 ns for its first lines and
   /// ~0.3 ns per sample after (a 16-input sum reading 8 inputs from the other core: +1.5 µs
   /// at 256 stereo frames, +9 µs at 4096); and a block split over two threads costs ~1 µs
-  /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1). A
-  /// guide for the partition, not a promise.
+  /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1),
+  /// charged double: 64-frame blocks the model saw gaining less than that ran 2 µs slower
+  /// split (bench/README.md). A guide for the partition, not a promise.
   StepSchedule::HandOver hand_over() const {
     constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 2000.0;
     StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
