@@ -693,7 +693,7 @@ class Compiler::Session {
   // branches adds those already made while the last ones are still running; the order of
   // the additions stays the gathers' own, so the output stays that of one thread.
   void schedule_steps() {
-    auto& steps = plan_->steps_;
+    const auto& steps = plan_->steps_;
     std::vector<std::uint32_t> producer(out_views_.size(), UINT32_MAX);
     for (std::uint32_t s = 0; s < steps.size(); ++s)
       for (const Plan::Step& m : members(steps[s]))
@@ -805,15 +805,15 @@ class Compiler::Session {
 
   /// What a step on one thread reading a producer's output from another costs, in the
   /// unit of step_costs() (taken as ~1 ns, the scale the partition was tuned at), measured
-  /// on the project VM (2 vCPUs; bench/README.md
-  /// "Parallel branches"): a cache line takes ~200–250 ns from one core to the other (a
-  /// ping-pong round trip is 330–560 ns), so a consumer sees its producer done ~300 ns
-  /// late; a buffer read from the other core costs ~150 ns for its first lines and
-  /// ~0.3 ns per sample after (a 16-input sum reading 8 inputs from the other core: +1.5 µs
-  /// at 256 stereo frames, +9 µs at 4096); and a block split over two threads costs ~1 µs
-  /// more than on one for the worker's part alone (BM_HandOver, 2 threads against 1),
-  /// charged double: 64-frame blocks the model saw gaining less than that ran 2 µs slower
-  /// split (bench/README.md). A guide for the partition, not a promise.
+  /// on the project VM (2 vCPUs; bench/README.md "Parallel branches"): a cache line takes
+  /// ~200–250 ns from one core to the other (a ping-pong round trip is 330–560 ns), so a
+  /// consumer sees its producer done ~300 ns late; a buffer read from the other core costs
+  /// ~150 ns for its first lines and ~0.3 ns per sample after (a 16-input sum reading 8
+  /// inputs from the other core: +1.5 µs at 256 stereo frames, +9 µs at 4096); and a block
+  /// split over two threads costs ~1 µs more than on one for the worker's part alone
+  /// (BM_HandOver, 2 threads against 1), charged double: 64-frame blocks the model saw
+  /// gaining less than that ran 2 µs slower split (bench/README.md). A guide for the
+  /// partition, not a promise.
   StepSchedule::HandOver hand_over() const {
     constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 2000.0;
     StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
