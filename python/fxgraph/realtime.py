@@ -245,8 +245,15 @@ class RealtimeProcessor:
 
     @property
     def stats(self):
-        """{"xruns", "blocks", "dsp_load_mean", "dsp_load_max"}."""
+        """{"xruns", "blocks", "dsp_load_mean", "dsp_load_max", "dsp_load_max_window"}:
+        dsp_load_max_window is the worst block since the previous take_stats()."""
         return self._processor.stats
+
+    def take_stats(self):
+        """stats, then starts the next window of dsp_load_max_window: polled every few
+        seconds, it gives each interval's worst block (a soak's peak without the start-up's
+        first periods)."""
+        return self._processor.take_stats()
 
     @property
     def failure_reason(self):

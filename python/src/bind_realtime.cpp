@@ -71,6 +71,18 @@ class PyRealtimeProcessor {
   std::unique_ptr<RealtimeProcessor> processor_;
 };
 
+/// RealtimeStats as the dict Python sees: xruns, blocks, dsp_load_mean, dsp_load_max and
+/// dsp_load_max_window (the worst block since the previous take_stats()).
+py::dict stats_dict(const RealtimeStats& s) {
+  py::dict stats;
+  stats["xruns"] = s.xruns;
+  stats["blocks"] = s.blocks;
+  stats["dsp_load_mean"] = s.dsp_load_mean;
+  stats["dsp_load_max"] = s.dsp_load_max;
+  stats["dsp_load_max_window"] = s.dsp_load_max_window;
+  return stats;
+}
+
 std::vector<std::string> ports(PyRealtimeProcessor& p, bool inputs) {
 #ifdef FXGRAPH_WITH_JACK
   if (auto* jack = dynamic_cast<JackBackend*>(&p.processor().backend()))
@@ -218,16 +230,10 @@ void bind_realtime(py::module_& m) {
           [](const PyRealtimeProcessor& p) { return p.processor().failure_reason(); })
       .def_property_readonly(
           "latency_ms", [](const PyRealtimeProcessor& p) { return p.processor().latency_ms(); })
-      .def_property_readonly("stats",
-                             [](const PyRealtimeProcessor& p) {
-                               const RealtimeStats s = p.processor().stats();
-                               py::dict stats;
-                               stats["xruns"] = s.xruns;
-                               stats["blocks"] = s.blocks;
-                               stats["dsp_load_mean"] = s.dsp_load_mean;
-                               stats["dsp_load_max"] = s.dsp_load_max;
-                               return stats;
-                             })
+      .def_property_readonly(
+          "stats", [](const PyRealtimeProcessor& p) { return stats_dict(p.processor().stats()); })
+      .def("take_stats",
+           [](PyRealtimeProcessor& p) { return stats_dict(p.processor().take_stats()); })
       .def_property_readonly(
           "backend_sample_rate",
           [](PyRealtimeProcessor& p) { return p.processor().backend().sample_rate(); })

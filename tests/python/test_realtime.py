@@ -148,6 +148,24 @@ def test_without_a_server_start_raises_backend_not_available(monkeypatch):
         processor.start()
 
 
+def test_take_stats_starts_a_new_window_of_the_worst_block():
+    config = StreamConfig(sample_rate=48000, buffer_size=64, channels_in=1, channels_out=1)
+    p = RealtimeProcessor("highpass(80) | reverb()", NullBackend(realtime=False), config)
+    with p:
+        deadline = time.monotonic() + 5
+        while p.stats["blocks"] < 100 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    stats = p.stats  # stopped: no block runs from here on
+    assert stats["blocks"] >= 100
+    assert 0 < stats["dsp_load_max_window"] <= stats["dsp_load_max"]
+    assert p.stats["dsp_load_max_window"] == stats["dsp_load_max_window"]  # stats keeps it
+    first = p.take_stats()
+    assert first["dsp_load_max_window"] == stats["dsp_load_max_window"]
+    second = p.take_stats()  # no block since the first: an empty window
+    assert second["dsp_load_max_window"] == 0.0
+    assert second["dsp_load_max"] == stats["dsp_load_max"]  # the all-time worst stays
+
+
 def test_null_backend_runs_the_graph_and_takes_parameters():
     config = StreamConfig(sample_rate=48000, buffer_size=64, channels_in=1, channels_out=1)
     with RealtimeProcessor("highpass(80) | gain(1.5)", NullBackend(realtime=False), config) as p:
