@@ -114,8 +114,8 @@ class JitterNode : public GainNode {
 };
 
 /// `width` branches of jittering gains and three filters between a split and a sum: enough
-/// work per branch (as the compiler estimates it) to be spread at 256 frames. The sum is a
-/// mix with a port per branch, or (`one_port`) a gain whose one input adds them all.
+/// work per branch (as the compiler estimates it) to be spread at render's block size. The
+/// sum is a mix with a port per branch, or (`one_port`) a gain whose one input adds them all.
 Graph jittery_fan(int width, bool one_port = false) {
   Graph g;
   g.add("in", test::make_gain(1.0));
@@ -434,7 +434,8 @@ TEST_CASE("nodes say what a sample costs them, in proportion to their work", "[e
 TEST_CASE("the partition weighs nodes by their cost and the plan shows each thread's steps",
           "[engine][parallel][concurrency]") {
   // A reverb beside six filters: the reverb costs more than the six together, so it gets
-  // a thread of its own (counted as one filter each, it would share one with three).
+  // a thread of its own (counted as one filter, as before nodes reported costs, it would
+  // share a thread with some of them).
   Graph g;
   g.add("in", test::make_gain(1.0));
   g.add("verb", builtin_registry().create("reverb", NodeOptions()));
