@@ -183,10 +183,11 @@ struct SplitJoin : BlockWork {
   Counter counters[3];
   std::atomic<std::uint64_t> by_worker{0};  // steps run by the worker (not per step: rare)
   static inline thread_local unsigned participant_ = 0;
+  std::uint32_t block = 0;  // begin_block's number
   void work(unsigned participant) noexcept override {
     participant_ = participant;
     schedule.work(
-        participant,
+        participant, block,
         [](void* self, std::uint32_t step, StepSchedule::Waiter) noexcept {
           auto& split = *static_cast<SplitJoin*>(self);
           ++split.counters[step].value;
@@ -200,13 +201,13 @@ void BM_HandOver(benchmark::State& state) {
   SplitJoin work;
   if (state.range(0) == 1) {
     for (auto _ : state) {
-      work.schedule.begin_block();
+      work.block = work.schedule.begin_block();
       work.work(0);  // lane 0, then lane 1 (its thread never arrives)
     }
   } else {
     ParallelRunner runner(2);
     for (auto _ : state) {
-      work.schedule.begin_block();
+      work.block = work.schedule.begin_block();
       runner.run(work);
     }
   }

@@ -52,8 +52,10 @@ void Plan::gather(const Gather& g, std::uint32_t offset, std::uint32_t frames) n
     // Never inside a loop (the compiler copies there), so `offset` is 0.
     const bool wide_enough = external_input_.channels != nullptr &&
                              external_input_.num_channels >= input_views_[g.target].num_channels;
-    input_views_[g.target].channels =
+    // Written only when it changes: workers read the views' lines (see block_frames_).
+    const float* const* channels =
         wide_enough ? external_input_.channels : own_input_channels_[g.target];
+    if (input_views_[g.target].channels != channels) input_views_[g.target].channels = channels;
     if (wide_enough) return;
   }
   // Gathers fill the input's own buffer; the node then reads it through input_views_.
@@ -148,14 +150,32 @@ bool Plan::chain_needs_own_steps(const Step& step) const noexcept {
 
 void Plan::work(unsigned participant) noexcept {
   schedule_->work(
-      participant,
+      participant, schedule_block_,
       [](void* plan, std::uint32_t step, StepSchedule::Waiter waiter) noexcept {
         Plan& self = *static_cast<Plan*>(plan);
         const Step& own = self.steps_[step];
         if (self.schedule_->read_on_other_lane(step)) self.claim_outputs(own);
+        if (self.schedule_->reads_other_lane(step)) self.prefetch_inputs(own, waiter);
         self.run_step(own, &waiter);
       },
       this);
+}
+
+void Plan::prefetch_inputs(const Step& step, const StepSchedule::Waiter& waiter) const noexcept {
+  // A stream's first lines: the hardware prefetcher takes over after them. Producers
+  // still running are left alone: fetching their lines now would take them from the core
+  // that is writing them.
+  constexpr std::uint32_t kFrames = 256;
+  if (step.loop != kNoLoop) return;
+  for (std::uint32_t i = 0; i < step.gather_count; ++i) {
+    const Gather& g = gathers_[step.gather_begin + i];
+    const bool reads_source = g.kind != GatherKind::clear && g.kind != GatherKind::external_view &&
+                              g.feedback == kNoFeedback;
+    if (!reads_source || (g.awaited_step != kNoStep && !waiter.finished(g.awaited_step))) continue;
+    const ConstAudioView source = source_view(g.source);
+    for (std::uint32_t c = 0; c < source.num_channels; ++c)
+      prefetch_for_read(source.channels[c], std::min(block_frames_, kFrames));
+  }
 }
 
 void Plan::claim_outputs(const Step& step) const noexcept {
@@ -180,14 +200,18 @@ void Plan::run(const ConstAudioView& in, const AudioView& out, std::uint32_t fra
   frames = std::min(frames, max_block_);
   external_input_ = in;
   external_input_.num_frames = frames;
-  for (auto& v : input_views_) v.num_frames = frames;
-  for (auto& v : output_views_) v.num_frames = frames;
+  // Only when the block size changes: every thread running steps reads these lines.
+  if (frames != views_frames_) {
+    for (auto& v : input_views_) v.num_frames = frames;
+    for (auto& v : output_views_) v.num_frames = frames;
+    views_frames_ = frames;
+  }
   block_frames_ = frames;
   block_position_ = position;
   automation_ = automation;
 
   if (runner && runs_in_parallel()) {
-    schedule_->begin_block();  // published to the workers by runner->run
+    schedule_block_ = schedule_->begin_block();  // published to the workers by runner->run
     runner->run(*this);
   } else {
     for (const Step& step : steps_) run_step(step);

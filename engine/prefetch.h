@@ -15,19 +15,30 @@
 
 namespace fxgraph {
 
+/// Asks for the cache line that holds `*address` in a writable state. Any thread; never
+/// blocks, and never faults (any address will do).
+inline void prefetch_line_for_write(const void* address) noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  // PREFETCHW: AMD64 and Intel since Broadwell; older Intel cores run it as a no-op.
+  // (__builtin_prefetch(p, 1) only emits it when compiling with -mprfchw.)
+  __asm__ volatile("prefetchw %0" : : "m"(*static_cast<const char*>(address)));
+#else
+  __builtin_prefetch(address, 1);
+#endif
+}
+
 /// Asks for the cache lines of `count` floats from `data` in a writable state. Any thread;
 /// never blocks.
 inline void prefetch_for_write(const float* data, std::size_t count) noexcept {
   constexpr std::size_t kFloatsPerLine = 64 / sizeof(float);
-  for (std::size_t i = 0; i < count; i += kFloatsPerLine) {
-#if defined(__x86_64__) || defined(__i386__)
-    // PREFETCHW: AMD64 and Intel since Broadwell; older Intel cores run it as a no-op.
-    // (__builtin_prefetch(p, 1) only emits it when compiling with -mprfchw.)
-    __asm__ volatile("prefetchw %0" : : "m"(data[i]));
-#else
-    __builtin_prefetch(data + i, 1);
-#endif
-  }
+  for (std::size_t i = 0; i < count; i += kFloatsPerLine) prefetch_line_for_write(data + i);
+}
+
+/// Asks for the cache lines of `count` floats from `data` for reading. Any thread; never
+/// blocks.
+inline void prefetch_for_read(const float* data, std::size_t count) noexcept {
+  constexpr std::size_t kFloatsPerLine = 64 / sizeof(float);
+  for (std::size_t i = 0; i < count; i += kFloatsPerLine) __builtin_prefetch(data + i, 0, 3);
 }
 
 }  // namespace fxgraph

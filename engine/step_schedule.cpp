@@ -54,7 +54,6 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
     : size_(std::uint32_t(successors.size())),
       lane_of_(successors.size(), 0),
       position_of_(successors.size(), 0),
-      steps_(std::make_unique<StepState[]>(successors.size())),
       lane_state_(std::make_unique<LaneState[]>(std::max(threads, 1u))) {
   const unsigned lanes = std::max(threads, 1u);
   std::vector<std::vector<std::uint32_t>> producers(size_);
@@ -158,15 +157,29 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
     used += lists[lane].empty() ? 0 : 1;
   }
   parallel_ = used > 1;
+  constexpr std::uint32_t kWordsPerLine = 64 / sizeof(std::uint32_t);
+  done_slot_.assign(size_, 0);
+  std::uint32_t slots = 0;
+  for (unsigned lane = 0; lane < lanes; ++lane) {
+    slots = (slots + kWordsPerLine - 1) / kWordsPerLine * kWordsPerLine;
+    for (std::uint32_t i = lane_begin_[lane]; i < lane_end(lane); ++i)
+      done_slot_[lane_steps_[i]] = slots++;
+  }
+  done_ = decltype(done_)(slots);
   read_elsewhere_.assign(size_, 0);
+  reads_elsewhere_.assign(size_, 0);
   for (std::uint32_t s = 0; s < size_; ++s) {
     read_elsewhere_[s] = successors[s].empty() && lane_of_[s] != 0;
-    for (std::uint32_t c : successors[s]) read_elsewhere_[s] |= lane_of_[c] != lane_of_[s];
+    for (std::uint32_t c : successors[s]) {
+      read_elsewhere_[s] |= lane_of_[c] != lane_of_[s];
+      reads_elsewhere_[c] |= lane_of_[c] != lane_of_[s];
+    }
   }
 }
 
-void StepSchedule::work(unsigned participant, RunStep run, void* context) noexcept {
-  const Block block{epoch_.load(std::memory_order_relaxed), run, context};
+void StepSchedule::work(unsigned participant, std::uint32_t block_number, RunStep run,
+                        void* context) noexcept {
+  const Block block{block_number, run, context};
   const unsigned n = lanes();
   std::uint32_t index;
   if (participant < n) {
@@ -189,13 +202,13 @@ void StepSchedule::run_taken(const Block& block, std::uint32_t step) noexcept {
   for (std::uint32_t i = producer_begin_[step]; i < awaited_before_end_[step]; ++i)
     await(block, producers_[i]);
   block.run(block.context, step, Waiter(*this, block));
-  steps_[step].done.store(block.epoch, std::memory_order_release);
+  done_[done_slot_[step]].store(block.epoch, std::memory_order_release);
 }
 
 void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
   const unsigned lane = lane_of_[producer];
   int waited = 0;
-  while (steps_[producer].done.load(std::memory_order_acquire) != block.epoch) {
+  while (done_[done_slot_[producer]].load(std::memory_order_acquire) != block.epoch) {
     // Its lane's thread is absent (asleep, not yet woken: looked at before any spin, since
     // waiting for it is what the audio thread must never do) or stuck: take that lane's
     // next step, if it is not past the producer.
@@ -207,7 +220,7 @@ void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
     // Its thread is running it: spin on the producer's own line, looking at the lane's
     // cursor (which that thread writes) only now and then.
     for (int spins = 0; spins < kPatience; ++spins) {
-      if (steps_[producer].done.load(std::memory_order_acquire) == block.epoch) return;
+      if (done_[done_slot_[producer]].load(std::memory_order_acquire) == block.epoch) return;
       cpu_relax();
     }
     waited += kPatience;
@@ -216,6 +229,11 @@ void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
 
 void StepSchedule::Waiter::await(std::uint32_t producer) const noexcept {
   schedule_->await(*block_, producer);
+}
+
+bool StepSchedule::Waiter::finished(std::uint32_t producer) const noexcept {
+  return schedule_->done_[schedule_->done_slot_[producer]].load(std::memory_order_acquire) ==
+         block_->epoch;
 }
 
 std::vector<std::uint32_t> StepSchedule::lane(unsigned lane) const {

@@ -285,10 +285,12 @@ struct WaitsInside : BlockWork {
   std::atomic<bool> step2_started{false};
   std::atomic<bool> step1_released{false};
   std::atomic<bool> step2_saw_both{false};
+  std::atomic<bool> step2_saw_1_unfinished{false};
   std::atomic<int> done[3] = {0, 0, 0};
+  std::uint32_t block = 0;  // begin_block's number
   void work(unsigned participant) noexcept override {
     schedule.work(
-        participant,
+        participant, block,
         [](void* self, std::uint32_t step, StepSchedule::Waiter waiter) noexcept {
           auto& w = *static_cast<WaitsInside*>(self);
           if (step == 1) {
@@ -297,10 +299,13 @@ struct WaitsInside : BlockWork {
             }
             w.step1_released = w.step2_started.load();
           } else if (step == 2) {
+            // Step 1 cannot have finished: it waits for step2_started.
+            w.step2_saw_1_unfinished = !waiter.finished(1);
             w.step2_started = true;
             waiter.await(0);
             waiter.await(1);
-            w.step2_saw_both = w.done[0].load() == 1 && w.done[1].load() == 1;
+            w.step2_saw_both = w.done[0].load() == 1 && w.done[1].load() == 1 &&
+                               waiter.finished(0) && waiter.finished(1);
           }
           w.done[step].fetch_add(1);
         },
@@ -315,10 +320,11 @@ TEST_CASE("a step waits for the producers it awaits itself only when it asks",
   REQUIRE(block.schedule.has_parallelism());
   REQUIRE(block.schedule.lane(0).back() == 2);
   ParallelRunner runner(2);
-  block.schedule.begin_block();
+  block.block = block.schedule.begin_block();
   runner.run(block);
-  CHECK(block.step1_released);  // step 2 began before its producer 1 had finished
-  CHECK(block.step2_saw_both);  // and its Waiter returned only once both had
+  CHECK(block.step1_released);          // step 2 began before its producer 1 had finished
+  CHECK(block.step2_saw_both);          // and its Waiter returned only once both had
+  CHECK(block.step2_saw_1_unfinished);  // Waiter::finished said so without waiting
   for (int s = 0; s < 3; ++s) CHECK(block.done[s] == 1);
 }
 
@@ -389,7 +395,7 @@ TEST_CASE("the schedule counts data crossing cores and the workers' cost per blo
   CHECK(lanes_are_valid(not_worth, fan));
 }
 
-TEST_CASE("the schedule marks the steps whose output another lane reads",
+TEST_CASE("the schedule marks the steps whose output another lane reads, and their readers",
           "[engine][parallel][concurrency]") {
   // 0 fans out to four branches that 5 sums: the branches on lane 1 are read by the sum
   // on lane 0, those on lane 0 are not; 0 (on lane 0) feeds lane 1's branches.
@@ -407,6 +413,12 @@ TEST_CASE("the schedule marks the steps whose output another lane reads",
   for (std::uint32_t branch = 1; branch <= 4; ++branch)
     CHECK(wide.read_on_other_lane(branch) == on_lane(1, branch));
   CHECK_FALSE(wide.read_on_other_lane(5));  // the sink on lane 0: the audio thread's own
+  // Readers: a branch on the worker's lane reads the source from lane 0; the sink reads
+  // those branches from the worker's lane.
+  for (std::uint32_t branch = 1; branch <= 4; ++branch)
+    CHECK(wide.reads_other_lane(branch) == on_lane(1, branch));
+  CHECK(wide.reads_other_lane(5));
+  CHECK_FALSE(wide.reads_other_lane(0));  // reads nothing
 
   // A sink on a worker's lane is read by the audio thread, which collects the output.
   const std::vector<std::vector<std::uint32_t>> two{{}, {}};
@@ -417,7 +429,10 @@ TEST_CASE("the schedule marks the steps whose output another lane reads",
 
   // One lane: nothing crosses.
   const StepSchedule serial(fan, {1, 10, 10, 10, 10, 1}, 0.5, 1);
-  for (std::uint32_t s = 0; s < 6; ++s) CHECK_FALSE(serial.read_on_other_lane(s));
+  for (std::uint32_t s = 0; s < 6; ++s) {
+    CHECK_FALSE(serial.read_on_other_lane(s));
+    CHECK_FALSE(serial.reads_other_lane(s));
+  }
 }
 
 TEST_CASE("nodes say what a sample costs them, in proportion to their work", "[engine][parallel]") {
