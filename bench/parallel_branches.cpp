@@ -5,12 +5,13 @@
 //   BM_FilterBank: 16 band-passes side by side (4th-order high-pass then low-pass), summed.
 //   BM_RandomDag:  64 nodes (filters, gains, two-input mixes) wired at random.
 //   BM_Chain:      16 filters in a row: no parallelism, so threads must cost nothing.
-//   BM_SideBySide: the three wide graphs at 256 frames on 1 and 2 threads, in turns of
-//                  300 blocks each, timing every block: the median block of each and their
-//                  ratio, measured under the same conditions (this VM's speed drifts within
-//                  seconds, and how far apart the host puts its two vCPUs changes a
-//                  cache-line hand-over from ~70 ns to ~300 ns). speedup_median is the
-//                  figure to quote; speedup_mean includes the blocks the VM interrupted.
+//   BM_SideBySide: the three wide graphs at 64, 256 and 4096 frames on 1 and 2 threads,
+//                  in turns of 300 blocks (at 256 frames; as many frames at the others), timing
+//                  every block: the median block of each and their ratio, measured under the same
+//                  conditions (this VM's speed drifts within seconds, and how far apart the host
+//                  puts its two vCPUs changes a cache-line hand-over from ~70 ns to ~300 ns).
+//                  speedup_median is the figure to quote; speedup_mean includes the blocks the VM
+//                  interrupted.
 //   BM_EmptyBlock: ParallelRunner::run with nothing to do: the wake-up and leave of a
 //                  worker per block, the floor under every parallel block.
 //   BM_HandOver:   StepSchedule with two trivial steps on two lanes and one joining them:
@@ -240,16 +241,18 @@ double mean(const std::vector<double>& v) {
 }
 
 void BM_SideBySide(benchmark::State& state, Graph (*make_graph)()) {
-  constexpr std::uint32_t kFrames = 256;
-  Engine one(make_graph(), {.max_block = kFrames, .input_channels = 2, .threads = 1});
-  Engine two(make_graph(), {.max_block = kFrames, .input_channels = 2, .threads = 2});
-  AudioBuffer in(2, kFrames), out(2, kFrames);
+  const auto frames = std::uint32_t(state.range(0));
+  Engine one(make_graph(), {.max_block = frames, .input_channels = 2, .threads = 1});
+  Engine two(make_graph(), {.max_block = frames, .input_channels = 2, .threads = 2});
+  AudioBuffer in(2, frames), out(2, frames);
   for (std::uint32_t c = 0; c < 2; ++c)
-    for (std::uint32_t i = 0; i < kFrames; ++i) in.channel(c)[i] = float((i * 7 + c) % 13) / 13.0f;
+    for (std::uint32_t i = 0; i < frames; ++i) in.channel(c)[i] = float((i * 7 + c) % 13) / 13.0f;
+  // 300 blocks a turn at 256 frames; as many frames at other sizes (at least 20 blocks).
+  const int blocks = std::max(20, int(300 * 256 / frames));
   std::vector<double> t1, t2;
   for (auto _ : state) {  // one turn each
-    time_blocks(one, in, out, 300, t1);
-    time_blocks(two, in, out, 300, t2);
+    time_blocks(one, in, out, blocks, t1);
+    time_blocks(two, in, out, blocks, t2);
   }
   state.counters["median_1t_us"] = median(t1) / 1000.0;
   state.counters["median_2t_us"] = median(t2) / 1000.0;
@@ -275,11 +278,23 @@ BENCHMARK(BM_FilterBank)->Apply(sizes);
 BENCHMARK(BM_RandomDag)->Apply(sizes);
 BENCHMARK(BM_Chain)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_SideBySide, crossover, crossover)
+    ->ArgName("frames")
+    ->Arg(64)
+    ->Arg(256)
+    ->Arg(4096)
     ->Iterations(20)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SideBySide, filter_bank, filter_bank)
+    ->ArgName("frames")
+    ->Arg(64)
+    ->Arg(256)
+    ->Arg(4096)
     ->Iterations(20)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SideBySide, random_dag, random_dag_64)
+    ->ArgName("frames")
+    ->Arg(64)
+    ->Arg(256)
+    ->Arg(4096)
     ->Iterations(20)
     ->Unit(benchmark::kMillisecond);

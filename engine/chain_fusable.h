@@ -35,6 +35,14 @@ class ChainFusable {
   /// can_chain_with) from ctx.inputs[0] (the first node's input) to ctx.outputs[0]
   /// (the last node's output). The buffers between them are not written.
   virtual void process_chain(std::span<Node* const> chain, const ProcessContext& ctx) noexcept = 0;
+  /// Control thread: what process_chain costs per frame and channel, in
+  /// Node::cost_per_sample's unit. The default sums the nodes'; a fused chain whose work
+  /// overlaps says less.
+  virtual double chain_cost_per_sample(std::span<Node* const> chain) const {
+    double cost = 0.0;
+    for (const Node* node : chain) cost += node->cost_per_sample();
+    return cost;
+  }
 };
 
 }  // namespace fxgraph

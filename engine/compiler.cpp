@@ -763,10 +763,15 @@ class Compiler::Session {
     }
   }
 
+  /// step_costs()'s unit in ns on the project VM: a 4th-order filter's sample
+  /// (bench/node_costs.cpp), to put measured times into it.
+  static constexpr double kUnitNs = 1.8;
+
   /// A step's estimated work for the schedule's partition, in 4th-order filters' samples
-  /// (~0.7 ns each on the project VM): what each node it runs says one frame of one channel
-  /// costs (Node::cost_per_sample), and a quarter per gather (a copy or an add), per output
-  /// channel and frame. Estimates; idle threads even out the rest.
+  /// (kUnitNs each): what each node it runs says one frame of one channel
+  /// costs (Node::cost_per_sample; a fused chain, what its head says the chain costs), and
+  /// 0.06 per gather (a copy or an add, measured like the nodes: bench/README.md, "Node
+  /// costs"), per output channel and frame. Estimates; idle threads even out the rest.
   /// A feedback loop's step costs what its nodes' steps cost together, plus a call per
   /// node and sub-block.
   std::vector<double> step_costs() const {
@@ -782,7 +787,7 @@ class Compiler::Session {
         sum += one_step_cost(plan_->loop_steps_[loop.step_begin + k]);
       // Each of its sub-blocks calls every member again: a short feedback delay makes
       // a loop far dearer than its samples say (~30 ns a call, whatever its length).
-      constexpr double kCallCost = 30.0;
+      constexpr double kCallCost = 30.0 / kUnitNs;
       const double sub_blocks =
           std::ceil(double(options_.max_block) / std::max(1u, loop.sub_block));
       cost.push_back(sum + kCallCost * sub_blocks * loop.step_count);
@@ -794,28 +799,29 @@ class Compiler::Session {
     std::uint32_t channels = 0;
     for (std::uint32_t o = 0; o < step.output_count; ++o)
       channels += out_views_[step.output_begin + o].channels;
-    double per_sample = 0.25 * step.gather_count;
+    double per_sample = 0.06 * step.gather_count;
     if (step.chain_count > 1)
-      for (std::uint32_t k = 0; k < step.chain_count; ++k)
-        per_sample += plan_->chain_nodes_[step.chain_begin + k]->cost_per_sample();
+      per_sample += step.fusable->chain_cost_per_sample(
+          {plan_->chain_nodes_.data() + step.chain_begin, step.chain_count});
     else
       per_sample += step.node->cost_per_sample();
     return double(std::max(1u, channels)) * options_.max_block * per_sample;
   }
 
   /// What a step on one thread reading a producer's output from another costs, in the
-  /// unit of step_costs() (taken as ~1 ns, the scale the partition was tuned at), measured
-  /// on the project VM (2 vCPUs; bench/README.md "Parallel branches"): a cache line takes
-  /// ~200–250 ns from one core to the other (a ping-pong round trip is 330–560 ns), so a
-  /// consumer sees its producer done ~300 ns late; a buffer read from the other core costs
-  /// ~150 ns for its first lines and ~0.3 ns per sample after (a 16-input sum reading 8
-  /// inputs from the other core: +1.5 µs at 256 stereo frames, +9 µs at 4096); and a block
-  /// split over two threads costs ~1 µs more than on one for the worker's part alone
-  /// (BM_HandOver, 2 threads against 1), charged double: 64-frame blocks the model saw
-  /// gaining less than that ran 2 µs slower split (bench/README.md). A guide for the
-  /// partition, not a promise.
+  /// unit of step_costs(), measured in ns on the project VM (2 vCPUs; bench/README.md
+  /// "Parallel branches") with the vCPUs far apart, as they mostly are: a cache line takes
+  /// ~300 ns from one core to the other, so a consumer sees its producer done that late; a
+  /// buffer read from the other core costs the producer's done word (a line: ~300 ns, even
+  /// when it finished long before), ~50 ns for its first lines, asked for at once (Plan::
+  /// prefetch_inputs), and ~0.18 ns per sample (a 16-input sum reading 8 stereo inputs
+  /// from the other core: +1.1 µs at 256 frames); and a block split over two threads costs
+  /// ~1 µs more than on one for the worker's part alone (BM_HandOver, 2 threads against 1),
+  /// charged double: 64-frame blocks the model saw gaining less than that ran slower
+  /// split. A guide for the partition, not a promise.
   StepSchedule::HandOver hand_over() const {
-    constexpr double kLatency = 300.0, kPerCrossing = 150.0, kPerSample = 0.3, kPerBlock = 2000.0;
+    constexpr double kLatency = 300.0 / kUnitNs, kPerCrossing = 350.0 / kUnitNs,
+                     kPerSample = 0.18 / kUnitNs, kPerBlock = 2000.0 / kUnitNs;
     StepSchedule::HandOver cost{.latency = kLatency, .per_block = kPerBlock};
     for (const Plan::Step& step : plan_->steps_) {
       std::uint32_t channels = 0;

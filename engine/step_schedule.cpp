@@ -76,11 +76,22 @@ StepSchedule::StepSchedule(const std::vector<std::vector<std::uint32_t>>& succes
   }
 
   // Priority: the longest path (in cost) from a step to the end, so the steps that hold
-  // up the most work go first. Steps are in topological order: one backward sweep.
+  // up the most work go first. Of a consumer that waits for a producer itself (a sum of
+  // branches, gather by gather), the path counts only the work from that producer's gather
+  // on: branches are then made in the order the sum reads them, and it adds those made
+  // while the last are still running. Steps are in topological order: one backward sweep.
   std::vector<double> rank(size_, 0.0);
   for (std::uint32_t s = size_; s-- > 0;) {
     double longest = 0.0;
-    for (std::uint32_t c : successors[s]) longest = std::max(longest, rank[c]);
+    for (std::uint32_t c : successors[s]) {
+      double before = 0.0;  // c's work before it reads s
+      if (!awaited_by_step.empty()) {
+        const auto& own = awaited_by_step[c];
+        const auto k = std::find(own.begin(), own.end(), s) - own.begin();
+        if (k < std::ssize(own)) before = cost[c] * double(k) / double(own.size());
+      }
+      longest = std::max(longest, rank[c] - before);
+    }
     rank[s] = cost[s] + longest;
   }
 

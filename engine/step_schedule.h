@@ -106,9 +106,9 @@ class StepSchedule {
   /// a topological order. `cost[s]`: step s's estimated work (any unit, > 0).
   /// `threads`: how many threads will run the blocks (one lane each).
   /// `awaited_by_step[s]` (empty, or one list per step): producers of s that s waits for
-  /// itself, through its Waiter, just before it reads them (a sum of many inputs adds those
-  /// that are ready while the others are still being made); s waits for its other
-  /// producers before it starts. Control thread.
+  /// itself, through its Waiter, just before it reads them, in the order it reads them (a
+  /// sum of many inputs adds those that are ready while the others are still being made);
+  /// s waits for its other producers before it starts. Control thread.
   StepSchedule(const std::vector<std::vector<std::uint32_t>>& successors,
                const std::vector<double>& cost, const HandOver& hand_over, unsigned threads,
                const std::vector<std::vector<std::uint32_t>>& awaited_by_step = {});

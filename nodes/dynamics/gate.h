@@ -19,7 +19,7 @@ namespace fxgraph {
 
 class GateNode : public Node {
  public:
-  double cost_per_sample() const override { return 8.6; }
+  double cost_per_sample() const override { return 3.2; }
   /// The registry type name (fxgraph nodes lists it).
   static constexpr std::string_view kType = "gate";
 

@@ -36,7 +36,7 @@ enum class PeakMode : std::uint8_t { sample, true_peak };
 
 class LimiterNode : public Node {
  public:
-  double cost_per_sample() const override { return 4.2; }
+  double cost_per_sample() const override { return 1.4; }
   /// The registry type name (fxgraph nodes lists it).
   static constexpr std::string_view kType = "limiter";
   static constexpr double kDefaultLookaheadMs = 5.0;

@@ -13,7 +13,7 @@ namespace fxgraph {
 
 class GainNode : public Node {
  public:
-  double cost_per_sample() const override { return 0.13; }
+  double cost_per_sample() const override { return 0.08; }
   /// The registry type name (fxgraph nodes lists it).
   static constexpr std::string_view kType = "gain";
 

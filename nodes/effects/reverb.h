@@ -42,7 +42,7 @@ class ReverbNode : public Node {
   ReverbNode();
 
   Tail tail() const override;
-  double cost_per_sample() const override { return 9.7; }
+  double cost_per_sample() const override { return 3.7; }
 
  protected:
   void on_prepare(const PrepareInfo& info) override;

@@ -52,6 +52,14 @@ bool SosFilterNode::can_chain_with(const Node& next) const noexcept {
   return filter != nullptr && filter->sos_.num_channels() == sos_.num_channels();
 }
 
+double SosFilterNode::chain_cost_per_sample(std::span<Node* const> chain) const {
+  // The compiler only chains nodes this one accepted: all SosFilterNodes.
+  std::uint32_t sections = 0;
+  for (const Node* node : chain)
+    sections += static_cast<const SosFilterNode*>(node)->estimated_sections();
+  return cascade_cost(sections);
+}
+
 void SosFilterNode::process_chain(std::span<Node* const> chain,
                                   const ProcessContext& ctx) noexcept {
   // The compiler only chains nodes this one accepted: all SosFilterNodes.

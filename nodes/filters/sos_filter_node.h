@@ -22,6 +22,7 @@
 //     dsp::SosFilter::process_chain (the same result to float precision as running
 //     them one by one, faster).
 
+#include <algorithm>
 #include <array>
 #include <span>
 #include <string>
@@ -47,8 +48,12 @@ class SosFilterNode : public Node, public ChainFusable {
   void process_chain(std::span<Node* const> chain, const ProcessContext& ctx) noexcept override;
 
   Tail tail() const override;
-  /// Half a 4th-order filter's per section.
-  double cost_per_sample() const override { return 0.5 * double(estimated_sections()); }
+  /// A cascade of sections waits on each sample's recursion: up to ~5 sections cost what a
+  /// 4th-order filter's 2 do (1), more a fifth each (bench/README.md, "Node costs").
+  double cost_per_sample() const override { return cascade_cost(estimated_sections()); }
+  /// The same for the chain's sections together: run as one cascade (process_chain), the
+  /// filters share the wait.
+  double chain_cost_per_sample(std::span<Node* const> chain) const override;
   /// Most parameters a filter node declares (sizes the audio thread's value array).
   static constexpr std::size_t kMaxParameters = 8;
 
@@ -73,6 +78,10 @@ class SosFilterNode : public Node, public ChainFusable {
   virtual std::uint32_t estimated_sections() const { return max_sections_; }
 
  private:
+  static double cascade_cost(std::uint32_t sections) {
+    return std::max(1.0, 0.2 * double(sections));
+  }
+
   std::uint32_t max_sections_;
   dsp::SosFilter sos_;
 };

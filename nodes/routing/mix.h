@@ -18,7 +18,7 @@ class MixNode : public Node {
   explicit MixNode(std::uint32_t inputs = 2);
 
   /// A multiply-add per input.
-  double cost_per_sample() const override { return 0.13 * double(input_ports().size()); }
+  double cost_per_sample() const override { return 0.06 * double(input_ports().size()); }
 
   std::vector<std::uint32_t> output_channels(
       std::span<const std::uint32_t> input_channels) const override;

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "fxgraph/engine/chain_fusable.h"
 #include "fxgraph/engine/engine.h"
 #include "fxgraph/engine/errors.h"
 #include "fxgraph/engine/parallel_runner.h"
@@ -395,6 +396,25 @@ TEST_CASE("the schedule counts data crossing cores and the workers' cost per blo
   CHECK(lanes_are_valid(not_worth, fan));
 }
 
+TEST_CASE("branches that a sum waits for itself are made in the order it reads them",
+          "[engine][parallel][concurrency]") {
+  // 0 fans out to four equal branches that 5 sums, reading 4 first and 1 last: each lane
+  // runs its branches in that order, so the sum can add the first while the last run.
+  const std::vector<std::vector<std::uint32_t>> fan{{1, 2, 3, 4}, {5}, {5}, {5}, {5}, {}};
+  const std::vector<std::vector<std::uint32_t>> reads{{}, {}, {}, {}, {}, {4, 3, 2, 1}};
+  const StepSchedule sum(fan, {1, 10, 10, 10, 10, 4}, StepSchedule::HandOver{.latency = 0.5}, 2,
+                         reads);
+  REQUIRE(sum.has_parallelism());
+  for (unsigned lane = 0; lane < 2; ++lane) {
+    std::vector<std::uint32_t> branches;
+    for (std::uint32_t s : sum.lane(lane))
+      if (s >= 1 && s <= 4) branches.push_back(s);
+    INFO("lane " << lane);
+    CHECK(std::is_sorted(branches.rbegin(), branches.rend()));  // 4 before 3 before …
+    CHECK(branches.size() == 2);
+  }
+}
+
 TEST_CASE("the schedule marks the steps whose output another lane reads, and their readers",
           "[engine][parallel][concurrency]") {
   // 0 fans out to four branches that 5 sums: the branches on lane 1 are read by the sum
@@ -440,24 +460,35 @@ TEST_CASE("nodes say what a sample costs them, in proportion to their work", "[e
     return builtin_registry().create(type, NodeOptions(std::move(options)))->cost_per_sample();
   };
   const double lowpass4 = cost("lowpass", {{"order", 4.0}});
-  CHECK(cost("lowpass", {{"order", 8.0}}) == Approx(2 * lowpass4));  // twice the sections
-  CHECK(cost("reverb") > 5 * lowpass4);
-  CHECK(cost("gain") < lowpass4 / 3);
+  // An IIR cascade waits on its recursion: a few more sections cost nothing more, many do.
+  CHECK(cost("lowpass", {{"order", 8.0}}) == Approx(lowpass4));
+  CHECK(cost("lowpass", {{"order", 16.0}}) > 1.5 * lowpass4);
+  CHECK(cost("reverb") > 3 * lowpass4);
+  CHECK(cost("gain") < lowpass4 / 10);
   CHECK(MixNode(4).cost_per_sample() == Approx(2 * MixNode(2).cost_per_sample()));
+
+  // Fused into one cascade, filters share that wait: two cost less than twice one.
+  const auto a = builtin_registry().create("lowpass", NodeOptions({{"order", 4.0}}));
+  const auto b = builtin_registry().create("lowpass", NodeOptions({{"order", 4.0}}));
+  const auto* fusable = dynamic_cast<const ChainFusable*>(a.get());
+  REQUIRE(fusable != nullptr);
+  Node* const chain[] = {a.get(), b.get()};
+  CHECK(fusable->chain_cost_per_sample(chain) < 1.5 * lowpass4);
+  CHECK(fusable->chain_cost_per_sample(chain) >= lowpass4);
 }
 
 TEST_CASE("the partition weighs nodes by their cost and the plan shows each thread's steps",
           "[engine][parallel][concurrency]") {
-  // A reverb beside six filters: the reverb costs more than the six together, so it gets
-  // a thread of its own (counted as one filter, as before nodes reported costs, it would
-  // share a thread with some of them).
+  // A reverb beside three filters: the reverb costs more than the three together, so it
+  // gets a thread of its own (counted as one filter, as before nodes reported costs, it
+  // would share a thread with one of them).
   Graph g;
   g.add("in", test::make_gain(1.0));
   g.add("verb", builtin_registry().create("reverb", NodeOptions()));
   g.add("sum", test::make_gain(1.0));
   g.connect("in", "verb");
   g.connect("verb", "sum");
-  for (int f = 0; f < 6; ++f) {
+  for (int f = 0; f < 3; ++f) {
     const std::string id = "f" + std::to_string(f);
     g.add(id, builtin_registry().create(
                   "lowpass", NodeOptions({{"cutoff", 500.0 + 100.0 * f}, {"order", 4.0}})));
@@ -479,7 +510,7 @@ TEST_CASE("the partition weighs nodes by their cost and the plan shows each thre
   }
   REQUIRE_FALSE(reverb_thread.empty());
   CHECK(reverb_thread.find("f") == std::string::npos);
-  for (int f = 0; f < 6; ++f)
+  for (int f = 0; f < 3; ++f)
     CHECK(other_thread.find("f" + std::to_string(f)) != std::string::npos);
 }
 
