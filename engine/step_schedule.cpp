@@ -228,7 +228,7 @@ void StepSchedule::await(const Block& block, std::uint32_t producer) noexcept {
         run_taken(block, lane_steps_[index]);
         continue;
       }
-    // Its thread is running it: spin on the producer's own line, looking at the lane's
+    // Its thread is running it: spin on the producer's done word, looking at the lane's
     // cursor (which that thread writes) only now and then.
     for (int spins = 0; spins < kPatience; ++spins) {
       if (done_[done_slot_[producer]].load(std::memory_order_acquire) == block.epoch) return;

@@ -33,10 +33,11 @@
 //   - Before running a step, its taker waits until each producer's `done` word holds the
 //     block's number; after running it stores that number (release; the reader's acquire
 //     makes the producer's buffers visible). Producers on the same lane were finished by
-//     this thread already, so only hand-overs between lanes wait, each on the producer's
-//     own cache line. Producers a step only sums from (`awaited_by_step`) are waited for by
-//     the step itself, one by one as it reaches them (Waiter), so a sum of many branches
-//     adds those already made while the last are still running.
+//     this thread already, so only hand-overs between lanes wait, each on the line of
+//     `done` words of the producer's lane (written by that lane's thread only). Producers
+//     a step only sums from (`awaited_by_step`) are waited for by the step itself, one by
+//     one as it reaches them (Waiter), so a sum of many branches adds those already made
+//     while the last are still running.
 //   - Lanes whose thread has not arrived in the block (asleep, not yet woken) are taken
 //     over: the waiter takes their steps up to the producer it needs, and the audio thread
 //     takes the rest. Lanes whose thread is there stay its own (a step's state stays in one
