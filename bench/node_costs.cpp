@@ -7,7 +7,7 @@
 //
 // IIR filters are bound by their recursion's latency, not by their arithmetic: one
 // section or four cost about the same, and a fused chain pays that latency once
-// (bench/README.md, "Node costs").
+// (bench/node_costs.cpp).
 #include <benchmark/benchmark.h>
 
 #include <map>

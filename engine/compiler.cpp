@@ -770,8 +770,8 @@ class Compiler::Session {
   /// A step's estimated work for the schedule's partition, in 4th-order filters' samples
   /// (kUnitNs each): what each node it runs says one frame of one channel
   /// costs (Node::cost_per_sample; a fused chain, what its head says the chain costs), and
-  /// 0.06 per gather (a copy or an add, measured like the nodes: bench/README.md, "Node
-  /// costs"), per output channel and frame. Estimates; idle threads even out the rest.
+  /// 0.06 per gather (a copy or an add, measured like the nodes: bench/README.md, "Parallel
+  /// branches"), per output channel and frame. Estimates; idle threads even out the rest.
   /// A feedback loop's step costs what its nodes' steps cost together, plus a call per
   /// node and sub-block.
   std::vector<double> step_costs() const {

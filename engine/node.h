@@ -144,11 +144,11 @@ class Node {
   virtual std::uint64_t latency() const { return 0; }
 
   /// Roughly what processing one frame of one channel costs, run as a step of its own,
-  /// against a 4th-order Butterworth filter's 1 (~1.8 ns on the project VM; bench/README.md,
-  /// "Node costs", measured by bench/node_costs.cpp): the compiler balances the threads of
-  /// a parallel block with it, since a reverb costs nearly four such filters and a gain a
-  /// twelfth of one. Control thread. The default, 1, suits a node of a few multiply-adds per
-  /// sample; nodes far from that say so.
+  /// against a 4th-order Butterworth filter's 1 (~1.8 ns on the project VM; measured by
+  /// bench/node_costs.cpp, figures in bench/README.md, "Parallel branches"): the compiler
+  /// balances the threads of a parallel block with it, since a reverb costs nearly four
+  /// such filters and a gain a twelfth of one. Control thread. The default, 1, suits a
+  /// node of a few multiply-adds per sample; nodes far from that say so.
   virtual double cost_per_sample() const { return 1.0; }
 
   /// Adds the engine's `bypass` toggle parameter (engine/bypass.h) unless the node

@@ -49,7 +49,7 @@ class SosFilterNode : public Node, public ChainFusable {
 
   Tail tail() const override;
   /// A cascade of sections waits on each sample's recursion: up to ~5 sections cost what a
-  /// 4th-order filter's 2 do (1), more a fifth each (bench/README.md, "Node costs").
+  /// 4th-order filter's 2 do (1), more a fifth each (bench/node_costs.cpp).
   double cost_per_sample() const override { return cascade_cost(estimated_sections()); }
   /// The same for the chain's sections together: run as one cascade (process_chain), the
   /// filters share the wait.
