@@ -7,7 +7,7 @@
 //
 // IIR filters are bound by their recursion's latency, not by their arithmetic: one
 // section or four cost about the same, and a fused chain pays that latency once
-// (bench/node_costs.cpp).
+// (bench/README.md, "Parallel branches").
 #include <benchmark/benchmark.h>
 
 #include <map>
