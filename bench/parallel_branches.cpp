@@ -292,6 +292,11 @@ Graph random_dag_64() {
   return random_dag(64);
 }
 
+/// Each size in 20 turns of each thread count (BM_SideBySide).
+void side_by_side(benchmark::internal::Benchmark* b) {
+  b->ArgName("frames")->Arg(64)->Arg(256)->Arg(4096)->Iterations(20)->Unit(benchmark::kMillisecond);
+}
+
 void protocol_threads(benchmark::internal::Benchmark* b) {
   b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->MeasureProcessCPUTime();
 }
@@ -304,24 +309,6 @@ BENCHMARK(BM_Crossover)->Apply(sizes);
 BENCHMARK(BM_FilterBank)->Apply(sizes);
 BENCHMARK(BM_RandomDag)->Apply(sizes);
 BENCHMARK(BM_Chain)->Apply(sizes);
-BENCHMARK_CAPTURE(BM_SideBySide, crossover, crossover)
-    ->ArgName("frames")
-    ->Arg(64)
-    ->Arg(256)
-    ->Arg(4096)
-    ->Iterations(20)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SideBySide, filter_bank, filter_bank)
-    ->ArgName("frames")
-    ->Arg(64)
-    ->Arg(256)
-    ->Arg(4096)
-    ->Iterations(20)
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SideBySide, random_dag, random_dag_64)
-    ->ArgName("frames")
-    ->Arg(64)
-    ->Arg(256)
-    ->Arg(4096)
-    ->Iterations(20)
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SideBySide, crossover, crossover)->Apply(side_by_side);
+BENCHMARK_CAPTURE(BM_SideBySide, filter_bank, filter_bank)->Apply(side_by_side);
+BENCHMARK_CAPTURE(BM_SideBySide, random_dag, random_dag_64)->Apply(side_by_side);
